@@ -1,0 +1,15 @@
+// Package assets embeds what the app needs at run time wherever it is
+// installed: the bundled sample dataset and the icon.
+package assets
+
+import _ "embed"
+
+// SampleTouches is a synthetic touch log (1,500 journeys, 8 channels) made
+// with `attrlab gen --journeys 1500 --channels 8 --seed 42 --layout touches`.
+// First start opens on it so a new user sees real results at once.
+//
+//go:embed sample_touches.csv
+var SampleTouches []byte
+
+// SampleTouchesName is the file name shown for the bundled sample.
+const SampleTouchesName = "sample_touches.csv"

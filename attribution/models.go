@@ -1,0 +1,272 @@
+package attribution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Model names, as used on the command line and in stored runs.
+const (
+	FirstTouch    = "first-touch"
+	LastTouch     = "last-touch"
+	LastNonDirect = "last-non-direct"
+	Linear        = "linear"
+	PositionBased = "position-based"
+	TimeDecay     = "time-decay"
+	Markov        = "markov"
+)
+
+// ModelNames lists every model in the order results are reported.
+var ModelNames = []string{FirstTouch, LastTouch, LastNonDirect, Linear, PositionBased, TimeDecay, Markov}
+
+// ErrNeedsTimestamps is returned when time-decay is asked of data that has
+// no touch times, such as a path table.
+var ErrNeedsTimestamps = errors.New("time-decay needs touch timestamps, and a path table has none: import a touch log, or leave time-decay out")
+
+// Defaults used when the matching Options field is zero.
+const (
+	DefaultOrder    = 1
+	DefaultHalfLife = 7 * 24 * time.Hour
+	DefaultFirst    = 0.4
+	DefaultLast     = 0.4
+	MaxOrder        = 4
+)
+
+// Options selects models and their parameters. The zero value runs every
+// model the data allows with the documented defaults.
+type Options struct {
+	// Models to run, by name; empty means every model the data supports
+	// (time-decay is left out for data without timestamps).
+	Models []string
+	// Order is the Markov chain order, 1 to 4; 0 means 1.
+	Order int
+	// HalfLife is time-decay's half-life; 0 means 7 days.
+	HalfLife time.Duration
+	// Direct is the set of channels last-non-direct skips. nil means
+	// {"direct"}; a non-nil empty slice means no channel is direct.
+	Direct []string
+	// FirstWeight and LastWeight are position-based's shares for the first
+	// and last touch; the middle touches share the rest. Both zero means
+	// 0.4 and 0.4.
+	FirstWeight, LastWeight float64
+}
+
+// withDefaults returns o with zero fields replaced by their defaults, or an
+// error naming the first invalid field.
+func (o Options) withDefaults() (Options, error) {
+	if o.Order == 0 {
+		o.Order = DefaultOrder
+	}
+	if o.Order < 1 || o.Order > MaxOrder {
+		return o, fmt.Errorf("markov order %d: must be 1 to %d", o.Order, MaxOrder)
+	}
+	if o.HalfLife == 0 {
+		o.HalfLife = DefaultHalfLife
+	}
+	if o.HalfLife < 0 {
+		return o, fmt.Errorf("half-life %v: must be positive", o.HalfLife)
+	}
+	if o.Direct == nil {
+		o.Direct = []string{"direct"}
+	}
+	if o.FirstWeight == 0 && o.LastWeight == 0 {
+		o.FirstWeight, o.LastWeight = DefaultFirst, DefaultLast
+	}
+	f, l := o.FirstWeight, o.LastWeight
+	if !(f >= 0 && l >= 0 && f+l <= 1 && f+l > 0) || math.IsInf(f, 0) || math.IsInf(l, 0) {
+		return o, fmt.Errorf("position weights first=%g last=%g: each must be at least 0, and together more than 0 and at most 1", f, l)
+	}
+	for _, m := range o.Models {
+		if !slices.Contains(ModelNames, m) {
+			return o, fmt.Errorf("unknown model %q: choose from %s", m, strings.Join(ModelNames, ", "))
+		}
+	}
+	return o, nil
+}
+
+// Run applies the models chosen in opts to ps and returns one Result per
+// model, in the order of ModelNames. Asking for time-decay on data without
+// timestamps returns ErrNeedsTimestamps.
+func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	want := opts.Models
+	if len(want) == 0 {
+		want = AvailableModels(ps)
+	}
+	var results []*Result
+	for _, name := range ModelNames {
+		if !slices.Contains(want, name) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r, err := runModel(ctx, ps, name, opts)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// AvailableModels returns the models ps supports: all of them for a touch
+// log, all but time-decay for a path table.
+func AvailableModels(ps *PathSet) []string {
+	var out []string
+	for _, m := range ModelNames {
+		if m == TimeDecay && ps.Timed == nil {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func runModel(ctx context.Context, ps *PathSet, name string, opts Options) (*Result, error) {
+	switch name {
+	case FirstTouch:
+		return positional(ps, name, func(path []int32, w []float64) { w[0] = 1 }), nil
+	case LastTouch:
+		return positional(ps, name, func(path []int32, w []float64) { w[len(w)-1] = 1 }), nil
+	case LastNonDirect:
+		direct := make([]bool, len(ps.Channels))
+		for _, d := range opts.Direct {
+			if i, ok := ps.channelIndex[d]; ok {
+				direct[i] = true
+			}
+		}
+		return positional(ps, name, func(path []int32, w []float64) {
+			for i := len(path) - 1; i >= 0; i-- {
+				if !direct[path[i]] {
+					w[i] = 1
+					return
+				}
+			}
+			w[len(w)-1] = 1
+		}), nil
+	case Linear:
+		return positional(ps, name, func(path []int32, w []float64) {
+			for i := range w {
+				w[i] = 1 / float64(len(w))
+			}
+		}), nil
+	case PositionBased:
+		f, l := opts.FirstWeight, opts.LastWeight
+		return positional(ps, name, func(path []int32, w []float64) {
+			positionWeights(w, f, l)
+		}), nil
+	case TimeDecay:
+		if ps.Timed == nil {
+			return nil, ErrNeedsTimestamps
+		}
+		return timeDecay(ps, opts.HalfLife), nil
+	case Markov:
+		return markovRemoval(ctx, ps, opts.Order)
+	}
+	return nil, fmt.Errorf("unknown model %q", name)
+}
+
+// positionWeights fills w with position-based weights: first and last get
+// f and l, the middle touches share 1-f-l. Two touches split f:l; one
+// touch gets everything.
+func positionWeights(w []float64, f, l float64) {
+	n := len(w)
+	switch n {
+	case 1:
+		w[0] = 1
+	case 2:
+		w[0], w[1] = f/(f+l), l/(f+l)
+	default:
+		mid := (1 - f - l) / float64(n-2)
+		for i := range w {
+			w[i] = mid
+		}
+		w[0], w[n-1] = f, l
+	}
+}
+
+func newResult(ps *PathSet, model string) *Result {
+	n := len(ps.Channels)
+	return &Result{
+		Model:       model,
+		Channels:    slices.Clone(ps.Channels),
+		Conversions: make([]float64, n),
+		Value:       make([]float64, n),
+		Share:       make([]float64, n),
+	}
+}
+
+// finish sets totals and shares from the credited conversions.
+func (r *Result) finish(totalConv, totalValue float64) *Result {
+	r.TotalConversions, r.TotalValue = totalConv, totalValue
+	if totalConv > 0 {
+		for i, c := range r.Conversions {
+			r.Share[i] = c / totalConv
+		}
+	}
+	return r
+}
+
+// positional runs a heuristic model given by weigh, which fills the
+// per-touch weights of one path (zeroed, summing to 1).
+func positional(ps *PathSet, model string, weigh func(path []int32, w []float64)) *Result {
+	r := newResult(ps, model)
+	var w []float64
+	var totalConv, totalValue float64
+	for i := 0; i < ps.Len(); i++ {
+		path, conv, value, _ := ps.Path(i)
+		if conv == 0 && value == 0 {
+			continue
+		}
+		totalConv += conv
+		totalValue += value
+		w = slices.Grow(w[:0], len(path))[:len(path)]
+		clear(w)
+		weigh(path, w)
+		for j, ch := range path {
+			if w[j] != 0 {
+				r.Conversions[ch] += conv * w[j]
+				r.Value[ch] += value * w[j]
+			}
+		}
+	}
+	return r.finish(totalConv, totalValue)
+}
+
+// timeDecay weighs each touch of a converting journey by
+// 2^(-age/halfLife), normalised per journey.
+func timeDecay(ps *PathSet, halfLife time.Duration) *Result {
+	r := newResult(ps, TimeDecay)
+	h := halfLife.Seconds()
+	var w []float64
+	var totalConv, totalValue float64
+	t := ps.Timed
+	for i := 0; i < t.Len(); i++ {
+		path, age, value := t.Journey(i)
+		totalConv++
+		totalValue += value
+		// Measure ages from the youngest touch so that very old journeys do
+		// not underflow every weight to zero; the ratio is unchanged.
+		youngest := slices.Min(age)
+		w = slices.Grow(w[:0], len(path))[:len(path)]
+		var sum float64
+		for j := range path {
+			w[j] = math.Exp2(-(age[j] - youngest) / h)
+			sum += w[j]
+		}
+		for j, ch := range path {
+			r.Conversions[ch] += w[j] / sum
+			r.Value[ch] += value * w[j] / sum
+		}
+	}
+	return r.finish(totalConv, totalValue)
+}

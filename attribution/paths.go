@@ -1,0 +1,158 @@
+package attribution
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// PathSet holds journey paths in columnar form, with identical channel
+// sequences aggregated into one row. Channels are interned to small
+// integers in order of first appearance in the data.
+//
+// A PathSet built from a touch log also keeps every converting journey
+// with the age of each touch (Timed), which time-decay needs; a PathSet
+// read from a path table has no timestamps and Timed is nil.
+type PathSet struct {
+	// Channels names the channel indices used in paths.
+	Channels []string
+
+	offsets []int32 // path i is touches[offsets[i]:offsets[i+1]]
+	touches []int32
+	conv    []float64
+	value   []float64
+	nulls   []float64
+
+	// Timed holds converting journeys with touch ages; nil without timestamps.
+	Timed *TimedPaths
+
+	// UnattributedConversions and UnattributedValue count conversions that
+	// had no touch inside the lookback window (or an empty path). They are
+	// reported, never credited to a channel.
+	UnattributedConversions float64
+	UnattributedValue       float64
+
+	// HasNulls is true when the data can say how many journeys did not
+	// convert (a total_null column, or a touch log).
+	HasNulls bool
+
+	channelIndex map[string]int32
+	pathIndex    map[string]int32
+	keyBuf       []byte
+}
+
+// TimedPaths holds converting journeys one by one, with each touch's age:
+// the time from the touch to its conversion.
+type TimedPaths struct {
+	offsets []int32
+	touches []int32
+	ageSec  []float64
+	value   []float64 // per journey; each journey is one conversion
+}
+
+// Len returns the number of converting journeys.
+func (t *TimedPaths) Len() int { return len(t.offsets) - 1 }
+
+// Journey returns the touches and their ages (seconds before the
+// conversion) of converting journey i, and its value.
+func (t *TimedPaths) Journey(i int) (touches []int32, ageSec []float64, value float64) {
+	a, b := t.offsets[i], t.offsets[i+1]
+	return t.touches[a:b], t.ageSec[a:b], t.value[i]
+}
+
+// NewPathSet returns an empty PathSet ready for AddPath.
+func NewPathSet() *PathSet {
+	return &PathSet{
+		offsets:      []int32{0},
+		channelIndex: map[string]int32{},
+		pathIndex:    map[string]int32{},
+	}
+}
+
+// Channel interns a channel name and returns its index.
+func (p *PathSet) Channel(name string) int32 {
+	if i, ok := p.channelIndex[name]; ok {
+		return i
+	}
+	i := int32(len(p.Channels))
+	p.Channels = append(p.Channels, name)
+	p.channelIndex[name] = i
+	return i
+}
+
+// channelBytes interns a channel name given as bytes without allocating
+// when the channel is already known.
+func (p *PathSet) channelBytes(name []byte) int32 {
+	if i, ok := p.channelIndex[string(name)]; ok {
+		return i
+	}
+	return p.Channel(string(name))
+}
+
+// AddPath adds conv conversions worth value and nulls non-converting
+// journeys that followed touches. Identical touch sequences are merged.
+// An empty path with conversions counts as unattributed.
+func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
+	if len(touches) == 0 {
+		p.UnattributedConversions += conv
+		p.UnattributedValue += value
+		return
+	}
+	p.keyBuf = p.keyBuf[:0]
+	for _, t := range touches {
+		p.keyBuf = binary.LittleEndian.AppendUint32(p.keyBuf, uint32(t))
+	}
+	if i, ok := p.pathIndex[string(p.keyBuf)]; ok {
+		p.conv[i] += conv
+		p.value[i] += value
+		p.nulls[i] += nulls
+		return
+	}
+	p.pathIndex[string(p.keyBuf)] = int32(len(p.conv))
+	p.touches = append(p.touches, touches...)
+	p.offsets = append(p.offsets, int32(len(p.touches)))
+	p.conv = append(p.conv, conv)
+	p.value = append(p.value, value)
+	p.nulls = append(p.nulls, nulls)
+}
+
+// addTimed records one converting journey with its touch ages for
+// time-decay. The same journey must also be added with AddPath.
+func (p *PathSet) addTimed(touches []int32, ageSec []float64, value float64) {
+	if p.Timed == nil {
+		p.Timed = &TimedPaths{offsets: []int32{0}}
+	}
+	t := p.Timed
+	t.touches = append(t.touches, touches...)
+	t.ageSec = append(t.ageSec, ageSec...)
+	t.offsets = append(t.offsets, int32(len(t.touches)))
+	t.value = append(t.value, value)
+}
+
+// Len returns the number of distinct paths.
+func (p *PathSet) Len() int { return len(p.offsets) - 1 }
+
+// Path returns distinct path i: its touches (channel indices), conversions,
+// value and non-converting journeys.
+func (p *PathSet) Path(i int) (touches []int32, conv, value, nulls float64) {
+	return p.touches[p.offsets[i]:p.offsets[i+1]], p.conv[i], p.value[i], p.nulls[i]
+}
+
+// Totals returns the attributed conversions and value (paths with at least
+// one touch) and the non-converting journeys.
+func (p *PathSet) Totals() (conv, value, nulls float64) {
+	for i := range p.conv {
+		conv += p.conv[i]
+		value += p.value[i]
+		nulls += p.nulls[i]
+	}
+	return conv, value, nulls
+}
+
+// Touches returns the total number of touches over distinct paths.
+func (p *PathSet) Touches() int { return len(p.touches) }
+
+// String summarises the set for debugging.
+func (p *PathSet) String() string {
+	c, v, n := p.Totals()
+	return fmt.Sprintf("PathSet{%d channels, %d paths, conv=%g value=%g nulls=%g}", len(p.Channels), p.Len(), c, v, n)
+}

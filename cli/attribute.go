@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/attrlab/attrlab/attribution"
+)
+
+const attributeUsage = `Usage: attrlab attribute FILE [flags]
+
+Reads a path table or touch log (FILE, or - for standard input), runs the
+attribution models and prints each channel's credited conversions, value
+and share. An import summary goes to standard error (or into --format json).
+
+Flags:
+`
+
+// attributeFlags are the options shared by attribute and, later, import.
+type attributeFlags struct {
+	models, direct, sep, format, layout, label, rejected string
+	experiment, db                                       string
+	order                                                int
+	halfLife, lookback                                   string
+	first, last                                          float64
+	noLog, skipBad                                       bool
+	mapping                                              pairsFlag
+}
+
+func runAttribute(ctx context.Context, env Env, args []string) error {
+	var f attributeFlags
+	fs := newFlags("attribute", attributeUsage, env.Stdout)
+	fs.StringVar(&f.models, "models", "", "comma-separated models (default: every model the data allows): "+strings.Join(attribution.ModelNames, ", "))
+	fs.IntVar(&f.order, "order", attribution.DefaultOrder, "Markov chain order, 1 to 4")
+	fs.StringVar(&f.halfLife, "half-life", "7d", "time-decay half-life (e.g. 7d, 36h)")
+	fs.StringVar(&f.lookback, "lookback", "30d", "drop touches older than this before their conversion; 0 = unlimited")
+	fs.StringVar(&f.sep, "sep", ">", "channel separator in a path table's path column")
+	fs.StringVar(&f.direct, "direct", "direct", "comma-separated channels last-non-direct skips")
+	fs.Float64Var(&f.first, "first-weight", attribution.DefaultFirst, "position-based share of the first touch")
+	fs.Float64Var(&f.last, "last-weight", attribution.DefaultLast, "position-based share of the last touch")
+	fs.StringVar(&f.format, "format", "table", "output: table, csv or json")
+	fs.StringVar(&f.layout, "layout", "", "input layout: paths or touches (default: detect from the header)")
+	fs.Var(&f.mapping, "map", "map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
+	fs.StringVar(&f.label, "conversion-label", "", "value of an event-type column that marks a conversion (default conversion)")
+	fs.BoolVar(&f.skipBad, "skip-bad-rows", false, "skip malformed rows, write them to a rejected-rows CSV and report them (default: stop at the first)")
+	fs.StringVar(&f.rejected, "rejected", "", "where --skip-bad-rows writes rejected rows (default: FILE.rejected.csv beside the input)")
+	fs.StringVar(&f.experiment, "experiment", "Default", "experiment to log the run in")
+	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run (run tracking is not built yet: runs are never logged)")
+	fs.StringVar(&f.db, "db", "", "run store database (default $ATTRLAB_DB or the user data folder)")
+	f.mapping.what = "COLUMN=FIELD"
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("attribute takes exactly one FILE, got %d (see attrlab attribute --help)", len(pos))
+	}
+	if !slices.Contains([]string{"table", "csv", "json"}, f.format) {
+		return usagef("--format %q: use table, csv or json", f.format)
+	}
+	opts, err := f.modelOptions()
+	if err != nil {
+		return err
+	}
+	iopts, err := f.importOptions()
+	if err != nil {
+		return err
+	}
+	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected)
+	if err != nil {
+		return err
+	}
+	if len(opts.Models) > 0 && slices.Contains(opts.Models, attribution.TimeDecay) && ds.Paths.Timed == nil {
+		return usagef("%s: %v", iopts.File, attribution.ErrNeedsTimestamps)
+	}
+	started := time.Now()
+	results, err := attribution.Run(ctx, ds.Paths, opts)
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(started)
+	rep := report{Dataset: ds, Results: results, Rejected: rejectedPath, Runtime: elapsed}
+	if f.format != "json" {
+		rep.printSummary(env.Stderr)
+	}
+	switch f.format {
+	case "csv":
+		return rep.writeCSV(env.Stdout)
+	case "json":
+		return rep.writeJSON(env.Stdout)
+	}
+	return rep.writeTable(env.Stdout)
+}
+
+func (f *attributeFlags) modelOptions() (attribution.Options, error) {
+	var o attribution.Options
+	o.Models = splitList(f.models)
+	for _, m := range o.Models {
+		if !slices.Contains(attribution.ModelNames, m) {
+			return o, usagef("--models: unknown model %q (models: %s)", m, strings.Join(attribution.ModelNames, ", "))
+		}
+	}
+	if f.order < 1 || f.order > attribution.MaxOrder {
+		return o, usagef("--order %d: must be 1 to %d", f.order, attribution.MaxOrder)
+	}
+	o.Order = f.order
+	hl, err := attribution.ParseDuration(f.halfLife)
+	if err != nil {
+		return o, usagef("--half-life: %v", err)
+	}
+	if hl <= 0 {
+		return o, usagef("--half-life must be more than 0")
+	}
+	o.HalfLife = hl
+	o.Direct = splitList(f.direct)
+	if o.Direct == nil {
+		o.Direct = []string{}
+	}
+	if f.first < 0 || f.last < 0 || f.first+f.last > 1 || f.first+f.last == 0 {
+		return o, usagef("--first-weight %g --last-weight %g: each at least 0, together more than 0 and at most 1", f.first, f.last)
+	}
+	o.FirstWeight, o.LastWeight = f.first, f.last
+	return o, nil
+}
+
+func (f *attributeFlags) importOptions() (attribution.ImportOptions, error) {
+	var o attribution.ImportOptions
+	switch f.layout {
+	case "", "auto":
+	case "paths", "touches":
+		o.Layout = attribution.Layout(f.layout)
+	default:
+		return o, usagef("--layout %q: use paths or touches", f.layout)
+	}
+	lb, err := attribution.ParseDuration(f.lookback)
+	if err != nil {
+		return o, usagef("--lookback: %v", err)
+	}
+	o.Lookback = lb
+	if lb == 0 {
+		o.Lookback = attribution.UnlimitedLookback
+	}
+	if f.sep == "" {
+		return o, usagef("--sep must not be empty")
+	}
+	o.Separator = f.sep
+	o.ConversionLabel = f.label
+	if len(f.mapping.pairs) > 0 {
+		o.Map = map[string]string{}
+		for _, p := range f.mapping.pairs {
+			o.Map[p[0]] = p[1]
+		}
+	}
+	return o, nil
+}
+
+// importFile reads path ("-" for standard input). With skipBad it writes
+// rejected rows to a CSV and returns its path.
+func importFile(ctx context.Context, env Env, path string, o attribution.ImportOptions, skipBad bool, rejectedPath string) (*attribution.Dataset, string, error) {
+	var in io.Reader = env.Stdin
+	o.File = "stdin"
+	if path != "-" {
+		file, err := os.Open(path)
+		if err != nil {
+			return nil, "", &inputError{fmt.Errorf("open %s: %w", path, unwrapPathError(err))}
+		}
+		defer file.Close()
+		in = file
+		o.File = path
+	}
+	var rejected *rejectWriter
+	if skipBad {
+		o.SkipBadRows = true
+		if rejectedPath == "" {
+			base := path
+			if path == "-" {
+				base = "stdin.csv"
+			}
+			rejectedPath = strings.TrimSuffix(base, filepath.Ext(base)) + ".rejected.csv"
+		}
+		rejected = &rejectWriter{path: rejectedPath}
+		o.OnReject = rejected.add
+	}
+	ds, err := attribution.Import(ctx, in, o)
+	if err != nil {
+		return nil, "", err
+	}
+	if rejected != nil && len(rejected.rows) > 0 {
+		if err := rejected.write(ds.Summary.Header); err != nil {
+			return nil, "", err
+		}
+		return ds, rejectedPath, nil
+	}
+	return ds, "", nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// rejectWriter keeps rejected rows and writes them as a dead-letter CSV:
+// line, reason, then the row's own cells.
+type rejectWriter struct {
+	path string
+	rows []attribution.RejectedRow
+}
+
+func (r *rejectWriter) add(row attribution.RejectedRow) { r.rows = append(r.rows, row) }
+
+func (r *rejectWriter) write(header []string) error {
+	f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("write rejected rows: %w", err)
+	}
+	w := csv.NewWriter(f)
+	w.Write(append([]string{"line", "reason"}, header...))
+	for _, row := range r.rows {
+		reason := row.Err.Reason
+		if row.Err.Field != "" {
+			reason = fmt.Sprintf("%s %q: %s", row.Err.Field, row.Err.Value, row.Err.Reason)
+		}
+		rec := append([]string{strconv.Itoa(row.Err.Line), reason}, row.Fields...)
+		w.Write(rec)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("write rejected rows: %w", err)
+	}
+	return f.Close()
+}
