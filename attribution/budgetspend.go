@@ -1,0 +1,103 @@
+package attribution
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Spend file columns (DESIGN section 2.3): a channel column and a spend
+// column, matched case-insensitively against these names.
+var (
+	spendChannelNames = []string{FieldChannel, "source", "medium", "utm_source", "campaign"}
+	spendAmountNames  = []string{"spend", "cost", "budget"}
+)
+
+// ReadSpend reads a spend table: a header row with a channel column and a
+// spend column (aliases cost and budget), then one row per channel. Other
+// columns are ignored. Like the journey importers it accepts UTF-8 with or
+// without BOM, comma, semicolon or tab delimiters, CRLF or LF and RFC 4180
+// quoting. A channel listed on several rows gets the sum of its rows (a
+// file with one row per campaign or month is common); channels keep the
+// order of their first row. file names the input in errors.
+//
+// Every problem is a *ParseError naming the file, line and column: a
+// missing column, an empty channel, or a spend that is empty, not a
+// number, negative or not finite.
+func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
+	if file == "" {
+		file = "spend"
+	}
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	head, _ := br.Peek(64 << 10)
+	rr := newRecordReader(br, detectDelimiter(head))
+	rec, err := rr.read()
+	if errors.Is(err, io.EOF) {
+		return nil, &ParseError{File: file, Reason: "the file is empty: expected a header row (channel,spend) and one row per channel"}
+	}
+	if err != nil {
+		return nil, rowError(file, rr, err)
+	}
+	header := make([]string, len(rec))
+	norm := make([]string, len(rec))
+	for i, f := range rec {
+		header[i] = string(f)
+		norm[i] = normalizeHeader(header[i])
+	}
+	find := func(names []string) int {
+		for _, n := range names {
+			if i := slices.Index(norm, n); i >= 0 {
+				return i
+			}
+		}
+		return -1
+	}
+	chCol, spendCol := find(spendChannelNames), find(spendAmountNames)
+	if chCol < 0 || spendCol < 0 {
+		return nil, &ParseError{File: file, Line: rr.line, Reason: fmt.Sprintf(
+			"a spend file needs a channel column and a spend column (spend, cost or budget), and the header has only %s",
+			strings.Join(header, ", "))}
+	}
+	// importer.number gives the same cell errors as the journey importers.
+	im := &importer{ctx: context.Background(), opts: ImportOptions{File: file}, rr: rr, header: header, ds: &Dataset{}}
+	index := map[string]int{}
+	var out []ChannelSpend
+	for {
+		rec, err := im.next()
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			break
+		}
+		ch := string(bytes.TrimSpace(rec[chCol]))
+		if ch == "" {
+			return nil, im.cellError(chCol, rec[chCol], "is empty: every row needs a channel")
+		}
+		v, err := im.number(rec, spendCol, true)
+		if err != nil {
+			return nil, err
+		}
+		if i, ok := index[ch]; ok {
+			if out[i].Spend += v; math.IsInf(out[i].Spend, 0) {
+				return nil, im.cellError(spendCol, rec[spendCol], fmt.Sprintf("brings the total spend of %q past the largest number", ch))
+			}
+			continue
+		}
+		index[ch] = len(out)
+		out = append(out, ChannelSpend{Channel: ch, Spend: v})
+	}
+	if len(out) == 0 {
+		return nil, &ParseError{File: file, Line: 2, Reason: "the file has a header but no rows"}
+	}
+	return out, nil
+}
