@@ -95,13 +95,13 @@ func TestAllocate(t *testing.T) {
 	}, {
 		// d has spend 50 and no credit: CPA undefined, ROAS 0/50 = 0,
 		// proposal 0. Total 200 goes 3:1 to a and b → 150, 50.
-		name: "spend but no credit",
+		name:  "spend but no credit",
 		spend: []ChannelSpend{{"a", 100}, {"b", 50}, {"d", 50}}, total: 200,
 		result: budgetResult([]string{"a", "b", "d"}, []float64{3, 1, 0}, []float64{30, 10, 0}),
-		want: map[string]wantLine{"a": {150, def(100.0 / 3), def(0.3), 0}, "b": {50, def(50), def(0.2), 0}, "d": {0, na, def(0), FlagNoCredit}},
+		want:   map[string]wantLine{"a": {150, def(100.0 / 3), def(0.3), 0}, "b": {50, def(50), def(0.2), 0}, "d": {0, na, def(0), FlagNoCredit}},
 	}, {
 		// As above with a minimum of 20 for d: 180 left goes 3:1 → 135, 45.
-		name: "no credit with a minimum",
+		name:  "no credit with a minimum",
 		spend: []ChannelSpend{{"a", 100}, {"b", 50}, {"d", 50}}, total: 200,
 		result: budgetResult([]string{"a", "b", "d"}, []float64{3, 1, 0}, []float64{30, 10, 0}),
 		opts:   BudgetOptions{Min: map[string]float64{"d": 20}},
