@@ -3,7 +3,6 @@ package attribution
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -67,8 +66,8 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 			"a spend file needs a channel column and a spend column (spend, cost or budget), and the header has only %s",
 			strings.Join(header, ", "))}
 	}
-	// importer.number gives the same cell errors as the journey importers.
-	im := &importer{ctx: context.Background(), opts: ImportOptions{File: file}, rr: rr, header: header, ds: &Dataset{}}
+	// chunkParser.number gives the same cell errors as the journey importers.
+	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header}, rr: rr}
 	index := map[string]int{}
 	var out []ChannelSpend
 	for {

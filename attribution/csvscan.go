@@ -18,7 +18,7 @@ const MaxRecordBytes = 1 << 20
 // field: the fields it returns alias an internal buffer and are valid only
 // until the next call to read.
 type recordReader struct {
-	r     *bufio.Reader
+	r     lineSource
 	delim byte
 	// line is the number of the first line of the last record read;
 	// nextLine is the number of the next physical line.
@@ -31,7 +31,13 @@ type recordReader struct {
 	long   []byte // accumulates a physical line longer than r's buffer
 }
 
-func newRecordReader(r *bufio.Reader, delim byte) *recordReader {
+// lineSource is what recordReader reads from: a *bufio.Reader, or a
+// sliceSource over a chunk already in memory.
+type lineSource interface {
+	ReadSlice(delim byte) ([]byte, error)
+}
+
+func newRecordReader(r lineSource, delim byte) *recordReader {
 	return &recordReader{r: r, delim: delim, nextLine: 1}
 }
 
@@ -119,9 +125,17 @@ func (rr *recordReader) readQuoted(line []byte) ([][]byte, error) {
 	for {
 		// At the start of a field.
 		if len(line) == 0 || line[0] != '"' {
-			// Unquoted field: up to the next delimiter. A stray quote inside
-			// it is kept as text, as most spreadsheet exports expect.
+			// Unquoted field: up to the next delimiter. RFC 4180 allows no
+			// quote inside it; holding to that is what lets the file be cut
+			// into chunks at newlines outside quotes.
 			i := bytes.IndexByte(line, rr.delim)
+			field := line
+			if i >= 0 {
+				field = line[:i]
+			}
+			if bytes.IndexByte(field, '"') >= 0 {
+				return nil, &errRecord{fmt.Sprintf("field %d: a quote inside an unquoted field: quote the whole field and double the quote, e.g. \"5\"\" screen\"", len(rr.ends)+1)}
+			}
 			if i < 0 {
 				rr.rec = append(rr.rec, line...)
 				rr.ends = append(rr.ends, len(rr.rec))

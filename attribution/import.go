@@ -171,21 +171,37 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 			s.Columns[f] = i
 		}
 	}
-	imp := &importer{ctx: ctx, opts: opts, rr: rr, header: header, cols: cols, ds: ds}
+	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim}
+	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes}
 	if layout == LayoutPaths {
-		err = imp.readPaths()
+		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
 	} else {
-		err = imp.readTouches()
+		err = parseChunks(ctx, br, rr.nextLine, shared.parseTouchChunk, merged.mergeTouches)
+	}
+	if err == nil && s.RowsRead == 0 {
+		err = &ParseError{File: opts.File, Line: 2, Reason: "the file has a header but no rows"}
+	}
+	if err == nil && layout == LayoutTouches {
+		merged.finishTouches()
 	}
 	if err != nil {
+		var pe *ParseError
+		if !errors.As(err, &pe) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("read %s: %w", opts.File, err)
+		}
 		return nil, err
+	}
+	if layout == LayoutPaths {
+		if j := s.Conversions + s.NonConverting; j <= math.MaxInt32 {
+			s.Journeys = int(j)
+		}
 	}
 	s.Channels = len(ds.Paths.Channels)
 	s.Paths = ds.Paths.Len()
 	s.UnattributedConversions = ds.Paths.UnattributedConversions
 	s.UnattributedValue = ds.Paths.UnattributedValue
 	if opts.Progress != nil {
-		opts.Progress(Progress{Rows: s.RowsRead, Bytes: rr.bytes, Done: true})
+		opts.Progress(Progress{Rows: s.RowsRead, Bytes: merged.bytes, Done: true})
 	}
 	return ds, nil
 }
@@ -216,167 +232,258 @@ func rowError(file string, rr *recordReader, err error) error {
 	return fmt.Errorf("read %s: %w", file, err)
 }
 
-// importer holds the state shared by both layouts' row loops.
-type importer struct {
-	ctx    context.Context
+// importShared is what every chunk worker reads and none writes.
+type importShared struct {
 	opts   ImportOptions
-	rr     *recordReader
 	header []string
 	cols   map[string]int
-	ds     *Dataset
+	delim  byte
 }
 
-// next reads the next row. It returns (nil, nil) at the end. A row-level
-// problem is returned as a *ParseError; whether to skip it is the caller's
-// call (through reject).
-func (im *importer) next() ([][]byte, error) {
-	rec, err := im.rr.read()
+// chunkParser parses the rows of one chunk; each worker has its own.
+type chunkParser struct {
+	*importShared
+	rr       *recordReader
+	rows     int
+	accepted int
+	rejects  []RejectedRow // skipped rows, in order
+	stop     error         // the first bad row, when not skipping
+}
+
+func (sh *importShared) newChunkParser(c chunk) *chunkParser {
+	rr := newRecordReader(&sliceSource{c.data}, sh.delim)
+	rr.nextLine = c.firstLine
+	return &chunkParser{importShared: sh, rr: rr}
+}
+
+// next reads the next row, or returns (nil, nil) at the end of the chunk
+// or after a row that stops the import. A bad row is returned with its
+// *ParseError; the caller passes it to bad.
+func (cp *chunkParser) next() ([][]byte, error) {
+	if cp.stop != nil {
+		return nil, nil
+	}
+	rec, err := cp.rr.read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil
 	}
-	s := &im.ds.Summary
-	s.RowsRead++
-	if s.RowsRead&0xFFFF == 0 {
-		if err := im.ctx.Err(); err != nil {
-			return nil, err
-		}
-		if im.opts.Progress != nil {
-			im.opts.Progress(Progress{Rows: s.RowsRead, Bytes: im.rr.bytes})
-		}
-	}
+	cp.rows++
 	if err != nil {
 		var re *errRecord
 		if !errors.As(err, &re) {
-			return nil, fmt.Errorf("read %s: %w", im.opts.File, err)
+			return nil, err
 		}
-		return rec, &ParseError{File: im.opts.File, Line: im.rr.line, Reason: re.reason}
+		return rec, &ParseError{File: cp.opts.File, Line: cp.rr.line, Reason: re.reason}
 	}
-	if len(rec) != len(im.header) {
-		return rec, &ParseError{File: im.opts.File, Line: im.rr.line,
-			Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(im.header))}
+	if len(rec) != len(cp.header) {
+		return rec, &ParseError{File: cp.opts.File, Line: cp.rr.line,
+			Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(cp.header))}
 	}
 	return rec, nil
 }
 
-// reject handles a bad row: it returns the error to stop the import, or
-// records the row and returns nil when bad rows are skipped.
-func (im *importer) reject(rec [][]byte, err error) error {
+// bad records a bad row: it stops the chunk, or is kept as a rejected row
+// when bad rows are skipped.
+func (cp *chunkParser) bad(rec [][]byte, err error) {
 	var pe *ParseError
-	if !errors.As(err, &pe) || !im.opts.SkipBadRows {
-		return err
+	if !errors.As(err, &pe) || !cp.opts.SkipBadRows {
+		cp.stop = err
+		return
 	}
-	s := &im.ds.Summary
-	s.RowsRejected++
-	if s.RejectReason == nil {
-		s.RejectReason = map[string]int{}
+	fields := make([]string, len(rec))
+	for i, f := range rec {
+		fields[i] = string(f)
 	}
-	s.RejectReason[pe.Reason]++
-	if im.opts.OnReject != nil {
-		fields := make([]string, len(rec))
-		for i, f := range rec {
-			fields[i] = string(f)
-		}
-		im.opts.OnReject(RejectedRow{Err: pe, Fields: fields})
-	}
-	return nil
+	cp.rejects = append(cp.rejects, RejectedRow{Err: pe, Fields: fields})
 }
 
 // cellError builds the error for one bad cell.
-func (im *importer) cellError(col int, cell []byte, reason string) *ParseError {
-	return &ParseError{File: im.opts.File, Line: im.rr.line, Column: col + 1,
-		Field: im.header[col], Value: shorten(string(cell)), Reason: reason}
+func (cp *chunkParser) cellError(col int, cell []byte, reason string) *ParseError {
+	return &ParseError{File: cp.opts.File, Line: cp.rr.line, Column: col + 1,
+		Field: cp.header[col], Value: shorten(string(cell)), Reason: reason}
 }
 
 // number parses a cell that must be a finite number at least zero. An empty
 // cell is zero unless required.
-func (im *importer) number(rec [][]byte, col int, required bool) (float64, error) {
+func (cp *chunkParser) number(rec [][]byte, col int, required bool) (float64, error) {
 	if col < 0 {
 		return 0, nil
 	}
-	cell := bytes.TrimSpace(rec[col])
+	cell := trimSpace(rec[col])
 	if len(cell) == 0 {
 		if required {
-			return 0, im.cellError(col, cell, "is empty: expected a number")
+			return 0, cp.cellError(col, cell, "is empty: expected a number")
 		}
 		return 0, nil
+	}
+	if len(cell) <= 15 && allDigits(cell) {
+		// Whole counts are the common case; 15 digits are exact in a float64.
+		n, _ := digits(cell)
+		return float64(n), nil
 	}
 	v, err := strconv.ParseFloat(string(cell), 64)
 	switch {
 	case err != nil && !errors.Is(err, strconv.ErrRange):
-		return 0, im.cellError(col, cell, "not a number")
+		return 0, cp.cellError(col, cell, "not a number")
 	case math.IsNaN(v):
-		return 0, im.cellError(col, cell, "not a number (NaN)")
+		return 0, cp.cellError(col, cell, "not a number (NaN)")
 	case math.IsInf(v, 0) || err != nil:
-		return 0, im.cellError(col, cell, "too large: expected a finite number")
+		return 0, cp.cellError(col, cell, "too large: expected a finite number")
 	case v < 0:
-		return 0, im.cellError(col, cell, "is negative: expected a number at least 0")
+		return 0, cp.cellError(col, cell, "is negative: expected a number at least 0")
 	}
 	return v, nil
 }
 
-// readPaths reads the rows of a path table.
-func (im *importer) readPaths() error {
-	ps := im.ds.Paths
-	s := &im.ds.Summary
-	sep := []byte(im.opts.Separator)
+// trimSpace trims ASCII white space, the only kind CSV exports pad with;
+// it is much cheaper than bytes.TrimSpace on the hot path.
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n' || b[0] == '\v' || b[0] == '\f') {
+		b = b[1:]
+	}
+	for len(b) > 0 {
+		c := b[len(b)-1]
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v' && c != '\f' {
+			break
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// mergeState gathers chunk results, in input order, into the Dataset.
+type mergeState struct {
+	ctx   context.Context
+	ds    *Dataset
+	opts  ImportOptions
+	bytes int64
+	remap []int32 // chunk channel id -> dataset channel id
+
+	// Touch logs: rows in columnar form, journeys interned across chunks.
+	journeys interner
+	rows     touchRows
+	spend    []float64 // per dataset channel
+	hasSpend []bool
+	minT     int64
+	maxT     int64
+}
+
+// mergeCommon folds a chunk's row counts and rejects into the summary and
+// returns the error that stops the import, if any.
+func (m *mergeState) mergeCommon(c chunk, cp *chunkParser) error {
+	s := &m.ds.Summary
+	before := s.RowsRead
+	s.RowsRead += cp.rows
+	s.RowsAccepted += cp.accepted
+	s.RowsRejected += len(cp.rejects)
+	m.bytes += int64(len(c.data))
+	for _, r := range cp.rejects {
+		if s.RejectReason == nil {
+			s.RejectReason = map[string]int{}
+		}
+		s.RejectReason[r.Err.Reason]++
+		if m.opts.OnReject != nil {
+			m.opts.OnReject(r)
+		}
+	}
+	if cp.stop != nil {
+		return cp.stop
+	}
+	if m.opts.Progress != nil && before>>16 != s.RowsRead>>16 {
+		m.opts.Progress(Progress{Rows: s.RowsRead, Bytes: m.bytes})
+	}
+	return m.ctx.Err()
+}
+
+// remapChannels maps a chunk's channel ids to the dataset's, interning new
+// channels in the chunk's order of first appearance so that the dataset's
+// order is the file's.
+func (m *mergeState) remapChannels(local *interner) {
+	m.remap = m.remap[:0]
+	for _, name := range local.names {
+		m.remap = append(m.remap, m.ds.Paths.channelBytes([]byte(name)))
+	}
+}
+
+// pathChunk is one chunk of a path table, parsed.
+type pathChunk struct {
+	cp       *chunkParser
+	channels interner
+	offsets  []int32
+	touches  []int32
+	conv     []float64
+	value    []float64
+	nulls    []float64
+}
+
+func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
+	cp := sh.newChunkParser(c)
+	pc := &pathChunk{cp: cp, offsets: []int32{0}}
+	sep := []byte(sh.opts.Separator)
 	if len(sep) == 0 {
 		sep = []byte(">")
 	}
-	pathCol, convCol := im.cols[FieldPath], im.cols[FieldConversions]
-	valueCol, nullCol := im.cols[FieldPathValue], im.cols[FieldNulls]
-	ps.HasNulls = nullCol >= 0
-	var touches []int32
+	pathCol, convCol := sh.cols[FieldPath], sh.cols[FieldConversions]
+	valueCol, nullCol := sh.cols[FieldPathValue], sh.cols[FieldNulls]
 	for {
-		rec, err := im.next()
+		rec, err := cp.next()
 		if err == nil && rec == nil {
-			break
+			return pc
 		}
-		if err != nil {
-			if err = im.reject(rec, err); err != nil {
-				return err
-			}
-			continue
-		}
-		conv, err := im.number(rec, convCol, true)
-		var value, nulls float64
+		var conv, value, nulls float64
 		if err == nil {
-			value, err = im.number(rec, valueCol, false)
+			conv, err = cp.number(rec, convCol, true)
 		}
 		if err == nil {
-			nulls, err = im.number(rec, nullCol, false)
+			value, err = cp.number(rec, valueCol, false)
+		}
+		if err == nil {
+			nulls, err = cp.number(rec, nullCol, false)
 		}
 		if err != nil {
-			if err = im.reject(rec, err); err != nil {
-				return err
-			}
+			cp.bad(rec, err)
 			continue
 		}
-		touches = touches[:0]
 		rest := rec[pathCol]
 		for len(rest) > 0 {
-			i := bytes.Index(rest, sep)
 			tok := rest
-			if i >= 0 {
+			if i := bytes.Index(rest, sep); i >= 0 {
 				tok, rest = rest[:i], rest[i+len(sep):]
 			} else {
 				rest = nil
 			}
-			if tok = bytes.TrimSpace(tok); len(tok) > 0 {
-				touches = append(touches, ps.channelBytes(tok))
+			if tok = trimSpace(tok); len(tok) > 0 {
+				pc.touches = append(pc.touches, pc.channels.intern(tok))
 			}
 		}
-		ps.AddPath(touches, conv, value, nulls)
-		s.RowsAccepted++
-		s.Conversions += conv
-		s.Value += value
-		s.NonConverting += nulls
+		pc.offsets = append(pc.offsets, int32(len(pc.touches)))
+		pc.conv = append(pc.conv, conv)
+		pc.value = append(pc.value, value)
+		pc.nulls = append(pc.nulls, nulls)
+		cp.accepted++
 	}
-	if s.RowsRead == 0 {
-		return &ParseError{File: im.opts.File, Line: 2, Reason: "the file has a header but no rows"}
+}
+
+func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
+	ps := m.ds.Paths
+	ps.HasNulls = hasField(m.ds.Summary.Columns, FieldNulls)
+	m.remapChannels(&pc.channels)
+	s := &m.ds.Summary
+	var path []int32
+	for i := range pc.conv {
+		path = path[:0]
+		for _, t := range pc.touches[pc.offsets[i]:pc.offsets[i+1]] {
+			path = append(path, m.remap[t])
+		}
+		ps.AddPath(path, pc.conv[i], pc.value[i], pc.nulls[i])
+		s.Conversions += pc.conv[i]
+		s.Value += pc.value[i]
+		s.NonConverting += pc.nulls[i]
 	}
-	j := s.Conversions + s.NonConverting
-	if j <= math.MaxInt32 {
-		s.Journeys = int(j)
-	}
-	return nil
+	return m.mergeCommon(c, pc.cp)
+}
+
+func hasField(cols map[string]int, field string) bool {
+	_, ok := cols[field]
+	return ok
 }

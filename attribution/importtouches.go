@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"time"
 )
@@ -16,90 +17,59 @@ type touchRows struct {
 	value   []float64
 }
 
-// readTouches reads a touch log, then builds journeys: rows grouped by
-// journey and sorted by time (ties keep file order); each conversion closes
-// a path of the touches since the previous one, within the lookback
-// window; touches after the last conversion form one non-converting path.
-func (im *importer) readTouches() error {
-	ps := im.ds.Paths
-	ps.HasNulls = true
-	s := &im.ds.Summary
-	jCol, tCol, cCol := im.cols[FieldJourney], im.cols[FieldTimestamp], im.cols[FieldChannel]
-	convCol, valueCol, costCol := im.cols[FieldConversion], im.cols[FieldValue], im.cols[FieldCost]
+// touchChunk is one chunk of a touch log, parsed, with channels and
+// journeys interned locally; the merge maps them to the dataset's.
+type touchChunk struct {
+	cp         *chunkParser
+	channels   interner
+	journeys   interner
+	rows       touchRows
+	spend      []float64 // per local channel
+	format     TimeFormat
+	minT, maxT int64
+}
 
-	label := []byte(im.opts.ConversionLabel)
-	eventMode := len(label) > 0 || slices.Contains(eventColumns, normalizeHeader(im.header[convCol]))
+func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
+	cp := sh.newChunkParser(c)
+	tc := &touchChunk{cp: cp, minT: math.MaxInt64, maxT: math.MinInt64}
+	convCol := sh.cols[FieldConversion]
+	label := []byte(sh.opts.ConversionLabel)
+	eventMode := len(label) > 0 || slices.Contains(eventColumns, normalizeHeader(sh.header[convCol]))
 	if len(label) == 0 {
 		label = []byte("conversion")
 	}
-
-	journeys := map[string]int32{}
-	var rows touchRows
-	spend := map[int32]float64{}
-	minT, maxT := int64(1<<63-1), int64(-1<<63)
 	for {
-		rec, err := im.next()
+		rec, err := cp.next()
 		if err == nil && rec == nil {
-			break
+			return tc
 		}
 		if err == nil {
-			err = im.touchRow(rec, journeys, &rows, spend, eventMode, label, jCol, tCol, cCol, convCol, valueCol, costCol)
+			err = tc.row(rec, eventMode, label)
 		}
 		if err != nil {
-			if err = im.reject(rec, err); err != nil {
-				return err
-			}
+			cp.bad(rec, err)
 			continue
 		}
-		s.RowsAccepted++
-		t := rows.at[len(rows.at)-1]
-		minT, maxT = min(minT, t), max(maxT, t)
+		cp.accepted++
 	}
-	if s.RowsRead == 0 {
-		return &ParseError{File: im.opts.File, Line: 2, Reason: "the file has a header but no rows"}
-	}
-	if s.RowsAccepted > 0 {
-		s.FirstTime = time.UnixMilli(minT).UTC()
-		s.LastTime = time.UnixMilli(maxT).UTC()
-	}
-	s.Journeys = len(journeys)
-	for ch := range ps.Channels {
-		if v, ok := spend[int32(ch)]; ok {
-			im.ds.Spend = append(im.ds.Spend, ChannelSpend{ps.Channels[ch], v})
-		}
-	}
-	lookback := im.opts.Lookback
-	switch lookback {
-	case 0:
-		lookback = DefaultLookback
-		s.Lookback = FormatDuration(lookback)
-	case UnlimitedLookback:
-		s.Lookback = "unlimited"
-	default:
-		s.Lookback = FormatDuration(lookback)
-	}
-	buildJourneys(ps, s, &rows, len(journeys), lookback)
-	return nil
 }
 
-// touchRow parses one row into rows. It appends only when the whole row is
-// valid, so a rejected row leaves no trace.
-func (im *importer) touchRow(rec [][]byte, journeys map[string]int32, rows *touchRows, spend map[int32]float64,
-	eventMode bool, label []byte, jCol, tCol, cCol, convCol, valueCol, costCol int) error {
-	s := &im.ds.Summary
-	jid := bytes.TrimSpace(rec[jCol])
+// row parses one row. It appends only when the whole row is valid, so a
+// rejected row leaves no trace.
+func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
+	cp := tc.cp
+	jCol, tCol, cCol := cp.cols[FieldJourney], cp.cols[FieldTimestamp], cp.cols[FieldChannel]
+	convCol, valueCol, costCol := cp.cols[FieldConversion], cp.cols[FieldValue], cp.cols[FieldCost]
+	jid := trimSpace(rec[jCol])
 	if len(jid) == 0 {
-		return im.cellError(jCol, jid, "is empty: every row needs a journey id")
+		return cp.cellError(jCol, jid, "is empty: every row needs a journey id")
 	}
-	ts := bytes.TrimSpace(rec[tCol])
+	ts := trimSpace(rec[tCol])
 	at, format, err := parseTimestamp(ts)
 	if err != nil {
-		return im.cellError(tCol, ts, err.Error())
+		return cp.cellError(tCol, ts, err.Error())
 	}
-	if s.TimestampFormat == "" {
-		s.TimestampFormat = format
-	}
-	convCell := bytes.TrimSpace(rec[convCol])
+	convCell := trimSpace(rec[convCol])
 	var isConv bool
 	if eventMode {
 		isConv = bytes.EqualFold(convCell, label)
@@ -109,44 +79,119 @@ func (im *importer) touchRow(rec [][]byte, journeys map[string]int32, rows *touc
 		case bytes.Equal(convCell, []byte("1")) || bytes.EqualFold(convCell, []byte("true")) || bytes.EqualFold(convCell, []byte("yes")) || bytes.EqualFold(convCell, label):
 			isConv = true
 		default:
-			return im.cellError(convCol, convCell, "expected 1 or 0, true or false, or \""+string(label)+"\"")
+			return cp.cellError(convCol, convCell, "expected 1 or 0, true or false, or \""+string(label)+"\"")
 		}
 	}
-	channel := bytes.TrimSpace(rec[cCol])
+	channel := trimSpace(rec[cCol])
 	if len(channel) == 0 && !isConv {
-		return im.cellError(cCol, channel, "is empty on a row that is not a conversion: every touch needs a channel")
+		return cp.cellError(cCol, channel, "is empty on a row that is not a conversion: every touch needs a channel")
 	}
 	var value, cost float64
 	if isConv {
-		if value, err = im.number(rec, valueCol, false); err != nil {
+		if value, err = cp.number(rec, valueCol, false); err != nil {
 			return err
 		}
 	}
-	if cost, err = im.number(rec, costCol, false); err != nil {
+	if cost, err = cp.number(rec, costCol, false); err != nil {
 		return err
 	}
 	if cost > 0 && len(channel) == 0 {
-		return im.cellError(costCol, rec[costCol], "a cost needs a channel to be charged to")
+		return cp.cellError(costCol, rec[costCol], "a cost needs a channel to be charged to")
 	}
 	// The row is valid: only now intern and append.
 	ch := int32(-1)
 	if len(channel) > 0 {
-		ch = im.ds.Paths.channelBytes(channel)
+		ch = tc.channels.intern(channel)
+		for len(tc.spend) <= int(ch) {
+			tc.spend = append(tc.spend, -1)
+		}
+		if costCol >= 0 {
+			tc.spend[ch] = max(tc.spend[ch], 0) + cost
+		}
 	}
-	j, ok := journeys[string(jid)]
-	if !ok {
-		j = int32(len(journeys))
-		journeys[string(jid)] = j
+	if tc.format == "" {
+		tc.format = format
 	}
-	if cost > 0 {
-		spend[ch] += cost
-	}
-	rows.journey = append(rows.journey, j)
-	rows.at = append(rows.at, at)
-	rows.channel = append(rows.channel, ch)
-	rows.conv = append(rows.conv, isConv)
-	rows.value = append(rows.value, value)
+	tc.minT, tc.maxT = min(tc.minT, at), max(tc.maxT, at)
+	r := &tc.rows
+	r.journey = append(r.journey, tc.journeys.intern(jid))
+	r.at = append(r.at, at)
+	r.channel = append(r.channel, ch)
+	r.conv = append(r.conv, isConv)
+	r.value = append(r.value, value)
 	return nil
+}
+
+func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
+	if c.seq == 0 {
+		m.minT, m.maxT = math.MaxInt64, math.MinInt64
+	}
+	m.remapChannels(&tc.channels)
+	s := &m.ds.Summary
+	if s.TimestampFormat == "" {
+		s.TimestampFormat = tc.format
+	}
+	m.minT, m.maxT = min(m.minT, tc.minT), max(m.maxT, tc.maxT)
+	for local, v := range tc.spend {
+		if v < 0 {
+			continue // channel seen only on rows without a cost cell
+		}
+		g := m.remap[local]
+		for len(m.spend) <= int(g) {
+			m.spend = append(m.spend, 0)
+			m.hasSpend = append(m.hasSpend, false)
+		}
+		m.spend[g] += v
+		m.hasSpend[g] = true
+	}
+	journeyMap := make([]int32, len(tc.journeys.names))
+	for i, name := range tc.journeys.names {
+		journeyMap[i] = m.journeys.intern([]byte(name))
+	}
+	r := &m.rows
+	for i, j := range tc.rows.journey {
+		ch := tc.rows.channel[i]
+		if ch >= 0 {
+			ch = m.remap[ch]
+		}
+		r.journey = append(r.journey, journeyMap[j])
+		r.channel = append(r.channel, ch)
+	}
+	r.at = append(r.at, tc.rows.at...)
+	r.conv = append(r.conv, tc.rows.conv...)
+	r.value = append(r.value, tc.rows.value...)
+	return m.mergeCommon(c, tc.cp)
+}
+
+// finishTouches builds journeys from the merged rows: grouped by journey
+// and sorted by time (ties keep file order); each conversion closes a path
+// of the touches since the previous one, within the lookback window;
+// touches after the last conversion form one non-converting path.
+func (m *mergeState) finishTouches() {
+	ps := m.ds.Paths
+	ps.HasNulls = true
+	s := &m.ds.Summary
+	if s.RowsAccepted > 0 {
+		s.FirstTime = time.UnixMilli(m.minT).UTC()
+		s.LastTime = time.UnixMilli(m.maxT).UTC()
+	}
+	s.Journeys = len(m.journeys.names)
+	for ch, ok := range m.hasSpend {
+		if ok {
+			m.ds.Spend = append(m.ds.Spend, ChannelSpend{ps.Channels[ch], m.spend[ch]})
+		}
+	}
+	lookback := m.opts.Lookback
+	switch lookback {
+	case 0:
+		lookback = DefaultLookback
+		s.Lookback = FormatDuration(lookback)
+	case UnlimitedLookback:
+		s.Lookback = "unlimited"
+	default:
+		s.Lookback = FormatDuration(lookback)
+	}
+	buildJourneys(ps, s, &m.rows, len(m.journeys.names), lookback)
 }
 
 // buildJourneys turns accepted rows into paths.

@@ -82,10 +82,9 @@ func buildChain(ps *PathSet, order int) (*markovChain, error) {
 		}
 	}
 
-	// Count transitions. Keys pack (from, to) where to may be one of the two
-	// absorbing pseudo-states, numbered after every transient one.
+	// Count transitions. "to" may be one of the two absorbing pseudo-states.
 	const convTo, nullTo = -1, -2
-	counts := map[[2]int32]float64{}
+	counts := newTransitionCounts(order, len(ps.Channels))
 	var states []int32
 	for i := 0; i < ps.Len(); i++ {
 		path, conv, value, nulls := ps.Path(i)
@@ -96,14 +95,14 @@ func buildChain(ps *PathSet, order int) (*markovChain, error) {
 		states = statesOf(states[:0], path, order, intern)
 		prev := int32(0)
 		for _, s := range states {
-			counts[[2]int32{prev, s}] += w
+			counts.add(prev, s, w)
 			prev = s
 		}
 		if conv > 0 {
-			counts[[2]int32{prev, convTo}] += conv
+			counts.add(prev, convTo, conv)
 		}
 		if nulls > 0 {
-			counts[[2]int32{prev, nullTo}] += nulls
+			counts.add(prev, nullTo, nulls)
 		}
 		for len(ch.lastConv) <= int(prev) {
 			ch.lastConv = append(ch.lastConv, 0)
@@ -123,11 +122,9 @@ func buildChain(ps *PathSet, order int) (*markovChain, error) {
 		from, to int32
 		w        float64
 	}
-	edges := make([]edge, 0, len(counts))
+	var edges []edge
 	rowTotal := make([]float64, n)
-	for k, w := range counts {
-		edges = append(edges, edge{k[0], k[1], w})
-	}
+	counts.each(func(from, to int32, w float64) { edges = append(edges, edge{from, to, w}) })
 	slices.SortFunc(edges, func(a, b edge) int {
 		if a.from != b.from {
 			return int(a.from - b.from)
@@ -300,4 +297,46 @@ func (ch *markovChain) describe(channels []string) ([]string, []Transition) {
 		}
 	}
 	return names, tr
+}
+
+// transitionCounts accumulates transition weights: in a dense matrix when
+// the states are known and few (order 1: one state per channel), in a map
+// otherwise. The absorbing pseudo-states are -1 (conversion) and -2 (null).
+type transitionCounts struct {
+	width int // dense row width: transient states + 2
+	dense []float64
+	m     map[[2]int32]float64
+}
+
+const denseCountLimit = 1 << 22
+
+func newTransitionCounts(order, channels int) *transitionCounts {
+	if n := channels + 1; order == 1 && n*(n+2) <= denseCountLimit {
+		return &transitionCounts{width: n + 2, dense: make([]float64, n*(n+2))}
+	}
+	return &transitionCounts{m: map[[2]int32]float64{}}
+}
+
+func (c *transitionCounts) add(from, to int32, w float64) {
+	if c.dense == nil {
+		c.m[[2]int32{from, to}] += w
+		return
+	}
+	col := int(to) + 2 // -2, -1, 0.. -> 0, 1, 2..
+	c.dense[int(from)*c.width+col] += w
+}
+
+// each calls f for every non-zero count, in no particular order.
+func (c *transitionCounts) each(f func(from, to int32, w float64)) {
+	if c.dense == nil {
+		for k, w := range c.m {
+			f(k[0], k[1], w)
+		}
+		return
+	}
+	for i, w := range c.dense {
+		if w != 0 {
+			f(int32(i/c.width), int32(i%c.width-2), w)
+		}
+	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -101,19 +103,37 @@ func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
 	if len(want) == 0 {
 		want = AvailableModels(ps)
 	}
-	var results []*Result
+	var names []string
 	for _, name := range ModelNames {
-		if !slices.Contains(want, name) {
-			continue
+		if slices.Contains(want, name) {
+			names = append(names, name)
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		r, err := runModel(ctx, ps, name, opts)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		results = append(results, r)
+	}
+	// Models are independent: run them side by side. Each one's arithmetic
+	// is sequential, so results are the same bits however they interleave.
+	results := make([]*Result, len(names))
+	errs := make([]error, len(names))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				return
+			}
+			r, err := runModel(ctx, ps, name, opts)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", name, err)
+			}
+			results[i], errs[i] = r, err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return results, nil
 }
@@ -140,7 +160,7 @@ func runModel(ctx context.Context, ps *PathSet, name string, opts Options) (*Res
 	case LastNonDirect:
 		direct := make([]bool, len(ps.Channels))
 		for _, d := range opts.Direct {
-			if i, ok := ps.channelIndex[d]; ok {
+			if i, ok := ps.channelID(d); ok {
 				direct[i] = true
 			}
 		}

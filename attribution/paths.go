@@ -3,6 +3,7 @@ package attribution
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // PathSet holds journey paths in columnar form, with identical channel
@@ -35,9 +36,11 @@ type PathSet struct {
 	// convert (a total_null column, or a touch log).
 	HasNulls bool
 
-	channelIndex map[string]int32
-	pathIndex    map[string]int32
-	keyBuf       []byte
+	channels interner
+	// Distinct paths by hash of their touches; a hash shared by two
+	// different paths (vanishingly rare) sends the later one to collided.
+	pathIndex map[uint64]int32
+	collided  map[string]int32
 }
 
 // TimedPaths holds converting journeys one by one, with each touch's age:
@@ -62,30 +65,34 @@ func (t *TimedPaths) Journey(i int) (touches []int32, ageSec []float64, value fl
 // NewPathSet returns an empty PathSet ready for AddPath.
 func NewPathSet() *PathSet {
 	return &PathSet{
-		offsets:      []int32{0},
-		channelIndex: map[string]int32{},
-		pathIndex:    map[string]int32{},
+		offsets:   []int32{0},
+		pathIndex: map[uint64]int32{},
 	}
 }
 
 // Channel interns a channel name and returns its index.
-func (p *PathSet) Channel(name string) int32 {
-	if i, ok := p.channelIndex[name]; ok {
-		return i
-	}
-	i := int32(len(p.Channels))
-	p.Channels = append(p.Channels, name)
-	p.channelIndex[name] = i
-	return i
-}
+func (p *PathSet) Channel(name string) int32 { return p.channelBytes([]byte(name)) }
 
-// channelBytes interns a channel name given as bytes without allocating
+// channelBytes interns a channel name given as bytes, without allocating
 // when the channel is already known.
 func (p *PathSet) channelBytes(name []byte) int32 {
-	if i, ok := p.channelIndex[string(name)]; ok {
-		return i
+	id := p.channels.intern(name)
+	if int(id) == len(p.Channels) {
+		p.Channels = append(p.Channels, p.channels.names[id])
 	}
-	return p.Channel(string(name))
+	return id
+}
+
+// channelID returns the index of a known channel.
+func (p *PathSet) channelID(name string) (int32, bool) { return p.channels.find([]byte(name)) }
+
+func hashPath(touches []int32) uint64 {
+	h := uint64(14695981039346656037)
+	for _, t := range touches {
+		h ^= uint64(uint32(t))
+		h *= 1099511628211
+	}
+	return h ^ uint64(len(touches))<<56
 }
 
 // AddPath adds conv conversions worth value and nulls non-converting
@@ -97,17 +104,30 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 		p.UnattributedValue += value
 		return
 	}
-	p.keyBuf = p.keyBuf[:0]
-	for _, t := range touches {
-		p.keyBuf = binary.LittleEndian.AppendUint32(p.keyBuf, uint32(t))
+	h := hashPath(touches)
+	i, ok := p.pathIndex[h]
+	if ok && !slices.Equal(p.touches[p.offsets[i]:p.offsets[i+1]], touches) {
+		// A different path with the same hash: look it up by its full key.
+		key := make([]byte, 0, 4*len(touches))
+		for _, t := range touches {
+			key = binary.LittleEndian.AppendUint32(key, uint32(t))
+		}
+		if p.collided == nil {
+			p.collided = map[string]int32{}
+		}
+		i, ok = p.collided[string(key)]
+		if !ok {
+			p.collided[string(key)] = int32(len(p.conv))
+		}
+	} else if !ok {
+		p.pathIndex[h] = int32(len(p.conv))
 	}
-	if i, ok := p.pathIndex[string(p.keyBuf)]; ok {
+	if ok {
 		p.conv[i] += conv
 		p.value[i] += value
 		p.nulls[i] += nulls
 		return
 	}
-	p.pathIndex[string(p.keyBuf)] = int32(len(p.conv))
 	p.touches = append(p.touches, touches...)
 	p.offsets = append(p.offsets, int32(len(p.touches)))
 	p.conv = append(p.conv, conv)

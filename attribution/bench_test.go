@@ -1,0 +1,75 @@
+package attribution
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchFile returns a file from $ATTRLAB_BENCH_DATA (made by `make
+// bench-data`), skipping the benchmark when it is not there.
+func benchFile(b *testing.B, name string) []byte {
+	b.Helper()
+	dir := os.Getenv("ATTRLAB_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set ATTRLAB_BENCH_DATA (make bench does) to run this benchmark")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+func benchImportAndRun(b *testing.B, name string, opts Options) {
+	data := benchFile(b, name)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ds, err := Import(context.Background(), bytes.NewReader(data), ImportOptions{File: name})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Run(context.Background(), ds.Paths, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPaths200k imports a 200,000-distinct-path table (8 channels) and
+// runs every model on it.
+func BenchmarkPaths200k(b *testing.B) { benchImportAndRun(b, "paths200k.csv", Options{}) }
+
+// BenchmarkTouches1M imports a 1,000,000-row touch log and runs every model.
+func BenchmarkTouches1M(b *testing.B) { benchImportAndRun(b, "touches1m.csv", Options{}) }
+
+// BenchmarkImportPaths200k measures the import alone.
+func BenchmarkImportPaths200k(b *testing.B) {
+	data := benchFile(b, "paths200k.csv")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Import(context.Background(), bytes.NewReader(data), ImportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMarkovOrders runs Markov alone at each order on the path table.
+func BenchmarkMarkovOrders(b *testing.B) {
+	data := benchFile(b, "paths200k.csv")
+	ds, err := Import(context.Background(), bytes.NewReader(data), ImportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, order := range []int{1, 2, 3, 4} {
+		b.Run("order"+string(rune('0'+order)), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Run(context.Background(), ds.Paths, Options{Models: []string{Markov}, Order: order}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

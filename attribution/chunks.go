@@ -1,0 +1,184 @@
+package attribution
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// chunkSize is how much input one worker parses at a time: large enough to
+// amortise the hand-off, small enough to keep both cores busy and memory
+// flat however large the file.
+const chunkSize = 1 << 20
+
+// chunk is a run of whole records cut from the input.
+type chunk struct {
+	seq       int
+	data      []byte
+	firstLine int // line number of data's first line
+	err       error
+}
+
+// sliceSource serves lines from a byte slice with bufio.Reader's ReadSlice
+// contract, so a worker parses its chunk without copying it again.
+type sliceSource struct{ b []byte }
+
+func (s *sliceSource) ReadSlice(delim byte) ([]byte, error) {
+	if len(s.b) == 0 {
+		return nil, io.EOF
+	}
+	i := bytes.IndexByte(s.b, delim)
+	if i < 0 {
+		line := s.b
+		s.b = nil
+		return line, io.EOF
+	}
+	line := s.b[:i+1]
+	s.b = s.b[i+1:]
+	return line, nil
+}
+
+// splitChunks reads r and sends chunks that end on a record boundary: a
+// newline outside quotes. In RFC 4180 every quote opens, closes or is half
+// of a doubled quote, so the parity of quotes seen says whether a newline
+// is inside a quoted field.
+func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chunk) {
+	defer close(out)
+	send := func(c chunk) bool {
+		select {
+		case out <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	line, seq := firstLine, 0
+	var carry []byte
+	inQuote := false
+	for {
+		buf := make([]byte, len(carry), len(carry)+chunkSize)
+		copy(buf, carry)
+		scanned := len(carry)
+		n, err := io.ReadFull(r, buf[scanned:cap(buf)])
+		buf = buf[:scanned+n]
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			send(chunk{seq: seq, err: err})
+			return
+		}
+		// Find the last record boundary in the new bytes.
+		cut := -1
+		fresh := buf[scanned:]
+		if !inQuote && bytes.IndexByte(fresh, '"') < 0 {
+			if i := bytes.LastIndexByte(fresh, '\n'); i >= 0 {
+				cut = scanned + i + 1
+			}
+		} else {
+			for i, c := range fresh {
+				switch {
+				case c == '"':
+					inQuote = !inQuote
+				case c == '\n' && !inQuote:
+					cut = scanned + i + 1
+				}
+			}
+		}
+		switch {
+		case eof:
+			cut = len(buf)
+		case cut < 0 && len(buf) > MaxRecordBytes+chunkSize:
+			// No boundary in far more than a record may hold: pass it on and
+			// let the parser report the over-long row.
+			cut = len(buf)
+		}
+		if cut < 0 {
+			carry = buf
+			continue
+		}
+		if cut > 0 {
+			if !send(chunk{seq: seq, data: buf[:cut], firstLine: line}) {
+				return
+			}
+			seq++
+			line += bytes.Count(buf[:cut], []byte{'\n'})
+		}
+		if eof {
+			return
+		}
+		carry = buf[cut:]
+		// The quote state after the cut is unknown only when the cut was
+		// forced; it is outside quotes after any real boundary.
+		if cut == len(buf) {
+			inQuote = false
+		}
+	}
+}
+
+// parseChunks parses r in parallel, chunk by chunk, with parse, and hands
+// each result to merge in input order, so that the first error merge sees
+// is the first in the file. Merge returning an error stops everything.
+func parseChunks[R any](ctx context.Context, r io.Reader, firstLine int, parse func(chunk) R, merge func(chunk, R) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := runtime.GOMAXPROCS(0)
+	chunks := make(chan chunk, workers)
+	type done struct {
+		c chunk
+		r R
+	}
+	results := make(chan done, workers)
+	go splitChunks(ctx, r, firstLine, chunks)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range chunks {
+				var res R
+				if c.err == nil {
+					res = parse(c)
+				}
+				select {
+				case results <- done{c, res}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int]done{}
+	next := 0
+	var firstErr error
+	for d := range results {
+		if firstErr != nil {
+			continue // drain so the workers can exit
+		}
+		pending[d.c.seq] = d
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			err := p.c.err
+			if err == nil {
+				err = merge(p.c, p.r)
+			}
+			if err != nil {
+				firstErr = err
+				cancel()
+				break
+			}
+		}
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
