@@ -11,6 +11,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 1 {
+		os.Exit(runGUI())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Run(ctx, cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}, os.Args[1:])
 	stop()

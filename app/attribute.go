@@ -1,0 +1,213 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/attrlab/attrlab/attribution"
+)
+
+// AttributeScreen runs models on a dataset and shows channel credit.
+type AttributeScreen struct {
+	ui *UI
+
+	DatasetPicker *widget.Select
+	Models        *widget.CheckGroup
+	Order         *widget.Select
+	HalfLife      *widget.Entry
+	Direct        *widget.Entry
+	RunBtn        *widget.Button
+	Status        *widget.Label
+	Table         *widget.Table
+
+	results []*attribution.Result
+	running bool
+	onDone  func(error) // for tests: called on the UI thread
+}
+
+func newAttributeScreen(u *UI) *AttributeScreen {
+	s := &AttributeScreen{ui: u}
+	s.DatasetPicker = widget.NewSelect(nil, nil)
+	s.DatasetPicker.PlaceHolder = "Choose a dataset"
+	u.onDatasetsChanged = append(u.onDatasetsChanged, func() {
+		s.DatasetPicker.Options = u.datasetNames()
+		s.DatasetPicker.Refresh()
+	})
+	s.Models = widget.NewCheckGroup(attribution.ModelNames, nil)
+	s.Models.Horizontal = true
+	s.Models.SetSelected(attribution.ModelNames)
+	s.Order = widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
+	s.Order.SetSelected("1")
+	s.HalfLife = widget.NewEntry()
+	s.HalfLife.SetText("7d")
+	s.Direct = widget.NewEntry()
+	s.Direct.SetText("direct")
+	s.RunBtn = widget.NewButton("Run (Ctrl+R)", s.Run)
+	s.RunBtn.Importance = widget.HighImportance
+	s.Status = widget.NewLabel("")
+	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
+		return widget.NewLabel("paid_search_brand")
+	}, s.updateCell)
+	s.Table.UpdateHeader = s.updateHeader
+	return s
+}
+
+// Content returns the screen's layout.
+func (s *AttributeScreen) Content() fyne.CanvasObject {
+	form := container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("Dataset"), nil, s.DatasetPicker),
+		s.Models,
+		container.NewHBox(
+			widget.NewLabel("Markov order"), s.Order,
+			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
+			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(180, 36), s.Direct),
+			s.RunBtn,
+		),
+		s.Status,
+	)
+	return container.NewBorder(form, nil, nil, nil, s.Table)
+}
+
+func (s *AttributeScreen) choose(name string) { s.DatasetPicker.SetSelected(name) }
+
+// options reads the form; a bad value returns an error naming the field.
+func (s *AttributeScreen) options() (attribution.Options, error) {
+	var o attribution.Options
+	o.Models = append([]string(nil), s.Models.Selected...)
+	if len(o.Models) == 0 {
+		return o, errors.New("tick at least one model")
+	}
+	o.Order, _ = strconv.Atoi(s.Order.Selected)
+	hl, err := attribution.ParseDuration(s.HalfLife.Text)
+	if err != nil || hl <= 0 {
+		return o, fmt.Errorf("half-life %q: write it like 7d or 36h", s.HalfLife.Text)
+	}
+	o.HalfLife = hl
+	o.Direct = []string{}
+	for _, d := range strings.Split(s.Direct.Text, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			o.Direct = append(o.Direct, d)
+		}
+	}
+	return o, nil
+}
+
+// Run attributes the chosen dataset off the UI thread.
+func (s *AttributeScreen) Run() {
+	if s.running {
+		return
+	}
+	d := s.ui.dataset(s.DatasetPicker.Selected)
+	if d == nil {
+		s.Status.SetText("Choose a dataset first (import one on the Datasets screen).")
+		return
+	}
+	opts, err := s.options()
+	if err != nil {
+		s.Status.SetText(err.Error())
+		return
+	}
+	opts.Models = s.applicable(d.ds, opts.Models)
+	s.running = true
+	s.RunBtn.Disable()
+	s.Status.SetText("Running…")
+	go func() {
+		results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
+		fyne.Do(func() { s.finish(d.name, results, err) })
+	}()
+}
+
+// runSync runs on the calling goroutine; used for the first-start sample.
+func (s *AttributeScreen) runSync() error {
+	d := s.ui.dataset(s.DatasetPicker.Selected)
+	opts, err := s.options()
+	if err != nil {
+		return err
+	}
+	opts.Models = s.applicable(d.ds, opts.Models)
+	results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
+	s.finish(d.name, results, err)
+	return err
+}
+
+// applicable drops time-decay for data without timestamps, saying so.
+func (s *AttributeScreen) applicable(ds *attribution.Dataset, models []string) []string {
+	if ds.Paths.Timed != nil {
+		return models
+	}
+	var out []string
+	for _, m := range models {
+		if m != attribution.TimeDecay {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (s *AttributeScreen) finish(name string, results []*attribution.Result, err error) {
+	s.running = false
+	s.RunBtn.Enable()
+	if err != nil {
+		s.Status.SetText("Run failed: " + err.Error())
+		s.ui.showError("Attribute "+name, err, "Check the parameters and try again.")
+	} else {
+		s.results = results
+		var warn []string
+		for _, r := range results {
+			for _, w := range r.Warnings {
+				warn = append(warn, r.Model+": "+w)
+			}
+		}
+		msg := fmt.Sprintf("%s: %d models, %.0f conversions attributed.", name, len(results), results[0].TotalConversions)
+		if len(warn) > 0 {
+			msg += "  " + strings.Join(warn, "; ")
+		}
+		s.Status.SetText(msg)
+		for i := range results {
+			s.Table.SetColumnWidth(i, 150)
+		}
+		s.Table.Refresh()
+	}
+	if s.onDone != nil {
+		s.onDone(err)
+	}
+}
+
+// Results returns the last results shown.
+func (s *AttributeScreen) Results() []*attribution.Result { return s.results }
+
+func (s *AttributeScreen) tableSize() (int, int) {
+	if len(s.results) == 0 {
+		return 0, 0
+	}
+	return len(s.results[0].Channels), len(s.results)
+}
+
+// CellText is the text of results cell (channel row, model column).
+func (s *AttributeScreen) CellText(row, col int) string {
+	r := s.results[col]
+	return fmt.Sprintf("%.2f (%.1f%%)", r.Conversions[row], 100*r.Share[row])
+}
+
+func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	o.(*widget.Label).SetText(s.CellText(id.Row, id.Col))
+}
+
+func (s *AttributeScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	switch {
+	case id.Row < 0 && id.Col >= 0:
+		l.SetText(s.results[id.Col].Model)
+	case id.Col < 0 && id.Row >= 0:
+		l.SetText(s.results[0].Channels[id.Row])
+	default:
+		l.SetText("")
+	}
+}

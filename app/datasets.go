@@ -1,0 +1,353 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/attrlab/attrlab/attribution"
+)
+
+const notMapped = "(not mapped)"
+
+// DatasetsScreen imports journey files: preview, column mapping,
+// validation report, and the list of datasets loaded.
+type DatasetsScreen struct {
+	ui *UI
+
+	list   *widget.List
+	report *widget.Label
+
+	// The import in progress (nil when none).
+	path        string
+	preview     *attribution.Preview
+	layout      *widget.Select
+	mapping     map[string]*widget.Select
+	skipBad     *widget.Check
+	previewBox  *fyne.Container
+	ImportBtn   *widget.Button
+	CancelBtn   *widget.Button
+	Progress    *widget.ProgressBar
+	Status      *widget.Label
+	cancel      context.CancelFunc
+	Rejected    []attribution.RejectedRow
+	onImportEnd func(error) // for tests: called on the UI thread
+}
+
+func newDatasetsScreen(u *UI) *DatasetsScreen {
+	s := &DatasetsScreen{ui: u, report: widget.NewLabel("Open a journey CSV (Ctrl+O) or drop one on the window."), mapping: map[string]*widget.Select{}}
+	s.report.Wrapping = fyne.TextWrapWord
+	s.list = widget.NewList(
+		func() int { return len(u.datasets) },
+		func() fyne.CanvasObject { return widget.NewLabel("dataset name") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(u.datasets[i].name) },
+	)
+	s.list.OnSelected = func(i widget.ListItemID) { s.report.SetText(summaryText(u.datasets[i].ds)) }
+	u.onDatasetsChanged = append(u.onDatasetsChanged, func() {
+		s.list.Refresh()
+		s.list.Select(len(u.datasets) - 1)
+	})
+	s.previewBox = container.NewVBox()
+	s.Progress = widget.NewProgressBar()
+	s.Progress.Hide()
+	s.Status = widget.NewLabel("")
+	s.ImportBtn = widget.NewButton("Import", s.startImport)
+	s.ImportBtn.Importance = widget.HighImportance
+	s.ImportBtn.Disable()
+	s.CancelBtn = widget.NewButton("Cancel", s.Cancel)
+	s.CancelBtn.Disable()
+	s.skipBad = widget.NewCheck("Skip bad rows and report them", nil)
+	u.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if len(uris) > 0 {
+			u.Select(ScreenDatasets)
+			s.OpenPath(uris[0].Path())
+		}
+	})
+	return s
+}
+
+// Content returns the screen's layout.
+func (s *DatasetsScreen) Content() fyne.CanvasObject {
+	open := widget.NewButton("Open…", s.OpenDialog)
+	top := container.NewHBox(open, widget.NewLabel("Ctrl+O, or drop a CSV on the window"))
+	left := container.NewBorder(widget.NewLabelWithStyle("Datasets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.list)
+	actions := container.NewHBox(s.skipBad, s.ImportBtn, s.CancelBtn)
+	right := container.NewBorder(container.NewVBox(top, s.previewBox, actions, s.Progress, s.Status), nil, nil, nil,
+		container.NewVScroll(s.report))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.22
+	return split
+}
+
+// OpenDialog asks for a CSV file to import.
+func (s *DatasetsScreen) OpenDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.ui.showError("Open file", err, "Choose a CSV file you can read.")
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		r.Close()
+		s.OpenPath(path)
+	}, s.ui.Window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// OpenPath reads the first rows of a file and shows the preview with the
+// detected layout and column mapping, ready to import.
+func (s *DatasetsScreen) OpenPath(path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		s.ui.showError("Open "+filepath.Base(path), err, "Check that the file exists and that you can read it.")
+		return
+	}
+	defer f.Close()
+	p, err := attribution.ReadPreview(f, filepath.Base(path), 8)
+	if err != nil {
+		s.ui.showError("Read "+filepath.Base(path), err, "Fix the file, or export it again as CSV (UTF-8).")
+		return
+	}
+	s.path, s.preview = path, p
+	s.buildPreview()
+}
+
+func (s *DatasetsScreen) buildPreview() {
+	p := s.preview
+	info := fmt.Sprintf("%s — %s-delimited", filepath.Base(s.path), p.Delimiter)
+	if p.TimestampFormat != "" {
+		info += ", timestamps " + string(p.TimestampFormat)
+	}
+	table := widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.Rows), len(p.Header) },
+		func() fyne.CanvasObject { return widget.NewLabel("cell text here") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			row := p.Rows[id.Row]
+			text := ""
+			if id.Col < len(row) {
+				text = row[id.Col]
+			}
+			o.(*widget.Label).SetText(text)
+		})
+	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		switch {
+		case id.Row < 0 && id.Col >= 0:
+			l.SetText(p.Header[id.Col])
+		case id.Col < 0 && id.Row >= 0:
+			l.SetText(fmt.Sprint(id.Row + 2))
+		default:
+			l.SetText("")
+		}
+	}
+	for i := range p.Header {
+		table.SetColumnWidth(i, 150)
+	}
+	scroll := container.NewGridWrap(fyne.NewSize(880, 230), table)
+
+	s.layout = widget.NewSelect([]string{string(attribution.LayoutPaths), string(attribution.LayoutTouches)}, func(string) { s.buildMapping() })
+	mappingBox := container.NewVBox()
+	s.previewBox.Objects = []fyne.CanvasObject{
+		widget.NewLabelWithStyle(info, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		scroll,
+		container.NewHBox(widget.NewLabel("Layout:"), s.layout),
+		mappingBox,
+	}
+	if p.Layout == attribution.LayoutAuto {
+		s.Status.SetText(p.LayoutError)
+	} else {
+		s.Status.SetText("")
+	}
+	s.layout.SetSelected(string(p.Layout))
+	s.ImportBtn.Enable()
+	s.previewBox.Refresh()
+}
+
+// buildMapping shows one column picker per field of the chosen layout.
+func (s *DatasetsScreen) buildMapping() {
+	layout := attribution.Layout(s.layout.Selected)
+	cols := s.preview.Mapping(layout, nil)
+	options := append([]string{notMapped}, s.preview.Header...)
+	grid := container.NewGridWithColumns(4)
+	s.mapping = map[string]*widget.Select{}
+	for _, field := range attribution.FieldNames(layout) {
+		sel := widget.NewSelect(options, nil)
+		if c, ok := cols[field]; ok {
+			sel.SetSelected(c)
+		} else {
+			sel.SetSelected(notMapped)
+		}
+		s.mapping[field] = sel
+		grid.Add(widget.NewLabel(field))
+		grid.Add(sel)
+	}
+	box := s.previewBox.Objects[3].(*fyne.Container)
+	box.Objects = []fyne.CanvasObject{widget.NewLabel("Columns (change any that were matched wrongly):"), grid}
+	box.Refresh()
+}
+
+// SetMapping chooses the column for a field, as a user would in the picker.
+func (s *DatasetsScreen) SetMapping(field, column string) {
+	if sel, ok := s.mapping[field]; ok {
+		sel.SetSelected(column)
+	}
+}
+
+// importOptions turns the preview's choices into ImportOptions.
+func (s *DatasetsScreen) importOptions() attribution.ImportOptions {
+	o := attribution.ImportOptions{File: filepath.Base(s.path), Layout: attribution.Layout(s.layout.Selected), SkipBadRows: s.skipBad.Checked}
+	o.Map = map[string]string{}
+	for field, sel := range s.mapping {
+		if sel.Selected != "" && sel.Selected != notMapped {
+			o.Map[sel.Selected] = field
+		}
+	}
+	return o
+}
+
+// startImport imports the previewed file off the UI thread, with progress
+// and Cancel. Nothing is added unless the whole import succeeds.
+func (s *DatasetsScreen) startImport() {
+	if s.preview == nil || s.cancel != nil {
+		return
+	}
+	opts := s.importOptions()
+	var size int64
+	if st, err := os.Stat(s.path); err == nil {
+		size = st.Size()
+	}
+	var rejected []attribution.RejectedRow
+	opts.OnReject = func(r attribution.RejectedRow) { rejected = append(rejected, r) }
+	// Progress arrives on the import goroutine; hand it to the UI thread,
+	// at most every 50 ms.
+	var last time.Time
+	opts.Progress = func(p attribution.Progress) {
+		if size <= 0 || time.Since(last) < 50*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		v := float64(p.Bytes) / float64(size)
+		rows := p.Rows
+		fyne.Do(func() {
+			s.Progress.SetValue(v)
+			s.Status.SetText(fmt.Sprintf("Read %d rows…", rows))
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.ImportBtn.Disable()
+	s.CancelBtn.Enable()
+	s.Progress.SetValue(0)
+	s.Progress.Show()
+	s.Status.SetText("Importing…")
+	path := s.path
+	go func() {
+		ds, err := importPath(ctx, path, opts)
+		fyne.Do(func() { s.finishImport(path, ds, rejected, err) })
+	}()
+}
+
+func importPath(ctx context.Context, path string, opts attribution.ImportOptions) (*attribution.Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return attribution.Import(ctx, io.Reader(f), opts)
+}
+
+func (s *DatasetsScreen) finishImport(path string, ds *attribution.Dataset, rejected []attribution.RejectedRow, err error) {
+	s.cancel = nil
+	s.CancelBtn.Disable()
+	s.ImportBtn.Enable()
+	s.Progress.Hide()
+	s.Rejected = rejected
+	switch {
+	case errors.Is(err, context.Canceled):
+		s.Status.SetText("Import cancelled: nothing was added.")
+	case err != nil:
+		s.Status.SetText("Import failed: " + err.Error())
+		s.ui.showError("Import "+filepath.Base(path), err, "Fix that row in the file, map the columns differently, or tick “Skip bad rows and report them”.")
+	default:
+		name := s.uniqueName(filepath.Base(path))
+		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
+		s.ui.addDataset(name, ds)
+		s.report.SetText(summaryText(ds) + rejectedText(rejected))
+	}
+	if s.onImportEnd != nil {
+		s.onImportEnd(err)
+	}
+}
+
+// Cancel stops the import in progress.
+func (s *DatasetsScreen) Cancel() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+}
+
+func (s *DatasetsScreen) uniqueName(base string) string {
+	name := base
+	for i := 2; s.ui.dataset(name) != nil; i++ {
+		name = fmt.Sprintf("%s (%d)", base, i)
+	}
+	return name
+}
+
+// summaryText is the validation report of an import, in the users' words.
+func summaryText(ds *attribution.Dataset) string {
+	s := ds.Summary
+	var b strings.Builder
+	kind := "Path table"
+	if s.Layout == attribution.LayoutTouches {
+		kind = "Touch log"
+	}
+	fmt.Fprintf(&b, "%s, %s-delimited", kind, s.Delimiter)
+	if s.TimestampFormat != "" {
+		fmt.Fprintf(&b, ", timestamps %s", s.TimestampFormat)
+	}
+	fmt.Fprintf(&b, "\nRows: %d read, %d accepted, %d rejected\n", s.RowsRead, s.RowsAccepted, s.RowsRejected)
+	fmt.Fprintf(&b, "Journeys: %d   Channels: %d   Distinct paths: %d\n", s.Journeys, s.Channels, s.Paths)
+	fmt.Fprintf(&b, "Conversions: %.0f worth %.2f   Non-converting journeys: %.0f\n", s.Conversions, s.Value, s.NonConverting)
+	if s.UnattributedConversions > 0 {
+		fmt.Fprintf(&b, "Unattributed: %.0f conversions worth %.2f (no touch within the %s lookback window)\n", s.UnattributedConversions, s.UnattributedValue, s.Lookback)
+	}
+	if !s.FirstTime.IsZero() {
+		fmt.Fprintf(&b, "Time range: %s to %s\n", s.FirstTime.Format("2006-01-02 15:04"), s.LastTime.Format("2006-01-02 15:04"))
+	}
+	if len(s.IgnoredColumns) > 0 {
+		fmt.Fprintf(&b, "Ignored columns: %s\n", strings.Join(s.IgnoredColumns, ", "))
+	}
+	return b.String()
+}
+
+func rejectedText(rows []attribution.RejectedRow) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nRejected rows (%d):\n", len(rows))
+	for i, r := range rows {
+		if i == 200 {
+			fmt.Fprintf(&b, "… and %d more\n", len(rows)-i)
+			break
+		}
+		fmt.Fprintln(&b, r.Err.Error())
+	}
+	return b.String()
+}

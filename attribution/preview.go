@@ -1,0 +1,99 @@
+package attribution
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+)
+
+// Preview is what the import dialog shows before importing: the first rows
+// and what was detected about the file.
+type Preview struct {
+	Header          []string
+	Rows            [][]string
+	Delimiter       string
+	Layout          Layout // LayoutAuto when it could not be detected
+	LayoutError     string // why the layout could not be detected
+	Columns         map[string]string
+	TimestampFormat TimeFormat
+}
+
+// ReadPreview reads the header and up to n rows of r and detects the
+// delimiter, layout, column mapping and timestamp format. A file that
+// cannot be read as CSV at all returns a *ParseError.
+func ReadPreview(r io.Reader, file string, n int) (*Preview, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	head, _ := br.Peek(64 << 10)
+	delim := detectDelimiter(head)
+	rr := newRecordReader(br, delim)
+	p := &Preview{Delimiter: delimName(delim), Columns: map[string]string{}}
+	rec, err := rr.read()
+	if errors.Is(err, io.EOF) {
+		return nil, &ParseError{File: file, Reason: "the file is empty: expected a header row and data"}
+	}
+	if err != nil {
+		return nil, rowError(file, rr, err)
+	}
+	for _, f := range rec {
+		p.Header = append(p.Header, string(f))
+	}
+	for len(p.Rows) < n {
+		rec, err := rr.read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, rowError(file, rr, err)
+		}
+		row := make([]string, len(rec))
+		for i, f := range rec {
+			row[i] = string(f)
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	layout, err := DetectLayout(p.Header)
+	if err != nil {
+		p.LayoutError = err.Error()
+		return p, nil
+	}
+	p.Layout = layout
+	p.Columns = p.Mapping(layout, nil)
+	if col, ok := p.Columns[FieldTimestamp]; ok {
+		i := indexOfString(p.Header, col)
+		for _, row := range p.Rows {
+			if i < len(row) {
+				if _, f, err := parseTimestamp(trimSpace([]byte(row[i]))); err == nil {
+					p.TimestampFormat = f
+					break
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+// Mapping returns the column chosen for each field of layout l (field ->
+// column name), with manual choices (column -> field) taking precedence.
+func (p *Preview) Mapping(l Layout, manual map[string]string) map[string]string {
+	cols, _ := matchColumns(p.Header, l, manual)
+	out := map[string]string{}
+	for f, i := range cols {
+		if i >= 0 {
+			out[f] = p.Header[i]
+		}
+	}
+	return out
+}
+
+func indexOfString(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
