@@ -8,6 +8,7 @@ import (
 	"os/signal"
 
 	"github.com/attrlab/attrlab/cli"
+	_ "github.com/attrlab/attrlab/internal/locale" // before Fyne's locale lookup
 )
 
 func main() {
