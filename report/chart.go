@@ -1,0 +1,118 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Kind names a chart kind, as the command line's --kind spells it.
+type Kind string
+
+// The chart kinds of DESIGN section 5.
+const (
+	KindAttribution Kind = "attribution"
+	KindBudget      Kind = "budget"
+	KindRemoval     Kind = "removal"
+	KindTransitions Kind = "transitions"
+	KindCompare     Kind = "compare"
+)
+
+// Kinds lists every chart kind.
+var Kinds = []Kind{KindAttribution, KindBudget, KindRemoval, KindTransitions, KindCompare}
+
+// Image formats a chart can be written in.
+const (
+	PNG = "png"
+	SVG = "svg"
+	PDF = "pdf"
+)
+
+// Chart is a chart ready to be written. Width and Height are its size on
+// the page; most charts are SlideWidth × SlideHeight, and bar charts with
+// many channels grow taller so that every label stays readable.
+type Chart struct {
+	Kind          Kind
+	Title         string
+	Subtitle      string
+	Width, Height vg.Length
+	// body draws everything under the title.
+	body func(c draw.Canvas)
+}
+
+// FormatOf returns the image format a file name asks for, from its
+// extension (.png, .svg or .pdf, in any case).
+func FormatOf(path string) (string, error) {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".png", ".svg", ".pdf":
+		return ext[1:], nil
+	case "":
+		return "", fmt.Errorf("%s: no file extension: end the name with .png, .svg or .pdf", path)
+	default:
+		return "", fmt.Errorf("%s: cannot write a chart as %s: end the name with .png, .svg or .pdf", path, ext)
+	}
+}
+
+// Render writes the chart to w as PNG (at PNGDPI), SVG (fonts embedded) or
+// PDF (fonts embedded).
+func (ch *Chart) Render(w io.Writer, format string) error {
+	var cw vg.CanvasWriterTo
+	switch format {
+	case PNG:
+		cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(ch.Width, ch.Height), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(color.White))}
+	case SVG:
+		cw = vgsvg.NewWith(vgsvg.UseWH(ch.Width, ch.Height), vgsvg.EmbedFonts(true))
+	case PDF:
+		cw = vgpdf.New(ch.Width, ch.Height)
+	default:
+		return fmt.Errorf("unknown chart format %q: use png, svg or pdf", format)
+	}
+	ch.Draw(draw.New(cw))
+	if _, err := cw.WriteTo(w); err != nil {
+		return fmt.Errorf("write %s chart: %w", format, err)
+	}
+	return nil
+}
+
+// Save writes the chart to path in the format its extension names. It
+// refuses to replace an existing file unless force is set, and never
+// leaves a half-written file (see WriteFile).
+func (ch *Chart) Save(path string, force bool) error {
+	format, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	return WriteFile(path, force, func(w io.Writer) error { return ch.Render(w, format) })
+}
+
+// Draw draws the chart on c: a white background, the title and subtitle,
+// and the chart itself.
+func (ch *Chart) Draw(c draw.Canvas) {
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+	pad := vg.Points(10)
+	c = draw.Crop(c, pad, -pad, pad, -pad)
+	top := c.Max.Y
+	if ch.Title != "" {
+		sty := textStyle(titleSize, black)
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		c.FillText(sty, vg.Point{X: c.Center().X, Y: top}, ch.Title)
+		top -= sty.Height(ch.Title) + vg.Points(4)
+	}
+	if ch.Subtitle != "" {
+		sty := textStyle(subtitleSize, textGray)
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		c.FillText(sty, vg.Point{X: c.Center().X, Y: top}, ch.Subtitle)
+		top -= sty.Height(ch.Subtitle) + vg.Points(4)
+	}
+	c.Max.Y = top - vg.Points(6)
+	ch.body(c)
+}

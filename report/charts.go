@@ -1,0 +1,140 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/attrlab/attrlab/attribution"
+)
+
+// AttributionChart draws each channel's share of the attributed
+// conversions under every model in results: one group of bars per channel
+// (in the first result's order), one colour per model, with a legend and
+// the share written on each bar when there is room.
+func AttributionChart(results []*attribution.Result) (*Chart, error) {
+	if len(results) == 0 {
+		return nil, errors.New("attribution chart: no model results to draw")
+	}
+	channels := results[0].Channels
+	if len(channels) == 0 {
+		return nil, errors.New("attribution chart: the results have no channels")
+	}
+	s := barSpec{
+		kind:      KindAttribution,
+		title:     "Attribution by channel",
+		subtitle:  fmt.Sprintf("Share of %s attributed conversions, by model", compact(results[0].TotalConversions)),
+		valueAxis: "Share of conversions",
+		groups:    channels,
+		label:     percent,
+		tick:      percentTick,
+	}
+	for j, r := range results {
+		se := barSeries{name: r.Model, values: make([]float64, len(channels)), color: seriesColor(j)}
+		for i, ch := range channels {
+			_, _, share, _ := r.Credit(ch)
+			se.values[i] = share
+		}
+		s.series = append(s.series, se)
+	}
+	if len(results) == 1 {
+		s.subtitle = fmt.Sprintf("Share of %s attributed conversions, %s model", compact(results[0].TotalConversions), results[0].Model)
+	}
+	return barChart(s), nil
+}
+
+// BudgetChart draws each channel's current spend against its proposed
+// budget.
+func BudgetChart(b *attribution.Budget) (*Chart, error) {
+	if len(b.Lines) == 0 {
+		return nil, errors.New("budget chart: the budget has no channels")
+	}
+	s := barSpec{
+		kind:      KindBudget,
+		title:     "Budget: current against proposed",
+		subtitle:  fmt.Sprintf("Proposed in proportion to %s credit; total %s", b.Model, compact(b.Total)),
+		valueAxis: "Spend",
+		label:     compact,
+		tick:      compact,
+		series: []barSeries{
+			{name: "current", color: spendGray},
+			{name: "proposed", color: seriesColor(0)},
+		},
+	}
+	if b.Total != b.CurrentTotal {
+		s.subtitle = fmt.Sprintf("Proposed in proportion to %s credit; total %s (now %s)", b.Model, compact(b.Total), compact(b.CurrentTotal))
+	}
+	for _, l := range b.Lines {
+		s.groups = append(s.groups, l.Channel)
+		s.series[0].values = append(s.series[0].values, l.Spend)
+		s.series[1].values = append(s.series[1].values, l.Proposed)
+	}
+	return barChart(s), nil
+}
+
+// RemovalChart draws the Markov removal effect of each channel: the share
+// of conversions that would be lost without it.
+func RemovalChart(r *attribution.Result) (*Chart, error) {
+	if r.RemovalEffect == nil {
+		return nil, fmt.Errorf("removal chart: removal effects come from the markov model, and this is a %s result", r.Model)
+	}
+	s := barSpec{
+		kind:      KindRemoval,
+		title:     "Removal effect by channel",
+		subtitle:  "Share of conversions lost if the channel were removed",
+		valueAxis: "Removal effect",
+		groups:    r.Channels,
+		series:    []barSeries{{name: r.Model, values: r.RemovalEffect, color: seriesColor(0)}},
+		label:     percent,
+		tick:      percentTick,
+	}
+	if m := r.Markov; m != nil {
+		s.subtitle = fmt.Sprintf("Share of conversions lost if the channel were removed (Markov order %d, P(conv) = %.3g)", m.Order, m.PConv)
+	}
+	return barChart(s), nil
+}
+
+// Comparison is the channel credit of several runs, in plain values so
+// that callers need not share a run type: Share[i][j] is the share of
+// conversions run Runs[i] gives channel Channels[j].
+type Comparison struct {
+	Runs     []string
+	Channels []string
+	Share    [][]float64
+}
+
+// check reports a Comparison whose shape does not match its labels.
+func (c Comparison) check() error {
+	if len(c.Runs) == 0 || len(c.Channels) == 0 {
+		return errors.New("comparison: no runs or no channels")
+	}
+	if len(c.Share) != len(c.Runs) {
+		return fmt.Errorf("comparison: %d runs but %d rows of shares", len(c.Runs), len(c.Share))
+	}
+	for i, row := range c.Share {
+		if len(row) != len(c.Channels) {
+			return fmt.Errorf("comparison: run %q has %d shares for %d channels", c.Runs[i], len(row), len(c.Channels))
+		}
+	}
+	return nil
+}
+
+// CompareChart draws each channel's share of conversions in every run of
+// c: one group per channel, one colour per run.
+func CompareChart(c Comparison) (*Chart, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	s := barSpec{
+		kind:      KindCompare,
+		title:     "Channel credit across runs",
+		subtitle:  fmt.Sprintf("Share of attributed conversions in each of %d runs", len(c.Runs)),
+		valueAxis: "Share of conversions",
+		groups:    c.Channels,
+		label:     percent,
+		tick:      percentTick,
+	}
+	for i, run := range c.Runs {
+		s.series = append(s.series, barSeries{name: run, values: c.Share[i], color: seriesColor(i)})
+	}
+	return barChart(s), nil
+}

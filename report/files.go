@@ -1,0 +1,75 @@
+package report
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// WriteFile writes an export to path, taken literally (no shell expansion
+// of ~ or wildcards). The data goes to a temporary file in the same folder,
+// which then takes path's place, so a failure or a crash never leaves a
+// half-written file behind. Unless force is set, an existing file at path
+// is left alone and the error wraps fs.ErrExist.
+func WriteFile(path string, force bool, write func(w io.Writer) error) (err error) {
+	exists := func() error {
+		return fmt.Errorf("write %s: %w: choose another name, or force it to be replaced", path, fs.ErrExist)
+	}
+	if !force {
+		if _, err := os.Lstat(path); err == nil {
+			return exists()
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if force {
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
+	// A hard link fails if path appeared meanwhile, where a rename would
+	// replace it.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return exists()
+		}
+		// The file system has no hard links: check, then rename.
+		if _, err := os.Lstat(path); err == nil {
+			return exists()
+		}
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
+	return os.Remove(tmp.Name())
+}
