@@ -1,0 +1,432 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// Experiment returns the experiment named name, creating it on first use.
+func (s *Store) Experiment(ctx context.Context, name string) (*tracking.Experiment, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("experiment %q: %w", name, err)
+	}
+	defer tx.Rollback()
+	id, err := s.ensureExperiment(ctx, tx, name)
+	if err != nil {
+		return nil, fmt.Errorf("experiment %q: %w", name, err)
+	}
+	e, err := experimentByID(ctx, tx, id)
+	if err != nil {
+		return nil, fmt.Errorf("experiment %q: %w", name, err)
+	}
+	return e, tx.Commit()
+}
+
+func (s *Store) ensureExperiment(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	if name == "" {
+		name = tracking.DefaultExperiment
+	}
+	now := ms(s.now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO experiments (name, created_ms, updated_ms) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO NOTHING`, name, now, now); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM experiments WHERE name = ?`, name).Scan(&id)
+	return id, err
+}
+
+// PutDataset registers a dataset; a fingerprint already known keeps its
+// first record.
+func (s *Store) PutDataset(ctx context.Context, d *tracking.DatasetInfo) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("register dataset: %w", err)
+	}
+	defer tx.Rollback()
+	if err := s.putDataset(ctx, tx, d); err != nil {
+		return fmt.Errorf("register dataset %s: %w", d.Name, err)
+	}
+	return tx.Commit()
+}
+
+func (s *Store) putDataset(ctx context.Context, tx *sql.Tx, d *tracking.DatasetInfo) error {
+	if d.Fingerprint == "" {
+		return errors.New("dataset has no fingerprint")
+	}
+	created := d.Created
+	if created.IsZero() {
+		created = s.now()
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO datasets (fingerprint, name, source, layout, rows, journeys, channels, conversions, created_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
+		d.Fingerprint, d.Name, d.Source, d.Layout, d.Rows, d.Journeys, d.Channels, d.Conversions, ms(created))
+	return err
+}
+
+// StartRun records a RUNNING run, with its params and tags, and returns
+// it. The experiment is created on first use and the dataset registered.
+func (s *Store) StartRun(ctx context.Context, nr tracking.NewRun) (*tracking.Run, error) {
+	run, err := s.startRun(ctx, nr)
+	if err != nil {
+		return nil, fmt.Errorf("start run: %w", err)
+	}
+	return run, nil
+}
+
+func (s *Store) startRun(ctx context.Context, nr tracking.NewRun) (*tracking.Run, error) {
+	if nr.ID == "" {
+		nr.ID = tracking.NewRunID()
+	}
+	if !tracking.ValidRunID(nr.ID) {
+		return nil, fmt.Errorf("run id %q is not 32 lowercase hex digits", nr.ID)
+	}
+	if nr.Experiment == "" {
+		nr.Experiment = tracking.DefaultExperiment
+	}
+	now := s.now()
+	if nr.Name == "" {
+		nr.Name = now.UTC().Format("20060102-150405") + "-" + nr.ID[:6]
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	expID, err := s.ensureExperiment(ctx, tx, nr.Experiment)
+	if err != nil {
+		return nil, fmt.Errorf("experiment %q: %w", nr.Experiment, err)
+	}
+	var dataset any
+	if nr.Dataset != nil {
+		if err := s.putDataset(ctx, tx, nr.Dataset); err != nil {
+			return nil, fmt.Errorf("register dataset: %w", err)
+		}
+		dataset = nr.Dataset.Fingerprint
+	}
+	var seq int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO runs (id, experiment_id, name, status, start_ms, heartbeat_ms, app_version, dataset)
+		VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?) RETURNING seq`,
+		nr.ID, expID, nr.Name, ms(now), ms(now), nr.AppVersion, dataset).Scan(&seq)
+	if err != nil {
+		return nil, err
+	}
+	if err := insertParams(ctx, tx, seq, nr.Params); err != nil {
+		return nil, err
+	}
+	for _, k := range slices.Sorted(maps.Keys(nr.Tags)) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (run, key, value) VALUES (?, ?, ?)`, seq, k, nr.Tags[k]); err != nil {
+			return nil, fmt.Errorf("tag %q: %w", k, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return s.Run(ctx, nr.ID)
+}
+
+// runSeq returns a run's seq and status, inside tx.
+func runSeq(ctx context.Context, q querier, id string) (int64, tracking.Status, error) {
+	var seq int64
+	var status string
+	err := q.QueryRowContext(ctx, `SELECT seq, status FROM runs WHERE id = ?`, id).Scan(&seq, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("run %q: %w", id, tracking.ErrNotFound)
+	}
+	return seq, tracking.Status(status), err
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// insertParams logs params; a param logged before must have the same type
+// and value.
+func insertParams(ctx context.Context, tx *sql.Tx, seq int64, ps []tracking.Param) error {
+	for _, p := range ps {
+		if p.Key() == "" {
+			return errors.New("param with an empty key")
+		}
+		var num any
+		if n, ok := p.Number(); ok && !math.IsNaN(n) {
+			num = n
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO params (run, key, type, value, num) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (run, key) DO NOTHING`, seq, p.Key(), string(p.Type()), p.String(), num)
+		if err != nil {
+			return fmt.Errorf("param %q: %w", p.Key(), err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			continue
+		}
+		var typ, value string
+		if err := tx.QueryRowContext(ctx, `SELECT type, value FROM params WHERE run = ? AND key = ?`, seq, p.Key()).Scan(&typ, &value); err != nil {
+			return fmt.Errorf("param %q: %w", p.Key(), err)
+		}
+		if typ != string(p.Type()) || value != p.String() {
+			return fmt.Errorf("param %q = %s %q, logged before as %s %q: %w", p.Key(), p.Type(), p.String(), typ, value, tracking.ErrParamChanged)
+		}
+	}
+	return nil
+}
+
+// Heartbeat records that a RUNNING run is still alive.
+func (s *Store) Heartbeat(ctx context.Context, runID string) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("heartbeat of run %s: %w", runID, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET heartbeat_ms = ? WHERE id = ? AND status = 'RUNNING'`, ms(s.now()), runID)
+	if err != nil {
+		return fmt.Errorf("heartbeat of run %s: %w", runID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("heartbeat of run %s: no such RUNNING run: %w", runID, tracking.ErrNotFound)
+	}
+	return tx.Commit()
+}
+
+// LogMetrics appends metric points to a RUNNING run. A point without a
+// time is stamped now.
+func (s *Store) LogMetrics(ctx context.Context, runID string, points []tracking.Metric) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("log metrics of run %s: %w", runID, err)
+	}
+	defer tx.Rollback()
+	seq, status, err := runSeq(ctx, tx, runID)
+	if err != nil {
+		return fmt.Errorf("log metrics: %w", err)
+	}
+	if status != tracking.StatusRunning {
+		return fmt.Errorf("log metrics of run %s: the run is %s", runID, status)
+	}
+	keys, err := s.insertMetrics(ctx, tx, seq, points)
+	if err != nil {
+		return fmt.Errorf("log metrics of run %s: %w", runID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("log metrics of run %s: %w", runID, err)
+	}
+	s.rememberKeys(keys)
+	return nil
+}
+
+// FinishRun records more params, metric points and the result rows, and
+// sets the final status and end time, all in one transaction.
+func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Status, d tracking.RunData) error {
+	if !status.Terminal() {
+		return fmt.Errorf("finish run %s: status %q is not FINISHED, FAILED or KILLED", runID, status)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
+	defer tx.Rollback()
+	seq, cur, err := runSeq(ctx, tx, runID)
+	if err != nil {
+		return fmt.Errorf("finish run: %w", err)
+	}
+	if cur != tracking.StatusRunning {
+		return fmt.Errorf("finish run %s: the run is already %s", runID, cur)
+	}
+	if err := insertParams(ctx, tx, seq, d.Params); err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
+	keys, err := s.insertMetrics(ctx, tx, seq, d.Metrics)
+	if err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
+	if err := insertResults(ctx, tx, seq, d.Results); err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
+	now := ms(s.now())
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, end_ms = ?, heartbeat_ms = ? WHERE seq = ?`, string(status), now, now, seq); err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
+	s.rememberKeys(keys)
+	return nil
+}
+
+// batchRows is how many rows one multi-row INSERT carries.
+const batchRows = 100
+
+// insertMetrics appends points to the history and updates the latest
+// value of each key. It returns the metric key ids it used, to be cached
+// once the transaction commits.
+func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, seq int64, points []tracking.Metric) (map[string]int64, error) {
+	ids := map[string]int64{}
+	now := ms(s.now())
+	type row struct {
+		key       int64
+		step, ts  int64
+		value     any
+		sortOrder int
+	}
+	rows := make([]row, 0, len(points))
+	for i, m := range points {
+		if m.Key == "" {
+			return nil, errors.New("metric with an empty key")
+		}
+		id, err := s.metricKeyID(ctx, tx, m.Key, ids)
+		if err != nil {
+			return nil, fmt.Errorf("metric %q: %w", m.Key, err)
+		}
+		ts := now
+		if !m.Time.IsZero() {
+			ts = ms(m.Time)
+		}
+		var v any = m.Value
+		if math.IsNaN(m.Value) {
+			v = nil
+		}
+		rows = append(rows, row{id, m.Step, ts, v, i})
+	}
+	for chunk := range slices.Chunk(rows, batchRows) {
+		args := make([]any, 0, 5*len(chunk))
+		for _, r := range chunk {
+			args = append(args, seq, r.key, r.step, r.ts, r.value)
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO metrics (run, key, step, ts_ms, value) VALUES `+values, args...); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO latest_metrics (run, key, step, ts_ms, value) VALUES `+values+`
+			ON CONFLICT (run, key) DO UPDATE SET step = excluded.step, ts_ms = excluded.ts_ms, value = excluded.value
+			WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts_ms >= latest_metrics.ts_ms)`, args...); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// metricKeyID returns the id of a metric key, creating it if needed.
+// Committed ids are cached in the store; ids made in tx go to local.
+func (s *Store) metricKeyID(ctx context.Context, tx *sql.Tx, key string, local map[string]int64) (int64, error) {
+	if id, ok := local[key]; ok {
+		return id, nil
+	}
+	s.mu.Lock()
+	id, ok := s.keyIDs[key]
+	s.mu.Unlock()
+	if ok {
+		local[key] = id
+		return id, nil
+	}
+	err := tx.QueryRowContext(ctx, `SELECT id FROM metric_keys WHERE key = ?`, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `INSERT INTO metric_keys (key) VALUES (?) RETURNING id`, key).Scan(&id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	local[key] = id
+	return id, nil
+}
+
+func (s *Store) rememberKeys(ids map[string]int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	maps.Copy(s.keyIDs, ids)
+}
+
+func insertResults(ctx context.Context, tx *sql.Tx, seq int64, rows []tracking.ResultRow) error {
+	for chunk := range slices.Chunk(rows, batchRows) {
+		args := make([]any, 0, 8*len(chunk))
+		for _, r := range chunk {
+			var re any
+			if r.RemovalEffect != nil && !math.IsNaN(*r.RemovalEffect) {
+				re = *r.RemovalEffect
+			}
+			args = append(args, seq, r.Model, r.Channel, r.Position, r.Conversions, r.Value, r.Share, re)
+		}
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO results (run, model, channel, position, conversions, value, share, removal_effect) VALUES `+values, args...); err != nil {
+			return fmt.Errorf("results: %w", err)
+		}
+	}
+	return nil
+}
+
+// SetName renames a run.
+func (s *Store) SetName(ctx context.Context, runID, name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("rename run %s: the name is empty", runID)
+	}
+	return s.updateRun(ctx, "rename run", runID, `UPDATE runs SET name = ? WHERE seq = ?`, name)
+}
+
+// SetNote replaces a run's note.
+func (s *Store) SetNote(ctx context.Context, runID, note string) error {
+	return s.updateRun(ctx, "set note of run", runID, `UPDATE runs SET note = ? WHERE seq = ?`, note)
+}
+
+// SetDeleted soft-deletes (true) or restores (false) a run.
+func (s *Store) SetDeleted(ctx context.Context, runID string, deleted bool) error {
+	return s.updateRun(ctx, "delete or restore run", runID, `UPDATE runs SET deleted = ? WHERE seq = ?`, deleted)
+}
+
+// SetTag sets a run's tag key to value.
+func (s *Store) SetTag(ctx context.Context, runID, key, value string) error {
+	if key == "" {
+		return fmt.Errorf("tag run %s: the tag key is empty", runID)
+	}
+	return s.updateRun(ctx, "tag run", runID, `INSERT INTO tags (key, value, run) VALUES (?, ?, ?)
+		ON CONFLICT (run, key) DO UPDATE SET value = excluded.value`, key, value)
+}
+
+// DeleteTag removes a run's tag key, if set.
+func (s *Store) DeleteTag(ctx context.Context, runID, key string) error {
+	return s.updateRun(ctx, "untag run", runID, `DELETE FROM tags WHERE key = ? AND run = ?`, key)
+}
+
+// updateRun runs one statement whose last parameter is the run's seq.
+func (s *Store) updateRun(ctx context.Context, what, runID, query string, args ...any) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", what, runID, err)
+	}
+	defer tx.Rollback()
+	seq, _, err := runSeq(ctx, tx, runID)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if _, err := tx.ExecContext(ctx, query, append(args, seq)...); err != nil {
+		return fmt.Errorf("%s %s: %w", what, runID, err)
+	}
+	return tx.Commit()
+}
+
+// PutArtifact stores a file for a run, replacing one at the same path.
+func (s *Store) PutArtifact(ctx context.Context, runID string, a tracking.Artifact) error {
+	if a.Path == "" || strings.HasPrefix(a.Path, "/") || slices.Contains(strings.Split(a.Path, "/"), "..") {
+		return fmt.Errorf("store artifact of run %s: path %q must be relative, without ..", runID, a.Path)
+	}
+	created := a.Created
+	if created.IsZero() {
+		created = s.now()
+	}
+	data := a.Data
+	if data == nil {
+		data = []byte{}
+	}
+	return s.updateRun(ctx, "store artifact of run", runID, `INSERT INTO artifacts (path, media_type, data, created_ms, run) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (run, path) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, created_ms = excluded.created_ms`,
+		a.Path, a.MediaType, data, ms(created))
+}
