@@ -14,7 +14,12 @@ import (
 type query struct {
 	b    strings.Builder
 	args []any
+	err  error // the first filter that cannot be compiled
 }
+
+// maxPattern is SQLite's default limit on the length of a LIKE or GLOB
+// pattern (SQLITE_MAX_LIKE_PATTERN_LENGTH).
+const maxPattern = 50000
 
 func (q *query) sql(s ...string) {
 	for _, x := range s {
@@ -91,6 +96,16 @@ func compileCondition(q *query, c *tracking.Condition) {
 	if pos, ok := negated[op]; ok {
 		op, neg = pos, true
 	}
+	// A param compared with numbers (or bools) only is compared as one:
+	// params.order != 2 does not match a text param.
+	if k.Kind == tracking.KeyParam {
+		switch valueKinds(c.Values) {
+		case tracking.ValueNumber:
+			q.sql("x.type = 'number' AND ")
+		case tracking.ValueBool:
+			q.sql("x.type = 'bool' AND ")
+		}
+	}
 	if neg {
 		q.sql("NOT ")
 	}
@@ -106,6 +121,17 @@ func compileCondition(q *query, c *tracking.Condition) {
 		compileValue(q, k.Kind, op, c.Values[0])
 	}
 	q.sql("))")
+}
+
+// valueKinds returns the kind all values share, or -1 if they differ.
+func valueKinds(vs []tracking.Value) tracking.ValueKind {
+	k := vs[0].Kind
+	for _, v := range vs[1:] {
+		if v.Kind != k {
+			return -1
+		}
+	}
+	return k
 }
 
 // compileValue compares column x.value (x.num for a number or a bool
@@ -132,14 +158,31 @@ func compileValue(q *query, kind tracking.KeyKind, op tracking.CompareOp, v trac
 // predicate writes col OP ? for a positive operator.
 func predicate(q *query, col string, op tracking.CompareOp, v any) {
 	switch op {
-	case tracking.Like:
-		// SQL's LIKE is case-sensitive; SQLite's is not, but GLOB is.
-		q.sql(col, " GLOB ")
-		q.arg(likeToGlob(v.(string)))
-		return
-	case tracking.ILike:
-		q.sql(col, " LIKE ")
-		q.arg(v)
+	case tracking.Like, tracking.ILike:
+		pat := v.(string)
+		if !strings.ContainsAny(pat, "%_") {
+			// No wildcard: an equality, which has no length limit.
+			if op == tracking.Like {
+				q.sql(col, " = ")
+				q.arg(pat)
+			} else {
+				q.sql("lower(", col, ") = lower(")
+				q.arg(pat)
+				q.sql(")")
+			}
+			return
+		}
+		if len(pat) > maxPattern/2 && q.err == nil {
+			q.err = fmt.Errorf("a like pattern may be at most %d bytes, this one has %d", maxPattern/2, len(pat))
+		}
+		if op == tracking.Like {
+			// SQL's LIKE is case-sensitive; SQLite's is not, but GLOB is.
+			q.sql(col, " GLOB ")
+			q.arg(likeToGlob(pat))
+		} else {
+			q.sql(col, " LIKE ")
+			q.arg(pat)
+		}
 		return
 	}
 	q.sql(col, " ", map[tracking.CompareOp]string{
@@ -281,6 +324,9 @@ func (s *Store) searchRuns(ctx context.Context, srch tracking.Search) (*tracking
 	if expr != nil {
 		where.sql(" AND ")
 		compileFilter(&where, expr)
+		if where.err != nil {
+			return nil, &tracking.FilterError{Filter: srch.Filter, Pos: expr.Pos(), Msg: where.err.Error()}
+		}
 	}
 	var seqs []int64
 	if len(order) == 1 && order[0].Key.Kind == tracking.KeyMetric {
