@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"image/color"
@@ -40,80 +41,81 @@ func TransitionsChart(r *attribution.Result, topN int) (*Chart, error) {
 	if len(d.States) < 3 {
 		return nil, errors.New("transitions chart: the chain has no states")
 	}
-	if topN <= 0 {
-		topN = DefaultTopStates
-	}
-	n := len(d.States)
-	start, conv, null := 0, n-2, n-1
-	transient := n - 3
-	shown := make([]int, 0, transient)
-	for s := 1; s <= transient; s++ {
-		shown = append(shown, s)
-	}
+	t := transitionTable(d, topN)
 	title := fmt.Sprintf("Markov transition probabilities (order %d)", d.Order)
-	truncated := transient > topN
-	if truncated {
-		visits := stateVisits(d)
-		slices.SortStableFunc(shown, func(a, b int) int {
-			// Most visited first.
-			switch {
-			case visits[a] > visits[b]:
-				return -1
-			case visits[a] < visits[b]:
-				return 1
-			}
-			return 0
-		})
-		shown = shown[:topN]
-		title = fmt.Sprintf("Markov transitions: top %d of %d states by traffic", topN, transient)
-	}
-	rows := append([]int{start}, shown...)
-	cols := append(slices.Clone(shown), conv, null)
-	colOf := map[int]int{}
-	for j, s := range cols {
-		colOf[s] = j
-	}
-	other := len(cols)
-	colNames := make([]string, len(cols), len(cols)+1)
-	for j, s := range cols {
-		colNames[j] = d.States[s]
-	}
-	if truncated {
-		colNames = append(colNames, otherStates)
-	}
-	rowOf := map[int]int{}
-	rowNames := make([]string, len(rows))
-	for i, s := range rows {
-		rowOf[s] = i
-		rowNames[i] = d.States[s]
-	}
-	g := &heatGrid{z: make([][]float64, len(rows))}
-	for i := range g.z {
-		g.z[i] = make([]float64, len(colNames))
-	}
-	for _, t := range d.Transitions {
-		i, ok := rowOf[t.From]
-		if !ok {
-			continue
-		}
-		if j, ok := colOf[t.To]; ok {
-			g.z[i][j] += t.P
-		} else if truncated {
-			g.z[i][other] += t.P
-		}
+	sub := fmt.Sprintf("Probability of moving from the row's state to the column's; P(conv) = %.3g", d.PConv)
+	if t.shown < t.states {
+		title = fmt.Sprintf("Markov transitions: top %d of %d states by traffic", t.shown, t.states)
+		sub = fmt.Sprintf("Order %d; rows: from, columns: to; traffic = expected visits per journey; P(conv) = %.3g", d.Order, d.PConv)
 	}
 	top := 0.0
-	for _, row := range g.z {
+	for _, row := range t.grid.z {
 		top = max(top, slices.Max(row))
 	}
 	if top == 0 {
 		top = 1
 	}
-	sub := fmt.Sprintf("Probability of moving from the row's state to the column's; P(conv) = %.3g", d.PConv)
-	if truncated {
-		sub = fmt.Sprintf("Order %d; rows: from, columns: to; traffic = expected visits per journey; P(conv) = %.3g", d.Order, d.PConv)
+	return heatChart(title, sub, shortLabels(t.rows), shortLabels(t.cols), t.grid, top), nil
+}
+
+// transitions is the part of a chain a heat-map shows.
+type transitions struct {
+	rows, cols    []string // state names
+	grid          *heatGrid
+	shown, states int // channel states shown, and in the chain
+}
+
+// transitionTable picks the rows and columns of the heat-map of d: every
+// channel state, or the topN (0 means DefaultTopStates) with the most
+// traffic, plus an "(other states)" column for the rest.
+func transitionTable(d *attribution.MarkovDetail, topN int) transitions {
+	if topN <= 0 {
+		topN = DefaultTopStates
 	}
-	return heatChart(title, sub, shortLabels(rowNames), shortLabels(colNames), g, top), nil
+	n := len(d.States)
+	start, conv, null := 0, n-2, n-1
+	t := transitions{states: n - 3}
+	shown := make([]int, 0, t.states)
+	for s := 1; s <= t.states; s++ {
+		shown = append(shown, s)
+	}
+	truncated := t.states > topN
+	if truncated {
+		visits := stateVisits(d)
+		slices.SortStableFunc(shown, func(a, b int) int { return cmp.Compare(visits[b], visits[a]) })
+		shown = shown[:topN]
+	}
+	t.shown = len(shown)
+	rows := append([]int{start}, shown...)
+	cols := append(slices.Clone(shown), conv, null)
+	rowOf, colOf := map[int]int{}, map[int]int{}
+	for i, s := range rows {
+		rowOf[s] = i
+		t.rows = append(t.rows, d.States[s])
+	}
+	for j, s := range cols {
+		colOf[s] = j
+		t.cols = append(t.cols, d.States[s])
+	}
+	if truncated {
+		t.cols = append(t.cols, otherStates)
+	}
+	t.grid = &heatGrid{z: make([][]float64, len(rows))}
+	for i := range t.grid.z {
+		t.grid.z[i] = make([]float64, len(t.cols))
+	}
+	for _, tr := range d.Transitions {
+		i, ok := rowOf[tr.From]
+		if !ok {
+			continue
+		}
+		if j, ok := colOf[tr.To]; ok {
+			t.grid.z[i][j] += tr.P
+		} else {
+			t.grid.z[i][len(cols)] += tr.P // only left-out states are missing
+		}
+	}
+	return t
 }
 
 // stateVisits returns the expected number of visits to each state of a
