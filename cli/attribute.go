@@ -53,7 +53,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	fs.BoolVar(&f.skipBad, "skip-bad-rows", false, "skip malformed rows, write them to a rejected-rows CSV and report them (default: stop at the first)")
 	fs.StringVar(&f.rejected, "rejected", "", "where --skip-bad-rows writes rejected rows (default: FILE.rejected.csv beside the input)")
 	fs.StringVar(&f.experiment, "experiment", "Default", "experiment to log the run in")
-	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run (run tracking is not built yet: runs are never logged)")
+	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run in the run store")
 	fs.StringVar(&f.db, "db", "", "run store database (default $ATTRLAB_DB or the user data folder)")
 	f.mapping.what = "COLUMN=FIELD"
 	pos, err := parseArgs(fs, args)
@@ -88,6 +88,9 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	}
 	elapsed := time.Since(started)
 	rep := report{Dataset: ds, Results: results, Rejected: rejectedPath, Runtime: elapsed}
+	if rep.RunID, err = logAttribution(ctx, env, &f, pos[0], iopts, opts, ds, results, elapsed); err != nil {
+		return err
+	}
 	if f.format != "json" {
 		rep.printSummary(env.Stderr)
 	}

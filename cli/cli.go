@@ -51,9 +51,13 @@ Usage:
   attrlab                      open the desktop app
   attrlab attribute FILE ...   attribute conversions to channels with every model
   attrlab gen ...              write synthetic journey data
+  attrlab import FILE ...      check a journey file and register it as a dataset
+  attrlab runs ...             list and search logged runs; delete, restore, tag, note
+  attrlab compare ID ID...     compare runs side by side
+  attrlab export runs|mlflow   export runs as CSV or as an MLflow mlruns folder
   attrlab help COMMAND         help for a command
 
-Exit status: 0 success, 1 usage error, 2 bad input data.
+Exit status: 0 success, 1 usage error, 2 bad input data, 3 run store error.
 `
 
 type command struct {
@@ -65,6 +69,10 @@ func commands() []command {
 	return []command{
 		{"attribute", "attribute conversions to channels", runAttribute},
 		{"gen", "write synthetic journey data", runGen},
+		{"import", "register a dataset", runImport},
+		{"runs", "list, search and edit runs", runRuns},
+		{"compare", "compare runs", runCompare},
+		{"export", "export runs", runExport},
 	}
 }
 
@@ -105,7 +113,10 @@ func exitStatus(env Env, err error) int {
 	var ue *usageError
 	var ie *inputError
 	var pe *attribution.ParseError
+	var se *storeError
 	switch {
+	case errors.As(err, &se):
+		return ExitStore
 	case errors.As(err, &ue):
 		return ExitUsage
 	case errors.As(err, &ie), errors.As(err, &pe):

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/attrlab/attrlab/storage"
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// ExitStore is the exit status when the run store cannot be opened, read
+// or written (a database from a newer attrlab, a locked or unwritable
+// file). 1 and 2 are usage and bad input.
+const ExitStore = 3
+
+// storeError marks a failure of the run store.
+type storeError struct{ err error }
+
+func (e *storeError) Error() string { return e.err.Error() }
+func (e *storeError) Unwrap() error { return e.err }
+
+// storeErr classifies an error from the store: an unknown run or a bad
+// filter is the caller's mistake (a usage error), anything else is the
+// store's.
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *tracking.FilterError
+	switch {
+	case errors.As(err, &fe):
+		return usagef("%v\n%s", fe, indent(fe.Caret()))
+	case errors.Is(err, tracking.ErrNotFound):
+		return usagef("%v", err)
+	}
+	return &storeError{err}
+}
+
+func indent(s string) string {
+	out := "  "
+	for _, r := range s {
+		out += string(r)
+		if r == '\n' {
+			out += "  "
+		}
+	}
+	return out
+}
+
+// dbFlag adds --db to fs.
+func dbFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "db", "", "run store database (default $ATTRLAB_DB, else attrlab/attrlab.db in the user data folder)")
+}
+
+// storePath resolves the run store: --db, then $ATTRLAB_DB, then the
+// user's data folder.
+func storePath(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if env := os.Getenv("ATTRLAB_DB"); env != "" {
+		return env, nil
+	}
+	p, err := storage.DefaultPath()
+	if err != nil {
+		return "", &storeError{err}
+	}
+	return p, nil
+}
+
+// openStore opens the run store named by --db, $ATTRLAB_DB or the
+// default.
+func openStore(ctx context.Context, flagValue string) (*storage.Store, error) {
+	path, err := storePath(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	s, err := storage.OpenWith(ctx, path, storage.Options{})
+	if err != nil {
+		return nil, &storeError{fmt.Errorf("%w", err)}
+	}
+	return s, nil
+}
