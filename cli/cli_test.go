@@ -18,8 +18,11 @@ import (
 
 // runCLI runs attrlab in-process and returns the exit status and output.
 // A panic fails the test with its stack rather than killing the binary.
+// The run store is a fresh file, so that a run logged by mistake never
+// reaches the user's own.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	t.Setenv("ATTRLAB_DB", filepath.Join(t.TempDir(), "runs.db"))
 	var out, errb bytes.Buffer
 	defer func() {
 		if p := recover(); p != nil {
