@@ -100,6 +100,8 @@ type Comparison struct {
 	Runs     []string
 	Channels []string
 	Share    [][]float64
+	// Model optionally names the model whose credit is compared.
+	Model string
 }
 
 // check reports a Comparison whose shape does not match its labels.
@@ -132,6 +134,9 @@ func CompareChart(c Comparison) (*Chart, error) {
 		groups:    c.Channels,
 		label:     percent,
 		tick:      percentTick,
+	}
+	if c.Model != "" {
+		s.subtitle = fmt.Sprintf("Share of attributed conversions in each of %d runs, %s model", len(c.Runs), c.Model)
 	}
 	for i, run := range c.Runs {
 		s.series = append(s.series, barSeries{name: run, values: c.Share[i], color: seriesColor(i)})

@@ -11,18 +11,22 @@ func percent(v float64) string {
 	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
 }
 
-// compact formats an amount for a label: 950, 1.2k, 34k, 1.5M, 2.1B.
+// compact formats an amount for a label: 3.25, 12.5, 950, 1.2k, 34k,
+// 1.5M, 2.1B.
 func compact(v float64) string {
 	a := math.Abs(v)
 	var s string
 	switch {
 	case a < 1e3:
-		if a == math.Trunc(a) {
-			s = strconv.FormatFloat(v, 'f', 0, 64)
-		} else {
-			s = strconv.FormatFloat(v, 'f', 1, 64)
+		// 950, 12.5, 3.25: fewer decimals the bigger the amount.
+		decimals := 0
+		switch {
+		case a < 10:
+			decimals = 2
+		case a < 100:
+			decimals = 1
 		}
-		return s
+		return trimZero(strconv.FormatFloat(v, 'f', decimals, 64))
 	case a < 1e6:
 		s = trimZero(strconv.FormatFloat(v/1e3, 'f', oneDecimalBelow10(a/1e3), 64)) + "k"
 	case a < 1e9:

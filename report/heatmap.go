@@ -215,10 +215,10 @@ func heatChart(title, subtitle string, rowNames, colNames []string, g *heatGrid,
 	bar.HideX()
 	bar.X.Padding, bar.Y.Padding = 0, 0
 	bar.Y.Label.Text = "probability"
-	bar.Y.Tick.Marker = tickFormat{format: func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }}
+	bar.Y.Tick.Marker = tickFormat{format: func(v float64) string { return trimZero(strconv.FormatFloat(v, 'f', 2, 64)) }, minor: true}
 
 	ch.body = func(c draw.Canvas) {
-		barW := 1.1 * vg.Inch
+		barW := 1.3 * vg.Inch
 		main := draw.Crop(c, 0, -barW-vg.Points(12), 0, 0)
 		p.Draw(main)
 		// Line the scale up with the cells.

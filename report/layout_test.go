@@ -218,7 +218,7 @@ func TestCompact(t *testing.T) {
 	tests := []struct {
 		in   float64
 		want string
-	}{{0, "0"}, {950, "950"}, {12.5, "12.5"}, {1200, "1.2k"}, {34000, "34k"}, {1.5e6, "1.5M"}, {2.1e9, "2.1B"}, {-1200, "-1.2k"}}
+	}{{0, "0"}, {950, "950"}, {921.6, "922"}, {12.5, "12.5"}, {3.254, "3.25"}, {89, "89"}, {1200, "1.2k"}, {34000, "34k"}, {1.5e6, "1.5M"}, {2.1e9, "2.1B"}, {-1200, "-1.2k"}}
 	for _, tt := range tests {
 		if got := compact(tt.in); got != tt.want {
 			t.Errorf("compact(%g) = %q, want %q", tt.in, got, tt.want)
