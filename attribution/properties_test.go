@@ -475,6 +475,34 @@ func TestPropertyRowOrderDoesNotMatter(t *testing.T) {
 	}
 }
 
+// TestPropertyRowOrderMultiChunk shuffles a path table of several
+// megabytes, which the importer reads in parallel chunks, so rows move
+// between chunks and workers.
+func TestPropertyRowOrderMultiChunk(t *testing.T) {
+	var buf bytes.Buffer
+	if err := synth.WritePaths(&buf, synth.Options{Channels: 9, Seed: 21, Paths: 40000}); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() < 2*chunkSize {
+		t.Fatalf("generated table is %d bytes: too small to span several chunks", buf.Len())
+	}
+	lines := strings.SplitAfter(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	header, rows := lines[0], slices.Clone(lines[1:])
+	rows[len(rows)-1] += "\n"
+	rng := rand.New(rand.NewPCG(21, 7))
+	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	shuffled := header + strings.Join(rows, "")
+	orig := importBytes(t, "big.csv", buf.Bytes(), ImportOptions{})
+	other := importBytes(t, "big-shuffled.csv", []byte(shuffled), ImportOptions{})
+	if orig.Summary.RowsRead != 40000 || other.Summary.RowsRead != 40000 {
+		t.Fatalf("read %d and %d rows, want 40000", orig.Summary.RowsRead, other.Summary.RowsRead)
+	}
+	for order := 1; order <= 2; order++ {
+		compareByChannel(t, fmt.Sprintf("order%d", order),
+			runModels(t, orig.Paths, Options{Order: order}), runModels(t, other.Paths, Options{Order: order}))
+	}
+}
+
 // compareByChannel asserts two runs credit every channel alike.
 func compareByChannel(t *testing.T, label string, a, b []*Result) {
 	t.Helper()
@@ -519,6 +547,15 @@ func TestPropertyDeterministic(t *testing.T) {
 	if err := synth.WriteTouches(&touches, synth.Options{Channels: 7, Seed: 9, Journeys: 500}); err != nil {
 		t.Fatal(err)
 	}
+	// Several chunks parsed in parallel, merged in whatever order the
+	// workers finish.
+	var bigTouches bytes.Buffer
+	if err := synth.WriteTouches(&bigTouches, synth.Options{Channels: 6, Seed: 10, Rows: 60000}); err != nil {
+		t.Fatal(err)
+	}
+	if bigTouches.Len() < 2*chunkSize {
+		t.Fatalf("generated touch log is %d bytes: too small to span several chunks", bigTouches.Len())
+	}
 	for _, in := range []struct {
 		name   string
 		data   []byte
@@ -526,6 +563,7 @@ func TestPropertyDeterministic(t *testing.T) {
 	}{
 		{"paths", writePathCSV(rows, true), []int{1, 2, 3}},
 		{"touches", touches.Bytes(), []int{1, 2}},
+		{"multi-chunk touches", bigTouches.Bytes(), []int{1}},
 	} {
 		for _, order := range in.orders {
 			var first string
