@@ -298,18 +298,42 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, seq int64, points
 		}
 		rows = append(rows, row{id, m.Step, ts, v, i})
 	}
+	// History first, in multi-row INSERTs (one prepared statement for all
+	// full chunks); then the latest values from the new history rows in
+	// one statement, which keeps the highest step (then latest time).
+	var first int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM metrics`).Scan(&first); err != nil {
+		return nil, err
+	}
+	values := func(n int) string { return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ") }
+	var full *sql.Stmt
 	for chunk := range slices.Chunk(rows, batchRows) {
 		args := make([]any, 0, 5*len(chunk))
 		for _, r := range chunk {
 			args = append(args, seq, r.key, r.step, r.ts, r.value)
 		}
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO metrics (run, key, step, ts_ms, value) VALUES `+values, args...); err != nil {
+		var err error
+		switch {
+		case len(chunk) < batchRows:
+			_, err = tx.ExecContext(ctx, `INSERT INTO metrics (run, key, step, ts_ms, value) VALUES `+values(len(chunk)), args...)
+		case full == nil:
+			if full, err = tx.PrepareContext(ctx, `INSERT INTO metrics (run, key, step, ts_ms, value) VALUES `+values(batchRows)); err != nil {
+				return nil, err
+			}
+			defer full.Close()
+			fallthrough
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO latest_metrics (run, key, step, ts_ms, value) VALUES `+values+`
+	}
+	if len(rows) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO latest_metrics (run, key, step, ts_ms, value)
+			SELECT run, key, step, ts_ms, value FROM metrics WHERE rowid > ? ORDER BY rowid
 			ON CONFLICT (run, key) DO UPDATE SET step = excluded.step, ts_ms = excluded.ts_ms, value = excluded.value
-			WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts_ms >= latest_metrics.ts_ms)`, args...); err != nil {
+			WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts_ms >= latest_metrics.ts_ms)`, first); err != nil {
 			return nil, err
 		}
 	}
