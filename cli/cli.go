@@ -55,6 +55,8 @@ Usage:
   attrlab runs ...             list and search logged runs; delete, restore, tag, note
   attrlab compare ID ID...     compare runs side by side
   attrlab export runs|mlflow   export runs as CSV or as an MLflow mlruns folder
+  attrlab export chart|results a chart (PNG, SVG, PDF) or the results CSV of a run or file
+  attrlab budget RUN_ID|FILE   CPA, ROAS and a budget shared in proportion to credit
   attrlab help COMMAND         help for a command
 
 Exit status: 0 success, 1 usage error, 2 bad input data, 3 run store error.
@@ -73,6 +75,7 @@ func commands() []command {
 		{"runs", "list, search and edit runs", runRuns},
 		{"compare", "compare runs", runCompare},
 		{"export", "export runs", runExport},
+		{"budget", "propose a budget from a model's credit", runBudget},
 	}
 }
 

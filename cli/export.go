@@ -18,6 +18,8 @@ import (
 
 const exportUsage = `Usage: attrlab export runs --out FILE.csv [flags]
        attrlab export mlflow --out DIR [flags]
+       attrlab export chart RUN_ID|FILE... --kind KIND --out FILE.png|.svg|.pdf
+       attrlab export results RUN_ID|FILE --out FILE.csv
 
 export runs writes the runs as CSV: run_id, experiment, name, status,
 start_time, end_time, dataset, then params.*, metrics.* and tags.*.
@@ -33,23 +35,23 @@ attrlab runs.
 Flags:
 `
 
-// exportChart, when set (by the charts code), runs "export chart".
-var exportChart func(ctx context.Context, env Env, args []string) error
-
 func runExport(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprint(env.Stdout, exportUsage)
 			return nil
 		}
-		return usagef("export needs what to export: runs or mlflow (see attrlab export --help)")
+		return usagef("export needs what to export: runs, mlflow, chart or results (see attrlab export --help)")
 	}
 	what, args := args[0], args[1:]
-	if what == "chart" && exportChart != nil {
-		return exportChart(ctx, env, args)
-	}
-	if what != "runs" && what != "mlflow" {
-		return usagef("export %q: use export runs or export mlflow", what)
+	switch what {
+	case "chart":
+		return runExportChart(ctx, env, args)
+	case "results":
+		return runExportResults(ctx, env, args)
+	case "runs", "mlflow":
+	default:
+		return usagef("export %q: use export runs, mlflow, chart or results", what)
 	}
 	var l listFlags
 	var out string

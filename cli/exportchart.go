@@ -1,0 +1,267 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/attrlab/attrlab/attribution"
+	charts "github.com/attrlab/attrlab/report"
+)
+
+const exportChartUsage = `Usage: attrlab export chart RUN_ID|FILE... --kind KIND --out FILE.png|.svg|.pdf [flags]
+
+Draws a chart of a logged run (RUN_ID) or of a journey file (FILE, on
+which the models run first) and writes it as PNG, SVG or PDF, chosen by
+the --out extension, sized for a slide. A chart of a run is also stored
+with the run as an artifact.
+
+Kinds:
+  attribution   each channel's share of conversions under every model
+  budget        current spend against the proposed budget (needs --spend,
+                or a touch log with a cost column)
+  removal       the Markov removal effect of each channel
+  transitions   the Markov transition heat-map (a FILE only: runs do not
+                keep the transition matrix)
+  compare       each channel's share in two or more runs or files
+
+Flags:
+`
+
+const exportResultsUsage = `Usage: attrlab export results RUN_ID|FILE --out FILE.csv [flags]
+
+Writes every model's credit per channel as CSV (model, channel,
+conversions, value, share, removal_effect), with cells that a spreadsheet
+would run as formulas escaped. Results of a run are also stored with the
+run as an artifact.
+
+Flags:
+`
+
+// chartFlags are export chart's flags.
+type chartFlags struct {
+	sourceFlags
+	budget    budgetFlags
+	kind, out string
+	model     string
+	top       int
+	force     bool
+}
+
+func runExportChart(ctx context.Context, env Env, args []string) error {
+	var f chartFlags
+	fs := newFlags("export chart", exportChartUsage, env.Stdout)
+	fs.StringVar(&f.kind, "kind", "", "chart to draw: "+kindList())
+	fs.StringVar(&f.out, "out", "", "file to write: .png, .svg or .pdf (taken literally)")
+	fs.BoolVar(&f.force, "force", false, "replace --out if it exists")
+	fs.StringVar(&f.model, "model", "", "model of a budget or compare chart (default markov, else the first)")
+	fs.IntVar(&f.top, "top", charts.DefaultTopStates, "transitions: show at most this many states, the busiest")
+	f.budget.register(fs)
+	f.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	kind := charts.Kind(f.kind)
+	switch {
+	case f.kind == "":
+		return usagef("export chart needs --kind (%s)", kindList())
+	case !slices.Contains(charts.Kinds, kind):
+		return usagef("--kind %q: use %s", f.kind, kindList())
+	case f.out == "":
+		return usagef("export chart needs --out FILE.png, .svg or .pdf")
+	case len(pos) == 0:
+		return usagef("export chart needs a RUN_ID or FILE (see attrlab export chart --help)")
+	case kind == charts.KindCompare && len(pos) < 2:
+		return usagef("--kind compare needs two or more runs or files, got %d", len(pos))
+	case kind != charts.KindCompare && len(pos) != 1:
+		return usagef("--kind %s draws one run or file, got %d", kind, len(pos))
+	case f.top < 1:
+		return usagef("--top %d: must be at least 1", f.top)
+	}
+	if _, err := charts.FormatOf(f.out); err != nil {
+		return usagef("--out %v", err)
+	}
+	if kind == charts.KindTransitions && isRunID(pos[0]) {
+		return usagef("--kind transitions needs the journey FILE: a run keeps its results, not the Markov transition matrix")
+	}
+	if kind == charts.KindRemoval || kind == charts.KindTransitions {
+		f.models = attribution.Markov
+	}
+	srcs, st, err := f.sources(ctx, env, pos)
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		defer st.Close()
+	}
+	chart, err := f.chart(ctx, kind, srcs)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	format, _ := charts.FormatOf(f.out)
+	if err := chart.Render(&buf, format); err != nil {
+		return err
+	}
+	if err := writeOut(f.out, f.force, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "wrote %s\n", f.out)
+	return storeArtifact(ctx, env, st, srcs, "charts/"+string(kind)+"."+format, mediaType(format), buf.Bytes())
+}
+
+func kindList() string {
+	var ks []string
+	for _, k := range charts.Kinds {
+		ks = append(ks, string(k))
+	}
+	return strings.Join(ks, ", ")
+}
+
+// chart builds the chart of kind from the loaded sources.
+func (f *chartFlags) chart(ctx context.Context, kind charts.Kind, srcs []source) (*charts.Chart, error) {
+	s := srcs[0]
+	switch kind {
+	case charts.KindAttribution:
+		return charts.AttributionChart(s.results)
+	case charts.KindRemoval:
+		r, err := pickModel(s, attribution.Markov)
+		if err != nil {
+			return nil, err
+		}
+		return charts.RemovalChart(r)
+	case charts.KindTransitions:
+		r, err := pickModel(s, attribution.Markov)
+		if err != nil {
+			return nil, err
+		}
+		return charts.TransitionsChart(r, f.top)
+	case charts.KindBudget:
+		b, err := f.budget.allocate(s, f.model)
+		if err != nil {
+			return nil, err
+		}
+		return charts.BudgetChart(b)
+	case charts.KindCompare:
+		c, err := comparison(srcs, f.model)
+		if err != nil {
+			return nil, err
+		}
+		return charts.CompareChart(c)
+	}
+	return nil, fmt.Errorf("unknown chart kind %q", kind)
+}
+
+// comparison lines up one model's shares across sources: channels in
+// order of first appearance, 0 where a source lacks a channel.
+func comparison(srcs []source, model string) (charts.Comparison, error) {
+	var c charts.Comparison
+	if model == "" {
+		// The default: markov if every source has it, else the first
+		// model of the first source.
+		model = attribution.Markov
+		for _, s := range srcs {
+			if r, _ := pickModel(s, ""); r == nil || r.Model != attribution.Markov {
+				model = srcs[0].results[0].Model
+				break
+			}
+		}
+	}
+	index := map[string]int{}
+	var picked []*attribution.Result
+	for _, s := range srcs {
+		r, err := pickModel(s, model)
+		if err != nil {
+			return c, err
+		}
+		picked = append(picked, r)
+		for _, ch := range r.Channels {
+			if _, ok := index[ch]; !ok {
+				index[ch] = len(c.Channels)
+				c.Channels = append(c.Channels, ch)
+			}
+		}
+	}
+	c.Model = model
+	for i, r := range picked {
+		row := make([]float64, len(c.Channels))
+		for j, ch := range r.Channels {
+			row[index[ch]] = r.Share[j]
+		}
+		label := srcs[i].label
+		if slices.Contains(c.Runs, label) {
+			label = fmt.Sprintf("%s (%d)", label, i+1)
+		}
+		c.Runs = append(c.Runs, label)
+		c.Share = append(c.Share, row)
+	}
+	return c, nil
+}
+
+func runExportResults(ctx context.Context, env Env, args []string) error {
+	var f sourceFlags
+	var out string
+	var force bool
+	fs := newFlags("export results", exportResultsUsage, env.Stdout)
+	fs.StringVar(&out, "out", "", "CSV file to write (taken literally)")
+	fs.BoolVar(&force, "force", false, "replace --out if it exists")
+	f.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) != 1:
+		return usagef("export results takes one RUN_ID or FILE, got %d (see attrlab export results --help)", len(pos))
+	case out == "":
+		return usagef("export results needs --out FILE.csv")
+	}
+	srcs, st, err := f.sources(ctx, env, pos)
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		defer st.Close()
+	}
+	var buf bytes.Buffer
+	if err := charts.WriteResultsCSV(&buf, srcs[0].results); err != nil {
+		return err
+	}
+	if err := writeOut(out, force, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "wrote %s\n", out)
+	return storeArtifact(ctx, env, st, srcs, "results.csv", "text/csv", buf.Bytes())
+}
+
+// writeOut writes data to path with charts.WriteFile, turning a refusal
+// to overwrite into a usage error that names --force.
+func writeOut(path string, force bool, data []byte) error {
+	err := charts.WriteFile(path, force, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	if errors.Is(err, fs.ErrExist) {
+		return usagef("%s already exists: choose another name, or add --force to replace it", path)
+	}
+	return err
+}
+
+// mediaType is the MIME type an artifact of format is stored with.
+func mediaType(format string) string {
+	switch format {
+	case charts.PNG:
+		return "image/png"
+	case charts.SVG:
+		return "image/svg+xml"
+	case charts.PDF:
+		return "application/pdf"
+	}
+	return "application/octet-stream"
+}

@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/storage"
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// source is where budget and export take results from: a logged run, or
+// a data file the models run on there and then.
+type source struct {
+	// label names the source in charts: the run's name, or the file's.
+	label string
+	// runID is the run's id; "" for a file.
+	runID   string
+	results []*attribution.Result
+	// spend is the cost column of a touch log; nil for a run.
+	spend []attribution.ChannelSpend
+}
+
+// sourceFlags are the flags of commands that read RUN_ID or FILE: the
+// run store, and the import and model options used when given a FILE.
+type sourceFlags struct {
+	attributeFlags
+}
+
+// register adds --db and the data-file options of attribute to fs.
+func (f *sourceFlags) register(fs *flag.FlagSet) {
+	dbFlag(fs, &f.db)
+	fs.StringVar(&f.models, "models", "", "for a FILE: comma-separated models to run (default: every model the data allows)")
+	fs.IntVar(&f.order, "order", attribution.DefaultOrder, "for a FILE: Markov chain order, 1 to 4")
+	fs.StringVar(&f.halfLife, "half-life", "7d", "for a FILE: time-decay half-life (e.g. 7d, 36h)")
+	fs.StringVar(&f.lookback, "lookback", "30d", "for a FILE: drop touches older than this before their conversion; 0 = unlimited")
+	fs.StringVar(&f.sep, "sep", ">", "for a FILE: channel separator in a path table's path column")
+	fs.StringVar(&f.direct, "direct", "direct", "for a FILE: comma-separated channels last-non-direct skips")
+	fs.Float64Var(&f.first, "first-weight", attribution.DefaultFirst, "for a FILE: position-based share of the first touch")
+	fs.Float64Var(&f.last, "last-weight", attribution.DefaultLast, "for a FILE: position-based share of the last touch")
+	fs.StringVar(&f.layout, "layout", "", "for a FILE: paths or touches (default: detect from the header)")
+	fs.Var(&f.mapping, "map", "for a FILE: map a column by hand: COLUMN=FIELD (repeatable)")
+	fs.StringVar(&f.label, "conversion-label", "", "for a FILE: value of an event-type column that marks a conversion")
+	f.mapping.what = "COLUMN=FIELD"
+}
+
+// isRunID reports whether arg names a run rather than a file: 32
+// lowercase hex digits, and no file of that name.
+func isRunID(arg string) bool {
+	if !tracking.ValidRunID(arg) {
+		return false
+	}
+	_, err := os.Stat(arg)
+	return err != nil
+}
+
+// sources loads every argument, a run id or a data file. The store is
+// opened only if some argument is a run; the caller closes it when not
+// nil.
+func (f *sourceFlags) sources(ctx context.Context, env Env, args []string) ([]source, *storage.Store, error) {
+	var st *storage.Store
+	var out []source
+	fail := func(err error) ([]source, *storage.Store, error) {
+		if st != nil {
+			st.Close()
+		}
+		return nil, nil, err
+	}
+	for _, arg := range args {
+		if !isRunID(arg) {
+			s, err := f.fileSource(ctx, env, arg)
+			if err != nil {
+				return fail(err)
+			}
+			out = append(out, s)
+			continue
+		}
+		if st == nil {
+			var err error
+			if st, err = openStore(ctx, f.db); err != nil {
+				return fail(err)
+			}
+		}
+		run, err := st.Run(ctx, arg)
+		if err != nil {
+			return fail(storeErr(err))
+		}
+		rows, err := st.Results(ctx, arg)
+		if err != nil {
+			return fail(storeErr(err))
+		}
+		if len(rows) == 0 {
+			return fail(usagef("run %s has no results (status %s)", arg, run.Status))
+		}
+		label := run.Name
+		if label == "" {
+			label = arg[:8]
+		}
+		out = append(out, source{label: label, runID: arg, results: resultsFromRows(rows)})
+	}
+	return out, st, nil
+}
+
+// fileSource imports a data file and runs the models on it, with the same
+// options and checks as attribute.
+func (f *sourceFlags) fileSource(ctx context.Context, env Env, path string) (source, error) {
+	opts, err := f.modelOptions()
+	if err != nil {
+		return source{}, err
+	}
+	iopts, err := f.importOptions()
+	if err != nil {
+		return source{}, err
+	}
+	ds, _, err := importFile(ctx, env, path, iopts, false, "")
+	if err != nil {
+		return source{}, err
+	}
+	if slices.Contains(opts.Models, attribution.TimeDecay) && ds.Paths.Timed == nil {
+		return source{}, usagef("%s: %v", path, attribution.ErrNeedsTimestamps)
+	}
+	results, err := attribution.Run(ctx, ds.Paths, opts)
+	if err != nil {
+		return source{}, err
+	}
+	return source{label: filepath.Base(path), results: results, spend: ds.Spend}, nil
+}
+
+// resultsFromRows rebuilds per-model results from a run's stored rows
+// (ordered by model, then channel position).
+func resultsFromRows(rows []tracking.ResultRow) []*attribution.Result {
+	var out []*attribution.Result
+	var r *attribution.Result
+	for _, row := range rows {
+		if r == nil || r.Model != row.Model {
+			r = &attribution.Result{Model: row.Model}
+			out = append(out, r)
+		}
+		r.Channels = append(r.Channels, row.Channel)
+		r.Conversions = append(r.Conversions, row.Conversions)
+		r.Value = append(r.Value, row.Value)
+		r.Share = append(r.Share, row.Share)
+		r.TotalConversions += row.Conversions
+		r.TotalValue += row.Value
+		if row.RemovalEffect != nil {
+			if r.RemovalEffect == nil {
+				r.RemovalEffect = make([]float64, len(r.Channels)-1)
+			}
+			r.RemovalEffect = append(r.RemovalEffect, *row.RemovalEffect)
+		}
+	}
+	return out
+}
+
+// pickModel returns the result of the model named name, or with name ""
+// the markov result if there is one, else the first.
+func pickModel(s source, name string) (*attribution.Result, error) {
+	if len(s.results) == 0 {
+		return nil, usagef("%s has no results", s.label)
+	}
+	if name == "" {
+		name = attribution.Markov
+		if !slices.ContainsFunc(s.results, func(r *attribution.Result) bool { return r.Model == name }) {
+			return s.results[0], nil
+		}
+	}
+	var have []string
+	for _, r := range s.results {
+		if r.Model == name {
+			return r, nil
+		}
+		have = append(have, r.Model)
+	}
+	return nil, usagef("--model %s: %s has results for %s only", name, s.label, strings.Join(have, ", "))
+}
+
+// storeArtifact keeps data as an artifact of every run among srcs, so an
+// exported chart or table stays with the runs it shows.
+func storeArtifact(ctx context.Context, env Env, st *storage.Store, srcs []source, path, mediaType string, data []byte) error {
+	if st == nil {
+		return nil
+	}
+	for _, s := range srcs {
+		if s.runID == "" {
+			continue
+		}
+		if err := st.PutArtifact(ctx, s.runID, tracking.Artifact{Path: path, MediaType: mediaType, Data: data}); err != nil {
+			return storeErr(fmt.Errorf("store %s with run %s: %w", path, s.runID, err))
+		}
+		fmt.Fprintf(env.Stderr, "stored as artifact %s of run %s\n", path, s.runID)
+	}
+	return nil
+}
