@@ -186,7 +186,11 @@ func Allocate(spend []ChannelSpend, r *Result, opts BudgetOptions) (*Budget, err
 		b.CurrentTotal += s.Spend
 	}
 	if len(notInData) > 0 {
-		b.Warnings = append(b.Warnings, fmt.Sprintf("spend on %s, which never appear(s) in the journeys: the model gives them no credit", strings.Join(notInData, ", ")))
+		what := "channel " + notInData[0] + " never appears"
+		if len(notInData) > 1 {
+			what = "channels " + strings.Join(notInData, ", ") + " never appear"
+		}
+		b.Warnings = append(b.Warnings, fmt.Sprintf("%s in the journeys, so the model gives no credit to its spend", what))
 	}
 	if math.IsInf(b.CurrentTotal, 0) {
 		return nil, errors.New("the total current spend is too large to add up")

@@ -117,7 +117,7 @@ func TestAllocate(t *testing.T) {
 		name: "spend on a channel not in the data", spend: []ChannelSpend{{"a", 100}, {"x", 50}}, total: 150,
 		result: budgetResult([]string{"a"}, []float64{2}, []float64{20}),
 		want:   map[string]wantLine{"a": {150, def(50), def(0.2), 0}, "x": {0, na, def(0), FlagNotInData | FlagNoCredit}},
-		warn:   "spend on x, which never",
+		warn:   "channel x never appears in the journeys",
 	}, {
 		// f has neither spend nor credit: both ratios undefined.
 		name: "neither spend nor credit", spend: []ChannelSpend{{"a", 10}}, total: 10,
