@@ -41,7 +41,7 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 	rr := newRecordReader(br, detectDelimiter(head))
 	rec, err := rr.read()
 	if errors.Is(err, io.EOF) {
-		return nil, &ParseError{File: file, Reason: "the file is empty: expected a header row (channel,spend) and one row per channel"}
+		return nil, &ParseError{File: file, Line: 1, Reason: "the file is empty: expected a header row (channel,spend) and one row per channel"}
 	}
 	if err != nil {
 		return nil, rowError(file, rr, err)

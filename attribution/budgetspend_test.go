@@ -26,7 +26,8 @@ var spendCases = []struct {
 	{name: "blank lines skipped", in: "channel,spend\n\na,1\n\n", want: []ChannelSpend{{"a", 1}}},
 	{name: "zero spend", in: "channel,spend\na,0\n", want: []ChannelSpend{{"a", 0}}},
 
-	{name: "empty file", in: "", err: "the file is empty"},
+	{name: "empty file", in: "", err: "spend.csv:1: the file is empty", line: 1},
+	{name: "byte order mark only", in: "\ufeff", err: "spend.csv:1: the file is empty", line: 1},
 	{name: "header only", in: "channel,spend\n", err: "header but no rows", line: 2},
 	{name: "no spend column", in: "channel,amount\na,1\n", err: "needs a channel column and a spend column", line: 1},
 	{name: "no channel column", in: "name,spend\na,1\n", err: "needs a channel column", line: 1},
