@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,24 +39,13 @@ type attributeFlags struct {
 func runAttribute(ctx context.Context, env Env, args []string) error {
 	var f attributeFlags
 	fs := newFlags("attribute", attributeUsage, env.Stdout)
-	fs.StringVar(&f.models, "models", "", "comma-separated models (default: every model the data allows): "+strings.Join(attribution.ModelNames, ", "))
-	fs.IntVar(&f.order, "order", attribution.DefaultOrder, "Markov chain order, 1 to 4")
-	fs.StringVar(&f.halfLife, "half-life", "7d", "time-decay half-life (e.g. 7d, 36h)")
-	fs.StringVar(&f.lookback, "lookback", "30d", "drop touches older than this before their conversion; 0 = unlimited")
-	fs.StringVar(&f.sep, "sep", ">", "channel separator in a path table's path column")
-	fs.StringVar(&f.direct, "direct", "direct", "comma-separated channels last-non-direct skips")
-	fs.Float64Var(&f.first, "first-weight", attribution.DefaultFirst, "position-based share of the first touch")
-	fs.Float64Var(&f.last, "last-weight", attribution.DefaultLast, "position-based share of the last touch")
+	f.registerData(fs, "")
 	fs.StringVar(&f.format, "format", "table", "output: table, csv or json")
-	fs.StringVar(&f.layout, "layout", "", "input layout: paths or touches (default: detect from the header)")
-	fs.Var(&f.mapping, "map", "map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
-	fs.StringVar(&f.label, "conversion-label", "", "value of an event-type column that marks a conversion (default conversion)")
 	fs.BoolVar(&f.skipBad, "skip-bad-rows", false, "skip malformed rows, write them to a rejected-rows CSV and report them (default: stop at the first)")
 	fs.StringVar(&f.rejected, "rejected", "", "where --skip-bad-rows writes rejected rows (default: FILE.rejected.csv beside the input)")
 	fs.StringVar(&f.experiment, "experiment", "Default", "experiment to log the run in")
 	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run in the run store")
 	fs.StringVar(&f.db, "db", "", "run store database (default $ATTRLAB_DB or the user data folder)")
-	f.mapping.what = "COLUMN=FIELD"
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -101,6 +91,24 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 		return rep.writeJSON(env.Stdout)
 	}
 	return rep.writeTable(env.Stdout)
+}
+
+// registerData adds the flags that say how to read a journey file and
+// which models to run on it, each help text after prefix (budget and
+// export take a FILE too, and say "for a FILE: ").
+func (f *attributeFlags) registerData(fs *flag.FlagSet, prefix string) {
+	fs.StringVar(&f.models, "models", "", prefix+"comma-separated models (default: every model the data allows): "+strings.Join(attribution.ModelNames, ", "))
+	fs.IntVar(&f.order, "order", attribution.DefaultOrder, prefix+"Markov chain order, 1 to 4")
+	fs.StringVar(&f.halfLife, "half-life", "7d", prefix+"time-decay half-life (e.g. 7d, 36h)")
+	fs.StringVar(&f.lookback, "lookback", "30d", prefix+"drop touches older than this before their conversion; 0 = unlimited")
+	fs.StringVar(&f.sep, "sep", ">", prefix+"channel separator in a path table's path column")
+	fs.StringVar(&f.direct, "direct", "direct", prefix+"comma-separated channels last-non-direct skips")
+	fs.Float64Var(&f.first, "first-weight", attribution.DefaultFirst, prefix+"position-based share of the first touch")
+	fs.Float64Var(&f.last, "last-weight", attribution.DefaultLast, prefix+"position-based share of the last touch")
+	fs.StringVar(&f.layout, "layout", "", prefix+"input layout: paths or touches (default: detect from the header)")
+	fs.Var(&f.mapping, "map", prefix+"map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
+	fs.StringVar(&f.label, "conversion-label", "", prefix+"value of an event-type column that marks a conversion (default conversion)")
+	f.mapping.what = "COLUMN=FIELD"
 }
 
 func (f *attributeFlags) modelOptions() (attribution.Options, error) {

@@ -35,18 +35,7 @@ type sourceFlags struct {
 // register adds --db and the data-file options of attribute to fs.
 func (f *sourceFlags) register(fs *flag.FlagSet) {
 	dbFlag(fs, &f.db)
-	fs.StringVar(&f.models, "models", "", "for a FILE: comma-separated models to run (default: every model the data allows)")
-	fs.IntVar(&f.order, "order", attribution.DefaultOrder, "for a FILE: Markov chain order, 1 to 4")
-	fs.StringVar(&f.halfLife, "half-life", "7d", "for a FILE: time-decay half-life (e.g. 7d, 36h)")
-	fs.StringVar(&f.lookback, "lookback", "30d", "for a FILE: drop touches older than this before their conversion; 0 = unlimited")
-	fs.StringVar(&f.sep, "sep", ">", "for a FILE: channel separator in a path table's path column")
-	fs.StringVar(&f.direct, "direct", "direct", "for a FILE: comma-separated channels last-non-direct skips")
-	fs.Float64Var(&f.first, "first-weight", attribution.DefaultFirst, "for a FILE: position-based share of the first touch")
-	fs.Float64Var(&f.last, "last-weight", attribution.DefaultLast, "for a FILE: position-based share of the last touch")
-	fs.StringVar(&f.layout, "layout", "", "for a FILE: paths or touches (default: detect from the header)")
-	fs.Var(&f.mapping, "map", "for a FILE: map a column by hand: COLUMN=FIELD (repeatable)")
-	fs.StringVar(&f.label, "conversion-label", "", "for a FILE: value of an event-type column that marks a conversion")
-	f.mapping.what = "COLUMN=FIELD"
+	f.registerData(fs, "for a FILE: ")
 }
 
 // isRunID reports whether arg names a run rather than a file: 32
