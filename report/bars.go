@@ -138,7 +138,7 @@ func nameAxis(p *plot.Plot, ticks []plot.Tick, slotW vg.Length) {
 	for i, t := range ticks {
 		labels[i] = t.Label
 	}
-	if tickStyleWidest(p, labels) > slotW {
+	if slices.ContainsFunc(labels, func(l string) bool { return p.X.Tick.Label.Width(l) > slotW }) {
 		if wrapped, ok := wrapLabels(labels, slotW, p.X.Tick.Label.Width); ok {
 			ticks = slices.Clone(ticks)
 			for i := range ticks {
@@ -213,16 +213,6 @@ func splitAfterAny(s, seps string) []string {
 		out = append(out, s[start:])
 	}
 	return out
-}
-
-// tickStyleWidest returns the width of the widest group label on the
-// names axis.
-func tickStyleWidest(p *plot.Plot, labels []string) vg.Length {
-	var w vg.Length
-	for _, l := range labels {
-		w = max(w, p.X.Tick.Label.Width(l))
-	}
-	return w
 }
 
 // tickFormat labels the default tick marks with its function; with minor

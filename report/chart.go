@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"io"
 	"path/filepath"
@@ -67,7 +68,7 @@ func (ch *Chart) Render(w io.Writer, format string) error {
 	var cw vg.CanvasWriterTo
 	switch format {
 	case PNG:
-		cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(ch.Width, ch.Height), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(color.White))}
+		cw = vgimg.PngCanvas{Canvas: ch.canvas(PNGDPI)}
 	case SVG:
 		cw = vgsvg.NewWith(vgsvg.UseWH(ch.Width, ch.Height), vgsvg.EmbedFonts(true))
 	case PDF:
@@ -75,11 +76,26 @@ func (ch *Chart) Render(w io.Writer, format string) error {
 	default:
 		return fmt.Errorf("unknown chart format %q: use png, svg or pdf", format)
 	}
-	ch.Draw(draw.New(cw))
+	if format != PNG {
+		ch.Draw(draw.New(cw))
+	}
 	if _, err := cw.WriteTo(w); err != nil {
 		return fmt.Errorf("write %s chart: %w", format, err)
 	}
 	return nil
+}
+
+// Image draws the chart as an image at dpi dots per inch, for showing it
+// on screen (the desktop app) rather than writing it to a file.
+func (ch *Chart) Image(dpi int) image.Image {
+	return ch.canvas(dpi).Image()
+}
+
+// canvas draws the chart on an image canvas at dpi.
+func (ch *Chart) canvas(dpi int) *vgimg.Canvas {
+	c := vgimg.NewWith(vgimg.UseWH(ch.Width, ch.Height), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	ch.Draw(draw.New(c))
+	return c
 }
 
 // Save writes the chart to path in the format its extension names. It

@@ -15,7 +15,6 @@ func percent(v float64) string {
 // 1.5M, 2.1B.
 func compact(v float64) string {
 	a := math.Abs(v)
-	var s string
 	switch {
 	case a < 1e3:
 		// 950, 12.5, 3.25: fewer decimals the bigger the amount.
@@ -28,20 +27,21 @@ func compact(v float64) string {
 		}
 		return trimZero(strconv.FormatFloat(v, 'f', decimals, 64))
 	case a < 1e6:
-		s = trimZero(strconv.FormatFloat(v/1e3, 'f', oneDecimalBelow10(a/1e3), 64)) + "k"
+		return scaled(v, 1e3, "k")
 	case a < 1e9:
-		s = trimZero(strconv.FormatFloat(v/1e6, 'f', oneDecimalBelow10(a/1e6), 64)) + "M"
-	default:
-		s = trimZero(strconv.FormatFloat(v/1e9, 'f', oneDecimalBelow10(a/1e9), 64)) + "B"
+		return scaled(v, 1e6, "M")
 	}
-	return s
+	return scaled(v, 1e9, "B")
 }
 
-func oneDecimalBelow10(a float64) int {
-	if a < 9.95 {
-		return 1
+// scaled writes v in units of unit with suffix: one decimal below 10
+// units, none above.
+func scaled(v, unit float64, suffix string) string {
+	decimals := 0
+	if math.Abs(v/unit) < 9.95 {
+		decimals = 1
 	}
-	return 0
+	return trimZero(strconv.FormatFloat(v/unit, 'f', decimals, 64)) + suffix
 }
 
 func trimZero(s string) string {

@@ -225,3 +225,14 @@ func TestCompact(t *testing.T) {
 		}
 	}
 }
+
+func TestChartImageSize(t *testing.T) {
+	c, err := CompareChart(fixtureComparison())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10 × 6 inches at 100 dpi.
+	if got := c.Image(100).Bounds().Size(); got.X != 1000 || got.Y != 600 {
+		t.Errorf("image is %v, want 1000×600", got)
+	}
+}
