@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -145,8 +146,8 @@ func runBudget(ctx context.Context, env Env, args []string) error {
 	if _, err := b.options(); err != nil {
 		return err
 	}
-	if model != "" && f.models == "" {
-		f.models = model // a FILE needs only this model run
+	if f.models == "" {
+		f.models = cmp.Or(model, attribution.Markov) // a FILE needs only this model run
 	}
 	srcs, st, err := f.sources(ctx, env, pos)
 	if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -90,8 +91,13 @@ func runExportChart(ctx context.Context, env Env, args []string) error {
 	if kind == charts.KindTransitions && isRunID(pos[0]) {
 		return usagef("--kind transitions needs the journey FILE: a run keeps its results, not the Markov transition matrix")
 	}
-	if kind == charts.KindRemoval || kind == charts.KindTransitions {
+	switch kind {
+	case charts.KindRemoval, charts.KindTransitions:
 		f.models = attribution.Markov
+	case charts.KindBudget, charts.KindCompare:
+		if f.models == "" {
+			f.models = cmp.Or(f.model, attribution.Markov) // a FILE needs only this model run
+		}
 	}
 	srcs, st, err := f.sources(ctx, env, pos)
 	if err != nil {
