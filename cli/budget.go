@@ -37,13 +37,31 @@ Flags:
 // export chart --kind budget.
 type budgetFlags struct {
 	spend    string
-	total    float64
+	total    totalFlag
 	min, max pairsFlag
+}
+
+// totalFlag is --total: a number, and whether it was given at all (an
+// explicit 0 is a mistake, not "the current total").
+type totalFlag struct {
+	v   float64
+	set bool
+}
+
+func (t *totalFlag) String() string { return "" }
+
+func (t *totalFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v > 0) || math.IsInf(v, 0) {
+		return fmt.Errorf("%q: expected an amount more than 0", s)
+	}
+	t.v, t.set = v, true
+	return nil
 }
 
 func (b *budgetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&b.spend, "spend", "", "CSV of spend per channel (channel,spend); default: a touch log's cost column")
-	fs.Float64Var(&b.total, "total", 0, "budget to share out (default: the current total spend)")
+	fs.Var(&b.total, "total", "budget to share out (default: the current total spend)")
 	fs.Var(&b.min, "min", "least a channel gets: CHANNEL=AMOUNT (repeatable)")
 	fs.Var(&b.max, "max", "most a channel gets: CHANNEL=AMOUNT (repeatable)")
 	b.min.what, b.max.what = "CHANNEL=AMOUNT", "CHANNEL=AMOUNT"
@@ -52,10 +70,7 @@ func (b *budgetFlags) register(fs *flag.FlagSet) {
 // options checks the bounds and the total.
 func (b *budgetFlags) options() (attribution.BudgetOptions, error) {
 	var o attribution.BudgetOptions
-	if b.total < 0 || math.IsNaN(b.total) || math.IsInf(b.total, 0) {
-		return o, usagef("--total %g: must be a number more than 0", b.total)
-	}
-	o.Total = b.total
+	o.Total = b.total.v
 	for _, bound := range []struct {
 		name  string
 		pairs [][2]string

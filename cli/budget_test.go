@@ -60,6 +60,8 @@ func TestBudgetCommand(t *testing.T) {
 		{name: "bad spend file", args: []string{touches, "--spend", badSpend}, code: ExitBadInput, stderr: []string{"bad.csv:3: spend \"lots\": not a number"}},
 		{name: "missing spend file", args: []string{touches, "--spend", filepath.Join(dir, "nope.csv")}, code: ExitBadInput, stderr: []string{"nope.csv"}},
 		{name: "unknown model", args: []string{touches, "--model", "magic"}, code: ExitUsage, stderr: []string{"magic"}},
+		{name: "zero total", args: []string{touches, "--total", "0"}, code: ExitUsage, stderr: []string{"-total: \"0\": expected an amount more than 0"}},
+		{name: "given total", args: []string{touches, "--model", "linear", "--total", "100", "--format", "csv"}, stdout: []string{"linear,email,4,", ",75,71,0,,"}},
 		{name: "bad format", args: []string{touches, "--format", "xml"}, code: ExitUsage, stderr: []string{"--format"}},
 		{name: "no source", args: []string{"--spend", spend}, code: ExitUsage, stderr: []string{"budget takes one RUN_ID or FILE"}},
 	}
