@@ -37,7 +37,7 @@ var spendCases = []struct {
 	{name: "negative", in: "channel,spend\na,-1\n", err: "is negative", line: 2},
 	{name: "NaN", in: "channel,spend\na,NaN\n", err: "not a number (NaN)", line: 2},
 	{name: "infinite", in: "channel,spend\na,1e999\n", err: "too large", line: 2},
-	{name: "sum overflows", in: "channel,spend\na,1e308\na,1e308\n", err: "past the largest number", line: 3},
+	{name: "too large", in: "channel,spend\na,1e308\na,1e308\n", err: "too large: at most 1e15", line: 2},
 	{name: "short row", in: "channel,spend\na\n", err: "row has 1 fields, the header has 2", line: 2},
 	{name: "open quote", in: "channel,spend\n\"a,1\n", err: "never closed", line: 2},
 	{name: "not UTF-8", in: "channel,spend\n\xff,1\n", err: "not valid UTF-8", line: 2},

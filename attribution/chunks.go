@@ -58,8 +58,11 @@ func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chu
 	line, seq := firstLine, 0
 	var carry []byte
 	inQuote := false
+	// Start small so that a small file costs a small buffer, then grow.
+	size := 64 << 10
 	for {
-		buf := make([]byte, len(carry), len(carry)+chunkSize)
+		buf := make([]byte, len(carry), len(carry)+size)
+		size = min(2*size, chunkSize)
 		copy(buf, carry)
 		scanned := len(carry)
 		n, err := io.ReadFull(r, buf[scanned:cap(buf)])

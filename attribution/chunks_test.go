@@ -25,7 +25,12 @@ func bigPathTable(n int) ([]byte, []int) {
 			line += 2
 			continue
 		}
-		fmt.Fprintf(&b, "alpha > ch_%d > beta,%d,%d.25,1\n", i%50, i%3, i%11)
+		// Value only where there are conversions (i%3 > 0).
+		value := "0"
+		if i%3 > 0 {
+			value = fmt.Sprintf("%d.25", i%11)
+		}
+		fmt.Fprintf(&b, "alpha > ch_%d > beta,%d,%s,1\n", i%50, i%3, value)
 		line++
 	}
 	return b.Bytes(), lines

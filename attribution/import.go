@@ -14,6 +14,14 @@ import (
 	"time"
 )
 
+// MaxCell and MinCell bound every count, value and cost a file may hold
+// (besides 0): sums over billions of rows of such cells stay finite, and
+// no probability in the Markov chain underflows.
+const (
+	MaxCell = 1e15
+	MinCell = 1e-9
+)
+
 // UnlimitedLookback disables the lookback window.
 const UnlimitedLookback time.Duration = -1
 
@@ -125,7 +133,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 
 	rec, err := rr.read()
 	if errors.Is(err, io.EOF) {
-		return nil, &ParseError{File: opts.File, Reason: "the file is empty: expected a header row and data"}
+		return nil, &ParseError{File: opts.File, Line: 1, Reason: "the file is empty: expected a header row and data"}
 	}
 	if err != nil {
 		return nil, rowError(opts.File, rr, err)
@@ -331,6 +339,11 @@ func (cp *chunkParser) number(rec [][]byte, col int, required bool) (float64, er
 		return 0, cp.cellError(col, cell, "too large: expected a finite number")
 	case v < 0:
 		return 0, cp.cellError(col, cell, "is negative: expected a number at least 0")
+	case v > MaxCell:
+		// Bounded so that sums over any file stay finite.
+		return 0, cp.cellError(col, cell, "too large: at most 1e15")
+	case v != 0 && v < MinCell:
+		return 0, cp.cellError(col, cell, "too small: a count or value other than 0 must be at least 1e-9")
 	}
 	return v, nil
 }
@@ -439,6 +452,9 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 		}
 		if err == nil {
 			nulls, err = cp.number(rec, nullCol, false)
+		}
+		if err == nil && value > 0 && conv == 0 {
+			err = cp.cellError(valueCol, rec[valueCol], "is more than 0 on a path with no conversions: conversion value needs a conversion")
 		}
 		if err != nil {
 			cp.bad(rec, err)

@@ -33,7 +33,7 @@ func ReadPreview(r io.Reader, file string, n int) (*Preview, error) {
 	p := &Preview{Delimiter: delimName(delim), Columns: map[string]string{}}
 	rec, err := rr.read()
 	if errors.Is(err, io.EOF) {
-		return nil, &ParseError{File: file, Reason: "the file is empty: expected a header row and data"}
+		return nil, &ParseError{File: file, Line: 1, Reason: "the file is empty: expected a header row and data"}
 	}
 	if err != nil {
 		return nil, rowError(file, rr, err)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,16 +11,24 @@ import (
 
 var errHelpShown = errors.New("help shown")
 
-// newFlags returns a flag set that writes its usage to w and reports
-// errors as usage errors rather than exiting.
+// helpBuffer holds what the flag package prints (its error and the usage)
+// until parseArgs knows whether the user asked for help: only then does it
+// reach the real output, once. A mistyped flag prints just our error.
+type helpBuffer struct {
+	bytes.Buffer
+	w io.Writer
+}
+
+// newFlags returns a flag set whose help text is usage plus the flags'
+// defaults, written to w on -h or --help.
 func newFlags(name, usage string, w io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	hb := &helpBuffer{w: w}
+	fs.SetOutput(hb)
 	fs.Usage = func() {
-		fmt.Fprint(w, usage)
-		fs.SetOutput(w)
+		hb.Reset() // drop the flag package's own error line
+		fmt.Fprint(hb, usage)
 		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
@@ -27,11 +36,18 @@ func newFlags(name, usage string, w io.Writer) *flag.FlagSet {
 // parseArgs parses flags that may come before, between or after the
 // positional arguments, and returns the positional ones.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	hb, _ := fs.Output().(*helpBuffer)
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		err := fs.Parse(args)
+		if hb != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				hb.w.Write(hb.Bytes())
+			}
+			hb.Reset()
+		}
+		if err != nil {
+			if errors.Is(err, flag.ErrHelp) {
 				return nil, errHelpShown
 			}
 			return nil, usagef("%s: %v (see attrlab %s --help)", fs.Name(), err, fs.Name())
