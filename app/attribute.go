@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/report"
 )
 
 // AttributeScreen runs models on a dataset and shows channel credit.
@@ -26,6 +29,9 @@ type AttributeScreen struct {
 	RunBtn        *widget.Button
 	Status        *widget.Label
 	Table         *widget.Table
+	Chart         *canvas.Image
+	ExportChart   *widget.Button
+	ExportCSV     *widget.Button
 
 	results []*attribution.Result
 	running bool
@@ -55,8 +61,41 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
 		return widget.NewLabel("paid_search_brand")
 	}, s.updateCell)
+	// The header template sets the row-header width: wide enough for
+	// typical channel names.
+	s.Table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("paid_search_brand", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	s.Table.UpdateHeader = s.updateHeader
+	s.Chart = canvas.NewImageFromImage(nil)
+	s.Chart.FillMode = canvas.ImageFillContain
+	s.Chart.SetMinSize(fyne.NewSize(400, 240))
+	s.ExportChart = widget.NewButton("Export chart…", func() {
+		if ch := s.chart(); ch != nil {
+			exportChart(u, ch, "attribution")
+		}
+	})
+	s.ExportCSV = widget.NewButton("Export CSV…", func() {
+		if len(s.results) > 0 {
+			exportCSV(u, "attribution-results.csv", func(w io.Writer) error { return report.WriteResultsCSV(w, s.results) })
+		}
+	})
+	s.ExportChart.Disable()
+	s.ExportCSV.Disable()
 	return s
+}
+
+// chart draws the grouped-bar chart of the current results.
+func (s *AttributeScreen) chart() *report.Chart {
+	if len(s.results) == 0 {
+		return nil
+	}
+	ch, err := report.AttributionChart(s.results)
+	if err != nil {
+		s.Status.SetText("Chart: " + err.Error())
+		return nil
+	}
+	return ch
 }
 
 // Content returns the screen's layout.
@@ -72,7 +111,10 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		),
 		s.Status,
 	)
-	return container.NewBorder(form, nil, nil, nil, s.Table)
+	tools := container.NewHBox(s.ExportCSV, s.ExportChart)
+	split := container.NewVSplit(s.Table, s.Chart)
+	split.Offset = 0.45
+	return container.NewBorder(form, tools, nil, nil, split)
 }
 
 func (s *AttributeScreen) choose(name string) { s.DatasetPicker.SetSelected(name) }
@@ -171,9 +213,15 @@ func (s *AttributeScreen) finish(name string, results []*attribution.Result, err
 		}
 		s.Status.SetText(msg)
 		for i := range results {
-			s.Table.SetColumnWidth(i, 150)
+			s.Table.SetColumnWidth(i, 128)
 		}
 		s.Table.Refresh()
+		if ch := s.chart(); ch != nil {
+			s.Chart.Image = ch.Image(chartDPI)
+			s.Chart.Refresh()
+		}
+		s.ExportChart.Enable()
+		s.ExportCSV.Enable()
 	}
 	if s.onDone != nil {
 		s.onDone(err)
