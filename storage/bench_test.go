@@ -40,7 +40,9 @@ func seededStore(b *testing.B) string {
 			return
 		}
 		tmp := seedPath + ".seeding"
-		os.Remove(tmp)
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(tmp + suffix)
+		}
 		start := time.Now()
 		if seedErr = seed(tmp, benchRuns); seedErr == nil {
 			seedErr = os.Rename(tmp, seedPath)
@@ -67,7 +69,9 @@ func seed(path string, n int) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DROP INDEX latest_metrics_key_value; DROP INDEX params_key_num; DROP INDEX params_key_value`); err != nil {
+	// Batches of different tables flush at different times: check foreign
+	// keys at commit.
+	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON; DROP INDEX latest_metrics_key_value; DROP INDEX params_key_num; DROP INDEX params_key_value`); err != nil {
 		return err
 	}
 	var expID int64
@@ -164,9 +168,11 @@ func (b *bulk) flushAll() error {
 	return b.err
 }
 
-// BenchmarkSearch100k: a filter on a metric and a param, sorted by a
-// metric, first page of 100 runs with their params, metrics and tags.
-// Target: under 100 ms.
+// BenchmarkSearch100k: the first page of 100 runs, with their params,
+// metrics and tags, from a store of 100,000 runs. "metric+param by metric"
+// is issue 3's case (target: under 100 ms); the others show the slower
+// paths: the default order, and a sort by a param, which reads every
+// matching run.
 func BenchmarkSearch100k(b *testing.B) {
 	s, err := Open(seededStore(b))
 	if err != nil {
@@ -174,20 +180,26 @@ func BenchmarkSearch100k(b *testing.B) {
 	}
 	defer s.Close()
 	ctx := context.Background()
-	srch := tracking.Search{
-		Filter:  "metrics.p_conv > 0.5 and params.order = 2",
-		OrderBy: []string{"metrics.share.markov.email DESC"},
-		Limit:   100,
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		p, err := s.SearchRuns(ctx, srch)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(p.Runs) != 100 || !p.More {
-			b.Fatalf("%d runs, more %v", len(p.Runs), p.More)
-		}
+	for _, bc := range []struct {
+		name string
+		srch tracking.Search
+	}{
+		{"metric+param by metric", tracking.Search{Filter: "metrics.p_conv > 0.5 and params.order = 2", OrderBy: []string{"metrics.share.markov.email DESC"}}},
+		{"newest", tracking.Search{}},
+		{"metric by param", tracking.Search{Filter: "metrics.p_conv > 0.5", OrderBy: []string{"params.order DESC"}}},
+	} {
+		bc.srch.Limit = 100
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				p, err := s.SearchRuns(ctx, bc.srch)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(p.Runs) != 100 || !p.More {
+					b.Fatalf("%d runs, more %v", len(p.Runs), p.More)
+				}
+			}
+		})
 	}
 }
 
