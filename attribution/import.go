@@ -52,8 +52,10 @@ type ImportOptions struct {
 	SkipBadRows bool
 	// OnReject, if set, receives every skipped row with its raw cells.
 	OnReject func(row RejectedRow)
-	// Progress, if set, is called from the importing goroutine every so many
-	// rows and once at the end.
+	// Progress, if set, is called on the goroutine that called Import (never
+	// from two goroutines at once) after each chunk of input, and exactly
+	// once with Done set when the import succeeds, with Bytes then equal to
+	// the input's size.
 	Progress func(p Progress)
 }
 
@@ -123,12 +125,15 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	}
 	br := bufio.NewReaderSize(r, 256<<10)
 	// Strip a UTF-8 byte order mark.
+	bom := 0
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
+		bom = 3
 	}
 	head, _ := br.Peek(64 << 10)
 	delim := detectDelimiter(head)
 	rr := newRecordReader(br, delim)
+	rr.bytes = int64(bom)
 	fileErr := func(reason string) error { return &ParseError{File: opts.File, Line: 1, Reason: reason} }
 
 	rec, err := rr.read()
@@ -385,7 +390,6 @@ type mergeState struct {
 // returns the error that stops the import, if any.
 func (m *mergeState) mergeCommon(c chunk, cp *chunkParser) error {
 	s := &m.ds.Summary
-	before := s.RowsRead
 	s.RowsRead += cp.rows
 	s.RowsAccepted += cp.accepted
 	s.RowsRejected += len(cp.rejects)
@@ -402,7 +406,7 @@ func (m *mergeState) mergeCommon(c chunk, cp *chunkParser) error {
 	if cp.stop != nil {
 		return cp.stop
 	}
-	if m.opts.Progress != nil && before>>16 != s.RowsRead>>16 {
+	if m.opts.Progress != nil {
 		m.opts.Progress(Progress{Rows: s.RowsRead, Bytes: m.bytes})
 	}
 	return m.ctx.Err()

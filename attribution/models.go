@@ -56,6 +56,15 @@ type Options struct {
 	// and last touch; the middle touches share the rest. Both zero means
 	// 0.4 and 0.4.
 	FirstWeight, LastWeight float64
+	// Progress, if set, is called each time a model finishes, never from
+	// two goroutines at once; the last call has Done == Total.
+	Progress func(RunProgress)
+}
+
+// RunProgress reports how many of a run's models have finished.
+type RunProgress struct {
+	Model       string // the model that just finished
+	Done, Total int
 }
 
 // withDefaults returns o with zero fields replaced by their defaults, or an
@@ -115,6 +124,8 @@ func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
 	errs := make([]error, len(names))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
+	var progressMu sync.Mutex
+	finished := 0
 	for i, name := range names {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -129,6 +140,12 @@ func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
 				err = fmt.Errorf("%s: %w", name, err)
 			}
 			results[i], errs[i] = r, err
+			if err == nil && opts.Progress != nil {
+				progressMu.Lock()
+				finished++
+				opts.Progress(RunProgress{Model: name, Done: finished, Total: len(names)})
+				progressMu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()

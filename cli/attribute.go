@@ -32,7 +32,7 @@ type attributeFlags struct {
 	order                                                int
 	halfLife, lookback                                   string
 	first, last                                          float64
-	noLog, skipBad                                       bool
+	noLog, skipBad, progress                             bool
 	mapping                                              pairsFlag
 }
 
@@ -63,6 +63,12 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	iopts, err := f.importOptions()
 	if err != nil {
 		return err
+	}
+	var progress *progressPrinter
+	if f.progress || isTerminal(env.Stderr) {
+		progress = newProgressPrinter(env.Stderr, fileSize(pos[0]))
+		iopts.Progress = progress.importProgress
+		opts.Progress = progress.runProgress
 	}
 	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected)
 	if err != nil {
@@ -108,6 +114,7 @@ func (f *attributeFlags) registerData(fs *flag.FlagSet, prefix string) {
 	fs.StringVar(&f.layout, "layout", "", prefix+"input layout: paths or touches (default: detect from the header)")
 	fs.Var(&f.mapping, "map", prefix+"map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
 	fs.StringVar(&f.label, "conversion-label", "", prefix+"value of an event-type column that marks a conversion (default conversion)")
+	fs.BoolVar(&f.progress, "progress", false, prefix+"report progress on standard error (default: only when it is a terminal)")
 	f.mapping.what = "COLUMN=FIELD"
 }
 
@@ -211,6 +218,19 @@ func importFile(ctx context.Context, env Env, path string, o attribution.ImportO
 		return ds, rejectedPath, nil
 	}
 	return ds, "", nil
+}
+
+// fileSize returns the size of path, or 0 for standard input or when it
+// cannot be known.
+func fileSize(path string) int64 {
+	if path == "-" {
+		return 0
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
 }
 
 func unwrapPathError(err error) error {
