@@ -7,7 +7,7 @@ BIN       := bin/attrlab
 BENCHDATA := bench-data
 export LANG ?= en_US.UTF-8
 
-.PHONY: run run-cli build test lint vet fmt-check deps-check bench bench-data fuzz clean
+.PHONY: run run-cli build test lint vet fmt-check deps-check bench fuzz clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -36,20 +36,14 @@ vet:
 deps-check:
 	@scripts/deps-check.sh
 
-# Benchmark data is generated (seeded) on first use and kept in bench-data/.
-bench-data: $(BENCHDATA)/paths200k.csv $(BENCHDATA)/touches1m.csv
-
-$(BENCHDATA)/paths200k.csv: | build
-	@mkdir -p $(BENCHDATA)
-	./$(BIN) gen --layout paths --paths 200000 --channels 8 --seed 1 --out $@
-
-$(BENCHDATA)/touches1m.csv: | build
-	@mkdir -p $(BENCHDATA)
-	./$(BIN) gen --layout touches --rows 1000000 --channels 8 --seed 1 --out $@
-
-bench: build bench-data
-	ATTRLAB_BENCH_DATA=$(CURDIR)/$(BENCHDATA) $(GO) test -run '^$$' -bench . -benchmem -count 1 ./attribution/ ./cli/
-	@scripts/bench-cli.sh $(BIN) $(BENCHDATA)
+# Benchmarks: Go benchmarks of the engine and the run store, then the
+# command line end to end next to gzip -1 of the same files. Data is
+# generated (seeded) on first use into bench-data/ (about 1 GB with the
+# 10M-row file; `make bench QUICK=--quick` skips the scale table).
+bench: build
+	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 0 $(QUICK)
+	ATTRLAB_BENCH_DATA=$(CURDIR)/$(BENCHDATA) CGO_ENABLED=0 $(GO) test -tags ci -run '^$$' -bench . -benchmem -count 1 ./attribution/ ./storage/
+	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 3 $(QUICK)
 
 FUZZTIME ?= 20s
 fuzz:
