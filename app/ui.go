@@ -56,7 +56,8 @@ func New(a fyne.App) *UI {
 	u.Attribute = newAttributeScreen(u)
 	u.screens[ScreenDatasets] = u.Datasets.Content()
 	u.screens[ScreenAttribute] = u.Attribute.Content()
-	for _, name := range []string{ScreenRuns, ScreenCompare, ScreenBudget} {
+	u.screens[ScreenBudget] = newBudgetScreen(u).Content()
+	for _, name := range []string{ScreenRuns, ScreenCompare} {
 		u.screens[name] = container.NewCenter(widget.NewLabel(name + " arrives with run tracking: every attribution you run will be listed here."))
 	}
 	u.content = container.NewStack()
