@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/attrlab/attrlab/attribution"
 	"github.com/attrlab/attrlab/report"
+	"github.com/attrlab/attrlab/storage"
+	"github.com/attrlab/attrlab/tracking"
 )
 
 // AttributeScreen runs models on a dataset and shows channel credit.
@@ -26,6 +29,7 @@ type AttributeScreen struct {
 	Order         *widget.Select
 	HalfLife      *widget.Entry
 	Direct        *widget.Entry
+	Experiment    *widget.SelectEntry
 	RunBtn        *widget.Button
 	Status        *widget.Label
 	Table         *widget.Table
@@ -34,6 +38,8 @@ type AttributeScreen struct {
 	ExportCSV     *widget.Button
 
 	results []*attribution.Result
+	// LastRun is the run the last results were logged as (nil if none).
+	LastRun *tracking.Run
 	running bool
 	onDone  func(error) // for tests: called on the UI thread
 }
@@ -55,6 +61,9 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.HalfLife.SetText("7d")
 	s.Direct = widget.NewEntry()
 	s.Direct.SetText("direct")
+	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})
+	s.Experiment.SetText(tracking.DefaultExperiment)
+	s.Experiment.PlaceHolder = tracking.DefaultExperiment
 	s.RunBtn = widget.NewButton("Run (Ctrl+R)", s.Run)
 	s.RunBtn.Importance = widget.HighImportance
 	s.Status = widget.NewLabel("")
@@ -82,6 +91,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	})
 	s.ExportChart.Disable()
 	s.ExportCSV.Disable()
+	s.loadExperiments()
 	return s
 }
 
@@ -107,6 +117,7 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 			widget.NewLabel("Markov order"), s.Order,
 			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
 			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(180, 36), s.Direct),
+			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
 			s.RunBtn,
 		),
 		s.Status,
@@ -160,9 +171,10 @@ func (s *AttributeScreen) Run() {
 	s.running = true
 	s.RunBtn.Disable()
 	s.Status.SetText("Running…")
+	experiment := s.experiment()
 	go func() {
-		results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
-		fyne.Do(func() { s.finish(d.name, results, err) })
+		o := attributeAndLog(s.ui.Store, d, opts, experiment, nil)
+		fyne.Do(func() { s.finish(d.name, o) })
 	}()
 }
 
@@ -174,9 +186,74 @@ func (s *AttributeScreen) runSync() error {
 		return err
 	}
 	opts.Models = s.applicable(d.ds, opts.Models)
+	o := attributeAndLog(s.ui.Store, d, opts, s.experiment(), nil)
+	s.finish(d.name, o)
+	if o.err != nil {
+		return o.err
+	}
+	return o.logErr
+}
+
+// loadExperiments offers the store's experiments in the experiment
+// picker, read off the UI thread.
+func (s *AttributeScreen) loadExperiments() {
+	st := s.ui.Store
+	if st == nil {
+		return
+	}
+	go func() {
+		exps, err := st.Experiments(context.Background())
+		if err != nil {
+			return // the picker keeps its options; typing a name still works
+		}
+		names := []string{tracking.DefaultExperiment}
+		for _, e := range exps {
+			if !e.Deleted && e.Name != tracking.DefaultExperiment {
+				names = append(names, e.Name)
+			}
+		}
+		fyne.Do(func() { s.Experiment.SetOptions(names) })
+	}()
+}
+
+// experiment is the experiment chosen to log runs in.
+func (s *AttributeScreen) experiment() string {
+	if e := strings.TrimSpace(s.Experiment.Text); e != "" {
+		return e
+	}
+	return tracking.DefaultExperiment
+}
+
+// outcome is what attributeAndLog hands back to the UI thread.
+type outcome struct {
+	results []*attribution.Result
+	err     error // the attribution failed
+	run     *tracking.Run
+	logErr  error // the attribution worked but could not be logged
+}
+
+// attributeAndLog runs the models on a dataset and logs the run in st (if
+// any). It runs off the UI thread.
+func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
+	started := time.Now()
 	results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
-	s.finish(d.name, results, err)
-	return err
+	if err != nil || st == nil {
+		return outcome{results: results, err: err}
+	}
+	l := tracking.RunLog{
+		Experiment: experiment,
+		AppVersion: Version,
+		Tags:       tags,
+		Dataset:    d.info,
+		Import:     d.opts,
+		Attribution: tracking.Attribution{Results: results, Options: opts, Summary: d.ds.Summary,
+			Runtime: time.Since(started), Time: time.Now()},
+	}
+	if len(d.opts.Map) > 0 {
+		l.Params = []tracking.Param{tracking.MapParam(d.opts.Map)}
+	}
+	run, err := tracking.LogAttribution(context.Background(), st, l)
+	return outcome{results: results, run: run, logErr: err}
 }
 
 // applicable drops time-decay for data without timestamps, saying so.
@@ -193,14 +270,16 @@ func (s *AttributeScreen) applicable(ds *attribution.Dataset, models []string) [
 	return out
 }
 
-func (s *AttributeScreen) finish(name string, results []*attribution.Result, err error) {
+func (s *AttributeScreen) finish(name string, o outcome) {
 	s.running = false
 	s.RunBtn.Enable()
+	results, err := o.results, o.err
 	if err != nil {
 		s.Status.SetText("Run failed: " + err.Error())
 		s.ui.showError("Attribute "+name, err, "Check the parameters and try again.")
 	} else {
 		s.results = results
+		s.LastRun = o.run
 		var warn []string
 		for _, r := range results {
 			for _, w := range r.Warnings {
@@ -208,6 +287,13 @@ func (s *AttributeScreen) finish(name string, results []*attribution.Result, err
 			}
 		}
 		msg := fmt.Sprintf("%s: %d models, %.0f conversions attributed.", name, len(results), results[0].TotalConversions)
+		switch {
+		case o.run != nil:
+			msg += fmt.Sprintf(" Logged as run %q in %s.", o.run.Name, o.run.Experiment)
+		case o.logErr != nil:
+			msg += " Not logged: " + o.logErr.Error()
+			s.ui.showError("Log the run", o.logErr, "The results are shown but not kept. Check that the run store (ATTRLAB_DB) is on a writable disk with free space, then run again.")
+		}
 		if len(warn) > 0 {
 			msg += "  " + strings.Join(warn, "; ")
 		}
@@ -222,6 +308,9 @@ func (s *AttributeScreen) finish(name string, results []*attribution.Result, err
 		}
 		s.ExportChart.Enable()
 		s.ExportCSV.Enable()
+		if o.run != nil {
+			s.ui.runLogged(o.run)
+		}
 	}
 	if s.onDone != nil {
 		s.onDone(err)

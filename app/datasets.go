@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/tracking"
 )
 
 const notMapped = "(not mapped)"
@@ -208,12 +209,19 @@ func (s *DatasetsScreen) SetMapping(field, column string) {
 	}
 }
 
-// importOptions turns the preview's choices into ImportOptions.
+// importOptions turns the preview's choices into ImportOptions. Map holds
+// only the columns mapped by hand (those that differ from what the header
+// matched by itself), so that a file imported as detected has the same
+// fingerprint here as on the command line.
 func (s *DatasetsScreen) importOptions() attribution.ImportOptions {
-	o := attribution.ImportOptions{File: filepath.Base(s.path), Layout: attribution.Layout(s.layout.Selected), SkipBadRows: s.skipBad.Checked}
-	o.Map = map[string]string{}
+	layout := attribution.Layout(s.layout.Selected)
+	o := attribution.ImportOptions{File: filepath.Base(s.path), Layout: layout, SkipBadRows: s.skipBad.Checked}
+	auto := s.preview.Mapping(layout, nil)
 	for field, sel := range s.mapping {
-		if sel.Selected != "" && sel.Selected != notMapped {
+		if sel.Selected != "" && sel.Selected != notMapped && auto[field] != sel.Selected {
+			if o.Map == nil {
+				o.Map = map[string]string{}
+			}
 			o.Map[sel.Selected] = field
 		}
 	}
@@ -257,21 +265,33 @@ func (s *DatasetsScreen) startImport() {
 	s.Status.SetText("Importing…")
 	path := s.path
 	go func() {
-		ds, err := importPath(ctx, path, opts)
-		fyne.Do(func() { s.finishImport(path, ds, rejected, err) })
+		d, err := importPath(ctx, path, opts)
+		fyne.Do(func() { s.finishImport(path, d, rejected, err) })
 	}()
 }
 
-func importPath(ctx context.Context, path string, opts attribution.ImportOptions) (*attribution.Dataset, error) {
+// importPath imports a file and describes it for the run store (its
+// fingerprint hashes the file's bytes with the import settings). The
+// options' callbacks are dropped from what is kept.
+func importPath(ctx context.Context, path string, opts attribution.ImportOptions) (*loadedDataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return attribution.Import(ctx, io.Reader(f), opts)
+	ds, err := attribution.Import(ctx, io.Reader(f), opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.Progress, opts.OnReject = nil, nil
+	info, err := tracking.DescribeFile(path, "", opts, ds)
+	if err != nil {
+		return nil, err
+	}
+	return &loadedDataset{ds: ds, info: info, opts: opts}, nil
 }
 
-func (s *DatasetsScreen) finishImport(path string, ds *attribution.Dataset, rejected []attribution.RejectedRow, err error) {
+func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, rejected []attribution.RejectedRow, err error) {
 	s.cancel = nil
 	s.CancelBtn.Disable()
 	s.ImportBtn.Enable()
@@ -284,9 +304,10 @@ func (s *DatasetsScreen) finishImport(path string, ds *attribution.Dataset, reje
 		s.Status.SetText("Import failed: " + err.Error())
 		s.ui.showError("Import "+filepath.Base(path), err, "Fix that row in the file, map the columns differently, or tick “Skip bad rows and report them”.")
 	default:
-		name := s.uniqueName(filepath.Base(path))
-		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
-		s.ui.addDataset(name, ds)
+		d.name = s.uniqueName(filepath.Base(path))
+		ds := d.ds
+		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", d.name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
+		s.ui.addDataset(d)
 		s.report.SetText(summaryText(ds) + rejectedText(rejected))
 	}
 	if s.onImportEnd != nil {

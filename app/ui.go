@@ -13,7 +13,15 @@ import (
 
 	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/storage"
+	"github.com/attrlab/attrlab/tracking"
 )
+
+// Version is the app version recorded with every run; main sets it.
+var Version = "dev"
+
+// sampleSource is the source recorded for the bundled sample dataset.
+const sampleSource = "bundled:" + assets.SampleTouchesName
 
 // Screen names, in sidebar order.
 const (
@@ -30,12 +38,19 @@ var screenOrder = []string{ScreenDatasets, ScreenAttribute, ScreenRuns, ScreenCo
 type loadedDataset struct {
 	name string
 	ds   *attribution.Dataset
+	// info describes it for the run store (fingerprint, source); opts are
+	// the import options, whose Map holds only columns mapped by hand.
+	info *tracking.DatasetInfo
+	opts attribution.ImportOptions
 }
 
 // UI is the main window and the state its screens share.
 type UI struct {
 	App    fyne.App
 	Window fyne.Window
+	// Store is the run store every attribution is logged in; nil only in
+	// tests that need none.
+	Store *storage.Store
 
 	datasets []*loadedDataset
 	// onDatasetsChanged lets screens refresh their dataset pickers.
@@ -47,19 +62,24 @@ type UI struct {
 	current   string
 	Datasets  *DatasetsScreen
 	Attribute *AttributeScreen
+	Runs      *RunsScreen
+	Compare   *CompareScreen
 }
 
 // New builds the main window on a (possibly test) app without showing it.
-func New(a fyne.App) *UI {
-	u := &UI{App: a, Window: a.NewWindow("Attribution Lab"), screens: map[string]fyne.CanvasObject{}}
+// Runs are logged in store; the real app always has one, tests that need
+// none pass nil.
+func New(a fyne.App, store *storage.Store) *UI {
+	u := &UI{App: a, Window: a.NewWindow("Attribution Lab"), Store: store, screens: map[string]fyne.CanvasObject{}}
 	u.Datasets = newDatasetsScreen(u)
 	u.Attribute = newAttributeScreen(u)
+	u.Runs = newRunsScreen(u)
+	u.Compare = newCompareScreen(u)
 	u.screens[ScreenDatasets] = u.Datasets.Content()
 	u.screens[ScreenAttribute] = u.Attribute.Content()
+	u.screens[ScreenRuns] = u.Runs.Content()
+	u.screens[ScreenCompare] = u.Compare.Content()
 	u.screens[ScreenBudget] = newBudgetScreen(u).Content()
-	for _, name := range []string{ScreenRuns, ScreenCompare} {
-		u.screens[name] = container.NewCenter(widget.NewLabel(name + " arrives with run tracking: every attribution you run will be listed here."))
-	}
 	u.content = container.NewStack()
 	u.sidebar = widget.NewList(
 		func() int { return len(screenOrder) },
@@ -90,6 +110,9 @@ func (u *UI) Select(name string) {
 func (u *UI) Current() string { return u.current }
 
 func (u *UI) show(name string) {
+	if name == ScreenRuns && u.current != ScreenRuns {
+		u.Runs.Reload()
+	}
 	u.current = name
 	u.content.Objects = []fyne.CanvasObject{u.screens[name]}
 	u.content.Refresh()
@@ -105,11 +128,21 @@ func (u *UI) addShortcuts() {
 		u.Select(ScreenAttribute)
 		u.Attribute.Run()
 	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		u.Select(ScreenRuns)
+		u.Runs.FocusSearch()
+	})
+}
+
+// runLogged tells the screens that list runs about a new one.
+func (u *UI) runLogged(*tracking.Run) {
+	u.Runs.Reload()
+	u.Attribute.loadExperiments()
 }
 
 // addDataset makes an imported dataset available to every screen.
-func (u *UI) addDataset(name string, ds *attribution.Dataset) {
-	u.datasets = append(u.datasets, &loadedDataset{name: name, ds: ds})
+func (u *UI) addDataset(d *loadedDataset) {
+	u.datasets = append(u.datasets, d)
 	for _, f := range u.onDatasetsChanged {
 		f()
 	}
@@ -138,14 +171,78 @@ func (u *UI) showError(what string, err error, next string) {
 	dialog.ShowError(fmt.Errorf("%s: %w\n\n%s", what, err, next), u.Window)
 }
 
-// LoadSample imports the bundled sample and runs every model on it, so a
-// first start shows real results at once. It blocks until done.
-func (u *UI) LoadSample() error {
-	ds, err := attribution.Import(context.Background(), bytes.NewReader(assets.SampleTouches), attribution.ImportOptions{File: assets.SampleTouchesName})
-	if err != nil {
-		return fmt.Errorf("bundled sample: %w", err)
+// Start prepares a session on the bundled sample dataset. On a first start
+// (no run store, or one without any run) it runs every model on the sample
+// and logs the run, and opens on the results; otherwise it opens on Runs.
+// It blocks until done.
+func (u *UI) Start() error {
+	first := true
+	if u.Store != nil {
+		page, err := u.Store.SearchRuns(context.Background(), tracking.Search{View: tracking.AllRuns, Limit: 1})
+		if err != nil {
+			return fmt.Errorf("read the run store: %w", err)
+		}
+		first = len(page.Runs) == 0
 	}
-	u.addDataset(assets.SampleTouchesName, ds)
+	if first {
+		err := u.LoadSample()
+		u.Select(ScreenAttribute)
+		return err
+	}
+	if err := u.loadSampleDataset(); err != nil {
+		return err
+	}
+	u.Attribute.choose(assets.SampleTouchesName)
+	u.Select(ScreenRuns)
+	return nil
+}
+
+// LoadSample imports the bundled sample and runs every model on it (the
+// run is logged), so a first start shows real results at once. It blocks
+// until done.
+func (u *UI) LoadSample() error {
+	if err := u.loadSampleDataset(); err != nil {
+		return err
+	}
 	u.Attribute.choose(assets.SampleTouchesName)
 	return u.Attribute.runSync()
+}
+
+// loadSampleDataset adds the bundled sample to the datasets.
+func (u *UI) loadSampleDataset() error {
+	ds, info, err := importSample(attribution.ImportOptions{})
+	if err != nil {
+		return err
+	}
+	u.addDataset(&loadedDataset{name: assets.SampleTouchesName, ds: ds, info: info})
+	return nil
+}
+
+// importSample imports the bundled sample with opts and describes it for
+// the store.
+func importSample(opts attribution.ImportOptions) (*attribution.Dataset, *tracking.DatasetInfo, error) {
+	opts.File = assets.SampleTouchesName
+	ds, err := attribution.Import(context.Background(), bytes.NewReader(assets.SampleTouches), opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bundled sample: %w", err)
+	}
+	info, err := tracking.DescribeSource(bytes.NewReader(assets.SampleTouches), sampleSource, assets.SampleTouchesName, opts, ds)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bundled sample: %w", err)
+	}
+	return ds, info, nil
+}
+
+// ShowStoreError opens a window that says the run store at path cannot be
+// opened and what to do; closing it quits the app.
+func ShowStoreError(a fyne.App, path string, err error) fyne.Window {
+	w := a.NewWindow("Attribution Lab")
+	w.Resize(fyne.NewSize(720, 360))
+	d := dialog.NewError(fmt.Errorf("The run store cannot be opened (%s): %w\n\n"+
+		"Set ATTRLAB_DB to another file (a new one is created), free some disk space, "+
+		"or, if another attrlab version wrote it, use that version.", path, err), w)
+	d.SetOnClosed(a.Quit)
+	w.Show()
+	d.Show()
+	return w
 }

@@ -18,7 +18,7 @@ func newTestUI(t *testing.T) *UI {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	a := test.NewTempApp(t)
-	return New(a)
+	return New(a, nil)
 }
 
 // waitFor waits for the UI to report the end of background work.

@@ -1,0 +1,360 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/attrlab/attrlab/report"
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// CompareScreen puts two or more runs side by side: params (differences
+// only by default), metric changes against a baseline run, each channel's
+// credit under one model, the comparison chart, and whether the runs read
+// the same dataset.
+type CompareScreen struct {
+	ui *UI
+
+	Badge       *widget.Label
+	Baseline    *widget.Select
+	Model       *widget.Select
+	DiffOnly    *widget.Check
+	Status      *widget.Label
+	Params      *widget.Table
+	Metrics     *widget.Table
+	Credit      *widget.Table
+	Chart       *canvas.Image
+	ExportChart *widget.Button
+	ExportCSV   *widget.Button
+
+	details []tracking.RunDetail
+	labels  []string // one per run, unique
+	cmp     *tracking.Comparison
+	// updating is set while the pickers are filled in code, so that their
+	// callbacks do not recompute half-way.
+	updating bool
+	onLoaded func(error) // for tests: called on the UI thread after Load
+}
+
+func newCompareScreen(u *UI) *CompareScreen {
+	s := &CompareScreen{ui: u}
+	s.Badge = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.Baseline = widget.NewSelect(nil, func(string) { s.recompute() })
+	s.Baseline.PlaceHolder = "Baseline run"
+	s.Model = widget.NewSelect(nil, func(string) { s.recompute() })
+	s.Model.PlaceHolder = "Model"
+	s.DiffOnly = widget.NewCheck("Differences only", func(bool) { s.recompute() })
+	s.DiffOnly.SetChecked(true)
+	s.Status = widget.NewLabel("Tick two or more runs on the Runs screen, then Compare.")
+	s.Status.Wrapping = fyne.TextWrapWord
+
+	s.Params = s.newTable(func() (int, int) {
+		if s.cmp == nil {
+			return 0, 0
+		}
+		return len(s.cmp.Params), len(s.details)
+	}, s.ParamCell, func(row int) string { return s.cmp.Params[row].Key })
+	s.Metrics = s.newTable(func() (int, int) {
+		if s.cmp == nil {
+			return 0, 0
+		}
+		return len(s.cmp.Metrics), len(s.details)
+	}, s.MetricCell, func(row int) string { return s.cmp.Metrics[row].Key })
+	s.Credit = s.newTable(func() (int, int) {
+		if s.cmp == nil {
+			return 0, 0
+		}
+		return len(s.cmp.Channels), len(s.details)
+	}, s.CreditCell, func(row int) string { return s.cmp.Channels[row] })
+
+	s.Chart = canvas.NewImageFromImage(nil)
+	s.Chart.FillMode = canvas.ImageFillContain
+	s.Chart.SetMinSize(fyne.NewSize(400, 240))
+	s.ExportChart = widget.NewButton("Export…", func() {
+		if ch := s.chart(); ch != nil {
+			exportChart(u, ch, "comparison")
+		}
+	})
+	s.ExportCSV = widget.NewButton("Export CSV…", func() {
+		if c, ok := s.chartData(); ok {
+			exportCSV(u, "comparison.csv", func(w io.Writer) error { return report.WriteComparisonCSV(w, c) })
+		}
+	})
+	s.ExportChart.Disable()
+	s.ExportCSV.Disable()
+	return s
+}
+
+// newTable builds a table with the run labels as column headers and
+// rowHead as row headers.
+func (s *CompareScreen) newTable(size func() (int, int), cell func(row, col int) string, rowHead func(row int) string) *widget.Table {
+	t := widget.NewTableWithHeaders(size,
+		func() fyne.CanvasObject { return widget.NewLabel("0.12345 (+0.0123, +12.3%)") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.Truncation = fyne.TextTruncateEllipsis
+			l.SetText(cell(id.Row, id.Col))
+		})
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("share.position-based.paid_search", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		l.Truncation = fyne.TextTruncateEllipsis
+		switch {
+		case id.Row < 0 && id.Col >= 0 && id.Col < len(s.labels):
+			text := s.labels[id.Col]
+			if s.cmp != nil && id.Col == s.cmp.Baseline {
+				text += " (baseline)"
+			}
+			l.SetText(text)
+		case id.Col < 0 && id.Row >= 0 && s.cmp != nil:
+			l.SetText(rowHead(id.Row))
+		default:
+			l.SetText("")
+		}
+	}
+	return t
+}
+
+// Content returns the screen's layout.
+func (s *CompareScreen) Content() fyne.CanvasObject {
+	controls := container.NewHBox(s.Badge,
+		widget.NewLabel("Baseline"), s.Baseline,
+		widget.NewLabel("Model"), s.Model, s.DiffOnly)
+	credit := container.NewBorder(nil, container.NewHBox(s.ExportCSV, s.ExportChart), nil, nil,
+		container.NewVSplit(s.Credit, s.Chart))
+	tabs := container.NewAppTabs(
+		container.NewTabItem("Channel credit", credit),
+		container.NewTabItem("Metrics", s.Metrics),
+		container.NewTabItem("Params", s.Params),
+	)
+	return container.NewBorder(container.NewVBox(controls, s.Status), nil, nil, nil, tabs)
+}
+
+// Load reads runs from the store off the UI thread and compares them.
+func (s *CompareScreen) Load(ids []string) {
+	st := s.ui.Store
+	if st == nil {
+		return
+	}
+	s.Status.SetText(fmt.Sprintf("Loading %d runs…", len(ids)))
+	go func() {
+		var details []tracking.RunDetail
+		var err error
+		for _, id := range ids {
+			var run *tracking.Run
+			var res []tracking.ResultRow
+			if run, err = st.Run(context.Background(), id); err != nil {
+				break
+			}
+			if res, err = st.Results(context.Background(), id); err != nil {
+				break
+			}
+			details = append(details, tracking.RunDetail{Run: run, Results: res})
+		}
+		fyne.Do(func() { s.loaded(details, err) })
+	}()
+}
+
+func (s *CompareScreen) loaded(details []tracking.RunDetail, err error) {
+	if err != nil {
+		s.Status.SetText("Could not load the runs: " + err.Error())
+		s.ui.showError("Compare runs", err, "Go back to Runs, search again and tick the runs to compare.")
+	} else {
+		s.details = details
+		s.labels = runLabels(details)
+		var models []string
+		for _, d := range details {
+			for _, r := range d.Results {
+				if !slices.Contains(models, r.Model) {
+					models = append(models, r.Model)
+				}
+			}
+		}
+		s.updating = true
+		s.Baseline.SetOptions(s.labels)
+		s.Baseline.SetSelectedIndex(0)
+		s.Model.SetOptions(models)
+		s.Model.ClearSelected()
+		s.updating = false
+		s.recompute()
+	}
+	if s.onLoaded != nil {
+		s.onLoaded(err)
+	}
+}
+
+// runLabels names each run by its name, adding the start of its id where
+// names repeat.
+func runLabels(details []tracking.RunDetail) []string {
+	count := map[string]int{}
+	for _, d := range details {
+		count[d.Run.Name]++
+	}
+	labels := make([]string, len(details))
+	for i, d := range details {
+		labels[i] = d.Run.Name
+		if count[d.Run.Name] > 1 {
+			labels[i] += " " + d.Run.ID[:6]
+		}
+	}
+	return labels
+}
+
+// recompute compares the loaded runs with the baseline, model and
+// differences-only choices, and refreshes every part of the screen.
+func (s *CompareScreen) recompute() {
+	if s.updating || len(s.details) < 2 {
+		return
+	}
+	opt := tracking.CompareOptions{AllParams: !s.DiffOnly.Checked, Model: s.Model.Selected}
+	if i := s.Baseline.SelectedIndex(); i >= 0 {
+		opt.Baseline = s.details[i].Run.ID
+	}
+	c, err := tracking.Compare(s.details, opt)
+	if err != nil {
+		s.Status.SetText("Cannot compare: " + err.Error())
+		return
+	}
+	s.cmp = c
+	if s.Model.Selected != c.Model && c.Model != "" {
+		s.updating = true
+		s.Model.SetSelected(c.Model)
+		s.updating = false
+	}
+	if c.SameDataset {
+		s.Badge.SetText("✔ Same dataset")
+		s.Badge.Importance = widget.SuccessImportance
+	} else {
+		s.Badge.SetText("✖ Different datasets")
+		s.Badge.Importance = widget.WarningImportance
+	}
+	s.Badge.Refresh()
+	s.Status.SetText(s.summary())
+	for _, t := range []*widget.Table{s.Params, s.Metrics, s.Credit} {
+		for i := range s.details {
+			t.SetColumnWidth(i, 190)
+		}
+		t.Refresh()
+	}
+	if ch := s.chart(); ch != nil {
+		s.Chart.Image = ch.Image(chartDPI)
+		s.ExportChart.Enable()
+		s.ExportCSV.Enable()
+	} else {
+		s.Chart.Image = nil
+		s.ExportChart.Disable()
+		s.ExportCSV.Disable()
+	}
+	s.Chart.Refresh()
+}
+
+func (s *CompareScreen) summary() string {
+	c := s.cmp
+	msg := fmt.Sprintf("%d runs, baseline %s. ", len(s.details), s.labels[c.Baseline])
+	switch {
+	case len(c.Params) == 0 && s.DiffOnly.Checked:
+		msg += "Every param is the same. "
+	case s.DiffOnly.Checked:
+		msg += fmt.Sprintf("%d params differ. ", len(c.Params))
+	}
+	if c.SameDataset {
+		msg += "All read the same dataset (fingerprint " + shortFP(c.Fingerprints[0]) + ")."
+	} else {
+		msg += "They read different data: channel credit may differ because the data does."
+	}
+	return msg
+}
+
+func shortFP(f string) string {
+	if len(f) > 12 {
+		return f[:12]
+	}
+	return f
+}
+
+// Comparison returns the comparison on show, or nil.
+func (s *CompareScreen) Comparison() *tracking.Comparison { return s.cmp }
+
+// ParamCell is the text of a param cell (param row, run column).
+func (s *CompareScreen) ParamCell(row, col int) string {
+	if v := s.cmp.Params[row].Values[col]; v != nil {
+		return v.String()
+	}
+	return "—"
+}
+
+// MetricCell is the text of a metric cell: the value and, for runs other
+// than the baseline, its absolute and relative change.
+func (s *CompareScreen) MetricCell(row, col int) string {
+	m := s.cmp.Metrics[row]
+	v := m.Values[col]
+	if math.IsNaN(v) {
+		return "—"
+	}
+	text := fmt.Sprintf("%.6g", v)
+	if col == s.cmp.Baseline || math.IsNaN(m.Abs[col]) {
+		return text
+	}
+	text += fmt.Sprintf(" (%+.4g", m.Abs[col])
+	if !math.IsNaN(m.Rel[col]) {
+		text += fmt.Sprintf(", %+.1f%%", 100*m.Rel[col])
+	}
+	return text + ")"
+}
+
+// CreditCell is the text of a channel credit cell: attributed
+// conversions, share, rank and the rank's change against the baseline.
+func (s *CompareScreen) CreditCell(row, col int) string {
+	c := s.cmp
+	v := c.Credit[row][col]
+	if math.IsNaN(v) {
+		return "—"
+	}
+	text := fmt.Sprintf("%.2f (%.1f%%) #%d", v, 100*c.Share[row][col], c.Rank[row][col])
+	if d := c.RankChange[row][col]; d != 0 && col != c.Baseline {
+		text += fmt.Sprintf(" %+d", d)
+	}
+	return text
+}
+
+// chartData is the channel shares of the comparison, run by run.
+func (s *CompareScreen) chartData() (report.Comparison, bool) {
+	c := s.cmp
+	if c == nil || len(c.Channels) == 0 {
+		return report.Comparison{}, false
+	}
+	rc := report.Comparison{Runs: s.labels, Channels: c.Channels, Model: c.Model}
+	for r := range s.details {
+		row := make([]float64, len(c.Channels))
+		for ch := range c.Channels {
+			if v := c.Share[ch][r]; !math.IsNaN(v) {
+				row[ch] = v
+			}
+		}
+		rc.Share = append(rc.Share, row)
+	}
+	return rc, true
+}
+
+func (s *CompareScreen) chart() *report.Chart {
+	rc, ok := s.chartData()
+	if !ok {
+		return nil
+	}
+	ch, err := report.CompareChart(rc)
+	if err != nil {
+		s.Status.SetText("Chart: " + err.Error())
+		return nil
+	}
+	return ch
+}

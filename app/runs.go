@@ -1,0 +1,615 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// runsPageSize is how many runs the table loads at once.
+const runsPageSize = 500
+
+// runColumn is one column of the runs table: its title, width, the sort
+// key the store orders by, and the cell text.
+type runColumn struct {
+	title string
+	width float32
+	order string
+	text  func(r *tracking.Run) string
+}
+
+// runColumns are the runs table's columns after the tick box.
+var runColumns = []runColumn{
+	{"Name", 210, "name", func(r *tracking.Run) string { return r.Name }},
+	{"Experiment", 110, "experiment", func(r *tracking.Run) string { return r.Experiment }},
+	{"Status", 100, "status", func(r *tracking.Run) string {
+		if r.Deleted {
+			return string(r.Status) + " (deleted)"
+		}
+		return string(r.Status)
+	}},
+	{"Started", 150, "start_time", func(r *tracking.Run) string { return r.StartTime.Local().Format("2006-01-02 15:04:05") }},
+	{"Dataset", 170, "dataset", func(r *tracking.Run) string { return runDataset(r) }},
+	{"Models", 150, "params." + tracking.KeyModels, func(r *tracking.Run) string { return paramText(r, tracking.KeyModels) }},
+	{"Conversions", 100, "metrics." + tracking.KeyTotalConversions, func(r *tracking.Run) string { return metricText(r, tracking.KeyTotalConversions, "%.0f") }},
+	{"P(conv)", 80, "metrics." + tracking.KeyPConv, func(r *tracking.Run) string { return metricText(r, tracking.KeyPConv, "%.4f") }},
+	{"Runtime ms", 95, "metrics." + tracking.KeyRuntimeMS, func(r *tracking.Run) string { return metricText(r, tracking.KeyRuntimeMS, "%.1f") }},
+}
+
+func runDataset(r *tracking.Run) string {
+	if r.DatasetName != "" {
+		return r.DatasetName
+	}
+	return r.Dataset
+}
+
+func paramText(r *tracking.Run, key string) string {
+	p, _ := r.Param(key)
+	return p.String()
+}
+
+func metricText(r *tracking.Run, key, format string) string {
+	m, ok := r.Metric(key)
+	if !ok || math.IsNaN(m.Value) {
+		return ""
+	}
+	return fmt.Sprintf(format, m.Value)
+}
+
+// RunsScreen lists the logged runs: search with the filter language, sort
+// by any column, tick runs to compare or delete, rename, note, tag,
+// restore and re-run.
+type RunsScreen struct {
+	ui *UI
+
+	Search      *widget.Entry
+	FilterError *widget.Label
+	ShowDeleted *widget.Check
+	Table       *widget.Table
+	Status      *widget.Label
+	Detail      *widget.Label
+	Note        *widget.RichText
+
+	CompareBtn, RenameBtn, NoteBtn, TagsBtn    *widget.Button
+	DeleteBtn, RestoreBtn, RerunBtn, ExportBtn *widget.Button
+	UndoBtn                                    *widget.Button
+	undoBar                                    *fyne.Container
+	undoLabel                                  *widget.Label
+
+	// The edit dialog on show, and its entries (for tests).
+	form        *dialog.FormDialog
+	nameEntry   *widget.Entry
+	noteEntry   *widget.Entry
+	tagsEntry   *widget.Entry
+	undoDeleted []string
+
+	runs    []*tracking.Run
+	more    bool
+	checked map[string]bool
+	current *tracking.Run
+	// sortCol indexes runColumns; -1 is the store's order (newest first).
+	sortCol  int
+	sortDesc bool
+	loads    int // counts loads so that a stale one is dropped
+
+	onLoaded func(error) // for tests: called on the UI thread after a load
+	onEdited func(error) // for tests: called on the UI thread after an edit
+}
+
+func newRunsScreen(u *UI) *RunsScreen {
+	s := &RunsScreen{ui: u, checked: map[string]bool{}, sortCol: -1}
+	s.Search = widget.NewEntry()
+	s.Search.PlaceHolder = "Filter runs, e.g. metrics.share.markov.email > 0.2 and params.order = 2 and tags.team = 'emea'  (Ctrl+F, Enter)"
+	s.Search.OnSubmitted = func(string) { s.Reload() }
+	s.FilterError = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.FilterError.Importance = widget.DangerImportance
+	s.FilterError.Hide()
+	s.ShowDeleted = widget.NewCheck("Show deleted", func(bool) { s.Reload() })
+	s.Status = widget.NewLabel("")
+	s.Status.Truncation = fyne.TextTruncateEllipsis
+	s.Detail = widget.NewLabel("Click a run to see its details.")
+	s.Detail.Wrapping = fyne.TextWrapWord
+	s.Note = widget.NewRichTextFromMarkdown("")
+	s.Note.Wrapping = fyne.TextWrapWord
+
+	s.CompareBtn = widget.NewButton("Compare", s.compareTicked)
+	s.CompareBtn.Importance = widget.HighImportance
+	s.RenameBtn = widget.NewButton("Rename…", s.renameDialog)
+	s.NoteBtn = widget.NewButton("Note…", s.noteDialog)
+	s.TagsBtn = widget.NewButton("Tags…", s.tagsDialog)
+	s.DeleteBtn = widget.NewButton("Delete", s.deleteTargets)
+	s.RestoreBtn = widget.NewButton("Restore", s.restoreTargets)
+	s.RerunBtn = widget.NewButton("Re-run", s.rerunCurrent)
+	s.ExportBtn = widget.NewButton("Export CSV…", s.exportCSV)
+	s.UndoBtn = widget.NewButton("Undo", s.undoDelete)
+	s.undoLabel = widget.NewLabel("")
+	s.undoBar = container.NewHBox(s.undoLabel, s.UndoBtn)
+	s.undoBar.Hide()
+
+	s.Table = widget.NewTable(s.tableSize, s.newCell, s.updateCell)
+	s.Table.ShowHeaderRow = true
+	s.Table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("Conversions ▼", nil) }
+	s.Table.UpdateHeader = s.updateHeader
+	s.Table.OnSelected = s.selected
+	s.Table.SetColumnWidth(0, 40)
+	for i, c := range runColumns {
+		s.Table.SetColumnWidth(i+1, c.width)
+	}
+	return s
+}
+
+// Content returns the screen's layout.
+func (s *RunsScreen) Content() fyne.CanvasObject {
+	search := container.NewBorder(nil, nil, nil, widget.NewButton("Search", s.Reload), s.Search)
+	actions := container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn,
+		s.DeleteBtn, s.RestoreBtn, s.RerunBtn, s.ExportBtn)
+	top := container.NewVBox(search, s.FilterError, actions, s.undoBar, s.Status)
+	detail := container.NewVScroll(container.NewVBox(s.Detail, widget.NewSeparator(), s.Note))
+	split := container.NewHSplit(s.Table, detail)
+	split.Offset = 0.72
+	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+// FocusSearch puts the keyboard in the search box.
+func (s *RunsScreen) FocusSearch() { s.ui.Window.Canvas().Focus(s.Search) }
+
+// Runs returns the runs in the table, in its order.
+func (s *RunsScreen) Runs() []*tracking.Run { return s.runs }
+
+// Reload searches the store again with the filter, sort and view chosen,
+// off the UI thread. A bad filter is shown under the search box.
+func (s *RunsScreen) Reload() {
+	st := s.ui.Store
+	if st == nil {
+		s.Status.SetText("No run store: runs are not kept in this session.")
+		return
+	}
+	srch := tracking.Search{Filter: s.Search.Text, Limit: runsPageSize}
+	if s.ShowDeleted.Checked {
+		srch.View = tracking.AllRuns
+	}
+	if s.sortCol >= 0 {
+		key := runColumns[s.sortCol].order
+		if s.sortDesc {
+			key += " DESC"
+		} else {
+			key += " ASC"
+		}
+		srch.OrderBy = []string{key}
+	}
+	s.loads++
+	load := s.loads
+	go func() {
+		page, err := st.SearchRuns(context.Background(), srch)
+		fyne.Do(func() {
+			if load == s.loads {
+				s.loaded(page, err)
+			}
+		})
+	}()
+}
+
+func (s *RunsScreen) loaded(page *tracking.RunPage, err error) {
+	var fe *tracking.FilterError
+	switch {
+	case errors.As(err, &fe):
+		s.FilterError.SetText(fe.Error() + "\n" + fe.Caret())
+		s.FilterError.Show()
+		s.Status.SetText("Fix the filter to search; the table still shows the last results.")
+	case err != nil:
+		s.ui.showError("Search runs", err, "Check that the run store file (ATTRLAB_DB) is readable, then search again.")
+	default:
+		s.FilterError.SetText("")
+		s.FilterError.Hide()
+		s.runs, s.more = page.Runs, page.More
+		ids := map[string]bool{}
+		for _, r := range s.runs {
+			ids[r.ID] = true
+		}
+		for id := range s.checked {
+			if !ids[id] {
+				delete(s.checked, id)
+			}
+		}
+		if s.current != nil {
+			s.current = s.find(s.current.ID)
+		}
+		s.showDetail()
+		s.Table.UnselectAll()
+		s.Table.Refresh()
+		msg := fmt.Sprintf("%d runs", len(s.runs))
+		if s.more {
+			msg = fmt.Sprintf("The first %d runs; narrow the filter to see others", len(s.runs))
+		}
+		if n := len(s.checked); n > 0 {
+			msg += fmt.Sprintf(", %d ticked", n)
+		}
+		s.Status.SetText(msg + ".")
+	}
+	if s.onLoaded != nil {
+		s.onLoaded(err)
+	}
+}
+
+func (s *RunsScreen) find(id string) *tracking.Run {
+	for _, r := range s.runs {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// SortBy sorts the table by a column of runColumns, as clicking its header
+// does: a second click on the same column reverses the order.
+func (s *RunsScreen) SortBy(col int) {
+	if col == s.sortCol {
+		s.sortDesc = !s.sortDesc
+	} else {
+		s.sortCol = col
+		s.sortDesc = runColumns[col].order == "start_time"
+	}
+	s.Table.Refresh()
+	s.Reload()
+}
+
+func (s *RunsScreen) tableSize() (int, int) { return len(s.runs), len(runColumns) + 1 }
+
+func (s *RunsScreen) newCell() fyne.CanvasObject {
+	return container.NewStack(widget.NewLabel("20250101-120000-abcdef"), widget.NewCheck("", nil))
+}
+
+func (s *RunsScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	c := o.(*fyne.Container)
+	l, ch := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Check)
+	if id.Row >= len(s.runs) {
+		return
+	}
+	r := s.runs[id.Row]
+	if id.Col == 0 {
+		l.Hide()
+		ch.OnChanged = nil
+		ch.SetChecked(s.checked[r.ID])
+		ch.OnChanged = func(on bool) { s.Tick(r.ID, on) }
+		ch.Show()
+		return
+	}
+	ch.Hide()
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.SetText(runColumns[id.Col-1].text(r))
+	l.Show()
+}
+
+func (s *RunsScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col <= 0 {
+		b.SetText("")
+		b.OnTapped = nil
+		return
+	}
+	col := id.Col - 1
+	b.SetText(s.HeaderText(col))
+	b.OnTapped = func() { s.SortBy(col) }
+}
+
+// HeaderText is the header of a column of runColumns, with an arrow on
+// the sorted one.
+func (s *RunsScreen) HeaderText(col int) string {
+	t := runColumns[col].title
+	if col == s.sortCol {
+		if s.sortDesc {
+			return t + " ▼"
+		}
+		return t + " ▲"
+	}
+	return t
+}
+
+// Tick ticks or unticks a run for Compare, Delete and Restore.
+func (s *RunsScreen) Tick(id string, on bool) {
+	if on {
+		s.checked[id] = true
+	} else {
+		delete(s.checked, id)
+	}
+}
+
+// Ticked returns the ids of the ticked runs, in table order.
+func (s *RunsScreen) Ticked() []string {
+	var ids []string
+	for _, r := range s.runs {
+		if s.checked[r.ID] {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+func (s *RunsScreen) selected(id widget.TableCellID) {
+	if id.Row < 0 || id.Row >= len(s.runs) {
+		return
+	}
+	r := s.runs[id.Row]
+	if id.Col == 0 {
+		s.Tick(r.ID, !s.checked[r.ID])
+		s.Table.RefreshItem(id)
+	}
+	s.Show(r.ID)
+}
+
+// Show makes a run the current one, whose details show beside the table
+// and which Rename, Note, Tags and Re-run act on.
+func (s *RunsScreen) Show(id string) {
+	s.current = s.find(id)
+	s.showDetail()
+}
+
+// Current returns the run whose details show, or nil.
+func (s *RunsScreen) Current() *tracking.Run { return s.current }
+
+func (s *RunsScreen) showDetail() {
+	r := s.current
+	if r == nil {
+		s.Detail.SetText("Click a run to see its details; tick runs to compare, delete or restore them.")
+		s.Note.ParseMarkdown("")
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\nRun %s in %s, %s", r.Name, r.ID, r.Experiment, r.Status)
+	if r.Deleted {
+		b.WriteString(" (deleted)")
+	}
+	fmt.Fprintf(&b, "\nStarted %s", r.StartTime.Local().Format("2006-01-02 15:04:05"))
+	if !r.EndTime.IsZero() {
+		fmt.Fprintf(&b, ", took %s", r.EndTime.Sub(r.StartTime).Round(1e6))
+	}
+	if r.Dataset != "" {
+		fmt.Fprintf(&b, "\nDataset %s (fingerprint %.12s)", r.DatasetName, r.Dataset)
+	}
+	if len(r.Tags) > 0 {
+		b.WriteString("\n\nTags:")
+		for _, k := range sortedKeys(r.Tags) {
+			fmt.Fprintf(&b, "\n  %s = %s", k, r.Tags[k])
+		}
+	}
+	b.WriteString("\n\nParams:")
+	for _, p := range r.Params {
+		fmt.Fprintf(&b, "\n  %s = %s", p.Key(), p.String())
+	}
+	s.Detail.SetText(b.String())
+	note := r.Note
+	if strings.TrimSpace(note) == "" {
+		note = "*No note. Note… adds one (Markdown).*"
+	}
+	s.Note.ParseMarkdown(note)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// targets are the runs Delete and Restore act on: the ticked ones, or
+// else the current one.
+func (s *RunsScreen) targets() []string {
+	if ids := s.Ticked(); len(ids) > 0 {
+		return ids
+	}
+	if s.current != nil {
+		return []string{s.current.ID}
+	}
+	return nil
+}
+
+func (s *RunsScreen) compareTicked() {
+	ids := s.Ticked()
+	if len(ids) < 2 {
+		s.Status.SetText("Tick two or more runs (the boxes on the left), then Compare.")
+		return
+	}
+	s.ui.Compare.Load(ids)
+	s.ui.Select(ScreenCompare)
+}
+
+// edit runs a change to the store off the UI thread, then reloads the
+// table and reports done (or shows what went wrong).
+func (s *RunsScreen) edit(what string, change func(ctx context.Context) error, done func()) {
+	st := s.ui.Store
+	if st == nil {
+		return
+	}
+	go func() {
+		err := change(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				s.ui.showError(what, err, "Check that the run store file (ATTRLAB_DB) is writable, then try again.")
+			} else if done != nil {
+				done()
+			}
+			s.Reload()
+			if s.onEdited != nil {
+				s.onEdited(err)
+			}
+		})
+	}()
+}
+
+// needCurrent returns the current run, or says to click one.
+func (s *RunsScreen) needCurrent() *tracking.Run {
+	if s.current == nil {
+		s.Status.SetText("Click a run in the table first.")
+	}
+	return s.current
+}
+
+func (s *RunsScreen) renameDialog() {
+	r := s.needCurrent()
+	if r == nil {
+		return
+	}
+	s.nameEntry = widget.NewEntry()
+	s.nameEntry.SetText(r.Name)
+	s.nameEntry.Validator = func(t string) error {
+		if strings.TrimSpace(t) == "" {
+			return errors.New("a run needs a name")
+		}
+		return nil
+	}
+	id := r.ID
+	s.showForm("Rename run", []*widget.FormItem{widget.NewFormItem("Name", s.nameEntry)}, func() {
+		name := strings.TrimSpace(s.nameEntry.Text)
+		s.edit("Rename run", func(ctx context.Context) error { return s.ui.Store.SetName(ctx, id, name) },
+			func() { s.Status.SetText(fmt.Sprintf("Renamed to %q.", name)) })
+	})
+}
+
+func (s *RunsScreen) noteDialog() {
+	r := s.needCurrent()
+	if r == nil {
+		return
+	}
+	s.noteEntry = widget.NewMultiLineEntry()
+	s.noteEntry.SetText(r.Note)
+	s.noteEntry.SetMinRowsVisible(8)
+	s.noteEntry.Wrapping = fyne.TextWrapWord
+	id := r.ID
+	s.showForm("Note (Markdown)", []*widget.FormItem{widget.NewFormItem("Note", s.noteEntry)}, func() {
+		note := s.noteEntry.Text
+		s.edit("Save note", func(ctx context.Context) error { return s.ui.Store.SetNote(ctx, id, note) },
+			func() { s.Status.SetText("Note saved.") })
+	})
+}
+
+func (s *RunsScreen) tagsDialog() {
+	r := s.needCurrent()
+	if r == nil {
+		return
+	}
+	var lines []string
+	for _, k := range sortedKeys(r.Tags) {
+		lines = append(lines, k+"="+r.Tags[k])
+	}
+	s.tagsEntry = widget.NewMultiLineEntry()
+	s.tagsEntry.SetText(strings.Join(lines, "\n"))
+	s.tagsEntry.SetMinRowsVisible(6)
+	s.tagsEntry.Validator = func(t string) error { _, err := parseTags(t); return err }
+	id, old := r.ID, r.Tags
+	s.showForm("Tags (one key=value a line)", []*widget.FormItem{widget.NewFormItem("Tags", s.tagsEntry)}, func() {
+		tags, err := parseTags(s.tagsEntry.Text)
+		if err != nil {
+			return
+		}
+		s.edit("Save tags", func(ctx context.Context) error {
+			for k := range old {
+				if _, ok := tags[k]; !ok {
+					if err := s.ui.Store.DeleteTag(ctx, id, k); err != nil {
+						return err
+					}
+				}
+			}
+			for _, k := range sortedKeys(tags) {
+				if v, ok := old[k]; !ok || v != tags[k] {
+					if err := s.ui.Store.SetTag(ctx, id, k, tags[k]); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}, func() { s.Status.SetText(fmt.Sprintf("%d tags saved.", len(tags))) })
+	})
+}
+
+// parseTags reads one key=value a line; blank lines are skipped.
+func parseTags(text string) (map[string]string, error) {
+	tags := map[string]string{}
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, fmt.Errorf("line %d: write key=value", i+1)
+		}
+		tags[k] = strings.TrimSpace(v)
+	}
+	return tags, nil
+}
+
+func (s *RunsScreen) showForm(title string, items []*widget.FormItem, save func()) {
+	s.form = dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+		if ok {
+			save()
+		}
+	}, s.ui.Window)
+	s.form.Resize(fyne.NewSize(560, 200))
+	s.form.Show()
+}
+
+func (s *RunsScreen) deleteTargets() {
+	ids := s.targets()
+	if len(ids) == 0 {
+		s.Status.SetText("Tick the runs to delete, or click one.")
+		return
+	}
+	s.edit("Delete runs", func(ctx context.Context) error { return s.setDeleted(ctx, ids, true) }, func() {
+		s.undoDeleted = ids
+		s.undoLabel.SetText(fmt.Sprintf("Deleted %d run(s); they are hidden unless “Show deleted” is ticked.", len(ids)))
+		s.undoBar.Show()
+	})
+}
+
+func (s *RunsScreen) undoDelete() {
+	ids := s.undoDeleted
+	s.undoDeleted = nil
+	s.undoBar.Hide()
+	if len(ids) == 0 {
+		return
+	}
+	s.edit("Undo delete", func(ctx context.Context) error { return s.setDeleted(ctx, ids, false) },
+		func() { s.Status.SetText(fmt.Sprintf("Restored %d run(s).", len(ids))) })
+}
+
+func (s *RunsScreen) restoreTargets() {
+	ids := s.targets()
+	if len(ids) == 0 {
+		s.Status.SetText("Tick “Show deleted”, then tick the runs to restore.")
+		return
+	}
+	s.edit("Restore runs", func(ctx context.Context) error { return s.setDeleted(ctx, ids, false) },
+		func() { s.Status.SetText(fmt.Sprintf("Restored %d run(s).", len(ids))) })
+}
+
+func (s *RunsScreen) setDeleted(ctx context.Context, ids []string, deleted bool) error {
+	for _, id := range ids {
+		if err := s.ui.Store.SetDeleted(ctx, id, deleted); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *RunsScreen) exportCSV() {
+	if len(s.runs) == 0 {
+		s.Status.SetText("No runs to export: clear the filter or run an attribution first.")
+		return
+	}
+	runs := s.runs
+	exportCSV(s.ui, "runs.csv", func(w io.Writer) error { return writeRunsCSV(w, runs) })
+}
