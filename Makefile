@@ -7,9 +7,21 @@ BIN       := bin/attrlab
 BENCHDATA := bench-data
 export LANG ?= en_US.UTF-8
 
-.PHONY: run run-cli build test lint vet fmt-check deps-check bench fuzz clean
+.PHONY: setup run run-cli build test lint vet fmt-check deps-check bench fuzz clean
 
-build:
+# Fyne's C libraries for the cgo build; installed when pkg-config cannot
+# find them (Debian/Ubuntu), as .ci/run does on a fresh machine.
+FYNE_APT := gcc libc6-dev pkg-config libgl1-mesa-dev xorg-dev
+setup:
+	@if command -v pkg-config >/dev/null && pkg-config --exists gl x11 xcursor xrandr xinerama xi xxf86vm; then \
+		echo "setup: Fyne's C libraries are installed"; \
+	else \
+		echo "setup: installing Fyne's C libraries: $(FYNE_APT)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(FYNE_APT); \
+	fi
+
+build: setup
 	$(GO) build -o $(BIN) .
 
 run: build
