@@ -378,7 +378,7 @@ type mergeState struct {
 	remap []int32 // chunk channel id -> dataset channel id
 
 	// Touch logs: rows in columnar form, journeys interned across chunks.
-	journeys interner
+	journeys keyInterner
 	rows     touchRows
 	spend    []float64 // per dataset channel
 	hasSpend []bool

@@ -22,7 +22,7 @@ type touchRows struct {
 type touchChunk struct {
 	cp         *chunkParser
 	channels   interner
-	journeys   interner
+	journeys   keyInterner
 	rows       touchRows
 	spend      []float64 // per local channel
 	format     TimeFormat
@@ -144,9 +144,9 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		m.spend[g] += v
 		m.hasSpend[g] = true
 	}
-	journeyMap := make([]int32, len(tc.journeys.names))
-	for i, name := range tc.journeys.names {
-		journeyMap[i] = m.journeys.intern([]byte(name))
+	journeyMap := make([]int32, tc.journeys.Len())
+	for i := range journeyMap {
+		journeyMap[i] = m.journeys.intern(tc.journeys.key(int32(i)))
 	}
 	r := &m.rows
 	for i, j := range tc.rows.journey {
@@ -175,7 +175,7 @@ func (m *mergeState) finishTouches() {
 		s.FirstTime = time.UnixMilli(m.minT).UTC()
 		s.LastTime = time.UnixMilli(m.maxT).UTC()
 	}
-	s.Journeys = len(m.journeys.names)
+	s.Journeys = m.journeys.Len()
 	for ch, ok := range m.hasSpend {
 		if ok {
 			m.ds.Spend = append(m.ds.Spend, ChannelSpend{ps.Channels[ch], m.spend[ch]})
@@ -191,7 +191,7 @@ func (m *mergeState) finishTouches() {
 	default:
 		s.Lookback = FormatDuration(lookback)
 	}
-	buildJourneys(ps, s, &m.rows, len(m.journeys.names), lookback)
+	buildJourneys(ps, s, &m.rows, m.journeys.Len(), lookback)
 }
 
 // buildJourneys turns accepted rows into paths.

@@ -71,3 +71,59 @@ func (t *interner) grow() {
 		t.place(int32(id))
 	}
 }
+
+// keyInterner is an interner for names that are only ever compared, never
+// shown — journey ids. It keeps them in one byte arena instead of a string
+// each, so millions of journeys cost no allocation per journey and give
+// the garbage collector no pointers to scan.
+type keyInterner struct {
+	arena []byte
+	ends  []uint32 // end of key i in arena; key i starts at ends[i-1]
+	slots []int32  // id+1 per slot, 0 when empty
+	mask  uint64
+}
+
+func (t *keyInterner) key(id int32) []byte {
+	start := uint32(0)
+	if id > 0 {
+		start = t.ends[id-1]
+	}
+	return t.arena[start:t.ends[id]]
+}
+
+// Len returns the number of distinct keys.
+func (t *keyInterner) Len() int { return len(t.ends) }
+
+// intern returns the id of key, adding it if new.
+func (t *keyInterner) intern(key []byte) int32 {
+	if 2*(len(t.ends)+1) > len(t.slots) {
+		t.grow()
+	}
+	for i := fnv1a(key) & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			id := int32(len(t.ends))
+			t.arena = append(t.arena, key...)
+			t.ends = append(t.ends, uint32(len(t.arena)))
+			t.slots[i] = id + 1
+			return id
+		}
+		if string(t.key(s-1)) == string(key) {
+			return s - 1
+		}
+	}
+}
+
+func (t *keyInterner) grow() {
+	size := max(64, 2*len(t.slots))
+	t.slots = make([]int32, size)
+	t.mask = uint64(size - 1)
+	for id := range t.ends {
+		for i := fnv1a(t.key(int32(id))) & t.mask; ; i = (i + 1) & t.mask {
+			if t.slots[i] == 0 {
+				t.slots[i] = int32(id) + 1
+				break
+			}
+		}
+	}
+}
