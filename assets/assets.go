@@ -13,3 +13,12 @@ var SampleTouches []byte
 
 // SampleTouchesName is the file name shown for the bundled sample.
 const SampleTouchesName = "sample_touches.csv"
+
+// Icon is the app icon, a 512×512 PNG of a bar chart: the window icon and
+// the icon `fyne package` puts in the bundle (FyneApp.toml).
+//
+//go:embed icon.png
+var Icon []byte
+
+// IconName is the icon's file name.
+const IconName = "icon.png"
