@@ -70,6 +70,7 @@ type UI struct {
 // Runs are logged in store; the real app always has one, tests that need
 // none pass nil.
 func New(a fyne.App, store *storage.Store) *UI {
+	a.SetIcon(fyne.NewStaticResource(assets.IconName, assets.Icon))
 	u := &UI{App: a, Window: a.NewWindow("Attribution Lab"), Store: store, screens: map[string]fyne.CanvasObject{}}
 	u.Datasets = newDatasetsScreen(u)
 	u.Attribute = newAttributeScreen(u)
