@@ -40,8 +40,10 @@ type AttributeScreen struct {
 	results []*attribution.Result
 	// LastRun is the run the last results were logged as (nil if none).
 	LastRun *tracking.Run
-	running bool
-	onDone  func(error) // for tests: called on the UI thread
+	// experiments are the experiments the picker offers.
+	experiments []string
+	running     bool
+	onDone      func(error) // for tests: called on the UI thread
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
@@ -212,7 +214,10 @@ func (s *AttributeScreen) loadExperiments() {
 				names = append(names, e.Name)
 			}
 		}
-		fyne.Do(func() { s.Experiment.SetOptions(names) })
+		fyne.Do(func() {
+			s.experiments = names
+			s.Experiment.SetOptions(names)
+		})
 	}()
 }
 
