@@ -134,7 +134,6 @@ func TestExportChartAndResults(t *testing.T) {
 		{name: "unknown kind", args: []string{touches, "--kind", "pie", "--out", out("p.png")}, code: ExitUsage, stderr: "--kind \"pie\""},
 		{name: "unknown format", args: []string{touches, "--kind", "attribution", "--out", out("a.jpg")}, code: ExitUsage, stderr: ".jpg"},
 		{name: "compare needs two", args: []string{touches, "--kind", "compare", "--out", out("c2.png")}, code: ExitUsage, stderr: "two or more"},
-		{name: "transitions of a run", args: []string{strings.Repeat("ab", 16), "--kind", "transitions", "--out", out("t2.png")}, code: ExitUsage, stderr: "needs the journey FILE"},
 		{name: "unknown run", args: []string{strings.Repeat("ab", 16), "--kind", "attribution", "--out", out("u.png")}, code: ExitUsage, stderr: "not found"},
 	}
 	for _, tt := range tests {

@@ -27,8 +27,7 @@ Kinds:
   budget        current spend against the proposed budget (needs --spend,
                 or a touch log with a cost column)
   removal       the Markov removal effect of each channel
-  transitions   the Markov transition heat-map (a FILE only: runs do not
-                keep the transition matrix)
+  transitions   the Markov transition heat-map (a run keeps its chain)
   compare       each channel's share in two or more runs or files
 
 Flags:
@@ -88,9 +87,6 @@ func runExportChart(ctx context.Context, env Env, args []string) error {
 	if _, err := charts.FormatOf(f.out); err != nil {
 		return usagef("--out %v", err)
 	}
-	if kind == charts.KindTransitions && isRunID(pos[0]) {
-		return usagef("--kind transitions needs the journey FILE: a run keeps its results, not the Markov transition matrix")
-	}
 	switch kind {
 	case charts.KindRemoval, charts.KindTransitions:
 		f.models = attribution.Markov
@@ -146,6 +142,9 @@ func (f *chartFlags) chart(ctx context.Context, kind charts.Kind, srcs []source)
 		r, err := pickModel(s, attribution.Markov)
 		if err != nil {
 			return nil, err
+		}
+		if r.Markov == nil {
+			return nil, usagef("run %s keeps no Markov chain (it was logged by an older attrlab): export the transitions chart from the journey FILE", s.runID)
 		}
 		return charts.TransitionsChart(r, f.top)
 	case charts.KindBudget:

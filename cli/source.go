@@ -90,7 +90,11 @@ func (f *sourceFlags) sources(ctx context.Context, env Env, args []string) ([]so
 		if label == "" {
 			label = arg[:8]
 		}
-		out = append(out, source{label: label, runID: arg, results: resultsFromRows(rows)})
+		results := resultsFromRows(rows)
+		if err := attachMarkovChain(ctx, st, arg, results); err != nil {
+			return fail(err)
+		}
+		out = append(out, source{label: label, runID: arg, results: results})
 	}
 	return out, st, nil
 }
@@ -182,6 +186,31 @@ func storeArtifact(ctx context.Context, env Env, st *storage.Store, srcs []sourc
 			return storeErr(fmt.Errorf("store %s with run %s: %w", path, s.runID, err))
 		}
 		fmt.Fprintf(env.Stderr, "stored as artifact %s of run %s\n", path, s.runID)
+	}
+	return nil
+}
+
+// attachMarkovChain gives a run's markov result the chain stored with it,
+// for the transition heat-map. Runs logged before chains were kept have
+// none, and their markov result stays without it.
+func attachMarkovChain(ctx context.Context, st *storage.Store, runID string, results []*attribution.Result) error {
+	arts, err := st.Artifacts(ctx, runID)
+	if err != nil {
+		return storeErr(err)
+	}
+	for _, a := range arts {
+		if a.Path != tracking.MarkovChainArtifact {
+			continue
+		}
+		m, err := tracking.DecodeMarkovChain(a.Data)
+		if err != nil {
+			return fmt.Errorf("run %s: %w", runID, err)
+		}
+		for _, r := range results {
+			if r.Model == attribution.Markov {
+				r.Markov = m
+			}
+		}
 	}
 	return nil
 }

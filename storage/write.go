@@ -253,6 +253,24 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 	if err := insertResults(ctx, tx, seq, d.Results); err != nil {
 		return fmt.Errorf("finish run %s: %w", runID, err)
 	}
+	for _, a := range d.Artifacts {
+		if err := checkArtifactPath(a.Path); err != nil {
+			return fmt.Errorf("finish run %s: %w", runID, err)
+		}
+		created := a.Created
+		if created.IsZero() {
+			created = s.now()
+		}
+		data := a.Data
+		if data == nil {
+			data = []byte{}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO artifacts (path, media_type, data, created_ms, run) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (run, path) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, created_ms = excluded.created_ms`,
+			a.Path, a.MediaType, data, ms(created), seq); err != nil {
+			return fmt.Errorf("finish run %s: store artifact %s: %w", runID, a.Path, err)
+		}
+	}
 	now := ms(s.now())
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, end_ms = ?, heartbeat_ms = ? WHERE seq = ?`, string(status), now, now, seq); err != nil {
 		return fmt.Errorf("finish run %s: %w", runID, err)
@@ -439,8 +457,8 @@ func (s *Store) updateRun(ctx context.Context, what, runID, query string, args .
 
 // PutArtifact stores a file for a run, replacing one at the same path.
 func (s *Store) PutArtifact(ctx context.Context, runID string, a tracking.Artifact) error {
-	if a.Path == "" || strings.HasPrefix(a.Path, "/") || slices.Contains(strings.Split(a.Path, "/"), "..") {
-		return fmt.Errorf("store artifact of run %s: path %q must be relative, without ..", runID, a.Path)
+	if err := checkArtifactPath(a.Path); err != nil {
+		return fmt.Errorf("store artifact of run %s: %w", runID, err)
 	}
 	created := a.Created
 	if created.IsZero() {
@@ -453,4 +471,13 @@ func (s *Store) PutArtifact(ctx context.Context, runID string, a tracking.Artifa
 	return s.updateRun(ctx, "store artifact of run", runID, `INSERT INTO artifacts (path, media_type, data, created_ms, run) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (run, path) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, created_ms = excluded.created_ms`,
 		a.Path, a.MediaType, data, ms(created))
+}
+
+// checkArtifactPath keeps artifact names relative, so an export to a
+// folder (MLflow's) cannot write outside it.
+func checkArtifactPath(path string) error {
+	if path == "" || strings.HasPrefix(path, "/") || slices.Contains(strings.Split(path, "/"), "..") {
+		return fmt.Errorf("artifact path %q must be relative, without ..", path)
+	}
+	return nil
 }

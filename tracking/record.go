@@ -108,6 +108,11 @@ func FromAttribution(a Attribution) RunData {
 		if m := r.Markov; m != nil {
 			metric(KeyPConv, m.PConv)
 			metric(KeyMarkovStates, float64(len(m.States)))
+			// Encoding fails only on NaN or Inf, which a chain of finite
+			// probabilities cannot hold; the run is then kept without it.
+			if data, err := EncodeMarkovChain(m); err == nil {
+				d.Artifacts = append(d.Artifacts, Artifact{Path: MarkovChainArtifact, MediaType: "application/gzip", Data: data, Created: a.Time})
+			}
 		}
 	}
 	return d

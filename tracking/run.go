@@ -186,4 +186,7 @@ type RunData struct {
 	Params  []Param
 	Metrics []Metric
 	Results []ResultRow
+	// Artifacts are stored with the run in the same transaction, such as
+	// the Markov chain behind a markov result.
+	Artifacts []Artifact
 }
