@@ -254,20 +254,11 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 		return fmt.Errorf("finish run %s: %w", runID, err)
 	}
 	for _, a := range d.Artifacts {
-		if err := checkArtifactPath(a.Path); err != nil {
+		args, err := s.artifactArgs(a)
+		if err != nil {
 			return fmt.Errorf("finish run %s: %w", runID, err)
 		}
-		created := a.Created
-		if created.IsZero() {
-			created = s.now()
-		}
-		data := a.Data
-		if data == nil {
-			data = []byte{}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO artifacts (path, media_type, data, created_ms, run) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (run, path) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, created_ms = excluded.created_ms`,
-			a.Path, a.MediaType, data, ms(created), seq); err != nil {
+		if _, err := tx.ExecContext(ctx, putArtifactSQL, append(args, seq)...); err != nil {
 			return fmt.Errorf("finish run %s: store artifact %s: %w", runID, a.Path, err)
 		}
 	}
@@ -457,8 +448,23 @@ func (s *Store) updateRun(ctx context.Context, what, runID, query string, args .
 
 // PutArtifact stores a file for a run, replacing one at the same path.
 func (s *Store) PutArtifact(ctx context.Context, runID string, a tracking.Artifact) error {
-	if err := checkArtifactPath(a.Path); err != nil {
+	args, err := s.artifactArgs(a)
+	if err != nil {
 		return fmt.Errorf("store artifact of run %s: %w", runID, err)
+	}
+	return s.updateRun(ctx, "store artifact of run", runID, putArtifactSQL, args...)
+}
+
+// putArtifactSQL stores or replaces an artifact; its last parameter is
+// the run's seq, after artifactArgs.
+const putArtifactSQL = `INSERT INTO artifacts (path, media_type, data, created_ms, run) VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT (run, path) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, created_ms = excluded.created_ms`
+
+// artifactArgs checks an artifact and returns its putArtifactSQL values
+// but the run: path, media type, data and creation time (now if unset).
+func (s *Store) artifactArgs(a tracking.Artifact) ([]any, error) {
+	if err := checkArtifactPath(a.Path); err != nil {
+		return nil, err
 	}
 	created := a.Created
 	if created.IsZero() {
@@ -468,9 +474,7 @@ func (s *Store) PutArtifact(ctx context.Context, runID string, a tracking.Artifa
 	if data == nil {
 		data = []byte{}
 	}
-	return s.updateRun(ctx, "store artifact of run", runID, `INSERT INTO artifacts (path, media_type, data, created_ms, run) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (run, path) DO UPDATE SET media_type = excluded.media_type, data = excluded.data, created_ms = excluded.created_ms`,
-		a.Path, a.MediaType, data, ms(created))
+	return []any{a.Path, a.MediaType, data, ms(created)}, nil
 }
 
 // checkArtifactPath keeps artifact names relative, so an export to a
