@@ -77,7 +77,7 @@ func (s *RunsScreen) rerunDone(r *tracking.Run, o rerunOutcome) {
 		if err == nil {
 			err = o.logErr
 		}
-		s.onEdited(err)
+		s.onEdited(s.loads, err)
 	}
 }
 

@@ -103,8 +103,10 @@ type RunsScreen struct {
 	sortDesc bool
 	loads    int // counts loads so that a stale one is dropped
 
-	onLoaded func(error) // for tests: called on the UI thread after a load
-	onEdited func(error) // for tests: called on the UI thread after an edit
+	// For tests, called on the UI thread: onLoaded after load n, onEdited
+	// after an edit that started load n.
+	onLoaded func(n int, err error)
+	onEdited func(n int, err error)
 }
 
 func newRunsScreen(u *UI) *RunsScreen {
@@ -194,13 +196,13 @@ func (s *RunsScreen) Reload() {
 		page, err := st.SearchRuns(context.Background(), srch)
 		fyne.Do(func() {
 			if load == s.loads {
-				s.loaded(page, err)
+				s.loaded(load, page, err)
 			}
 		})
 	}()
 }
 
-func (s *RunsScreen) loaded(page *tracking.RunPage, err error) {
+func (s *RunsScreen) loaded(load int, page *tracking.RunPage, err error) {
 	var fe *tracking.FilterError
 	switch {
 	case errors.As(err, &fe):
@@ -238,7 +240,7 @@ func (s *RunsScreen) loaded(page *tracking.RunPage, err error) {
 		s.Status.SetText(msg + ".")
 	}
 	if s.onLoaded != nil {
-		s.onLoaded(err)
+		s.onLoaded(load, err)
 	}
 }
 
@@ -443,7 +445,7 @@ func (s *RunsScreen) edit(what string, change func(ctx context.Context) error, d
 			}
 			s.Reload()
 			if s.onEdited != nil {
-				s.onEdited(err)
+				s.onEdited(s.loads, err)
 			}
 		})
 	}()

@@ -56,8 +56,8 @@ func newStoreUIOn(t *testing.T, st *storage.Store) *storeUI {
 	s := &storeUI{UI: New(test.NewTempApp(t), st), st: st,
 		ran: make(chan error, 100), loads: make(chan loadMsg, 100), edits: make(chan loadMsg, 100), cmp: make(chan error, 100)}
 	s.Attribute.onDone = func(err error) { s.ran <- err }
-	s.Runs.onLoaded = func(err error) { s.loads <- loadMsg{s.Runs.loads, err} }
-	s.Runs.onEdited = func(err error) { s.edits <- loadMsg{s.Runs.loads, err} }
+	s.Runs.onLoaded = func(n int, err error) { s.loads <- loadMsg{n, err} }
+	s.Runs.onEdited = func(n int, err error) { s.edits <- loadMsg{n, err} }
 	s.Compare.onLoaded = func(err error) { s.cmp <- err }
 	return s
 }
