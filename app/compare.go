@@ -34,6 +34,7 @@ type CompareScreen struct {
 	Chart       *canvas.Image
 	ExportChart *widget.Button
 	ExportCSV   *widget.Button
+	controls    *fyne.Container
 
 	details []tracking.RunDetail
 	labels  []string // one per run, unique
@@ -46,7 +47,7 @@ type CompareScreen struct {
 
 func newCompareScreen(u *UI) *CompareScreen {
 	s := &CompareScreen{ui: u}
-	s.Badge = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.Badge = widget.NewLabelWithStyle("No runs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Baseline = widget.NewSelect(nil, func(string) { s.recompute() })
 	s.Baseline.PlaceHolder = "Baseline run"
 	s.Model = widget.NewSelect(nil, func(string) { s.recompute() })
@@ -127,9 +128,9 @@ func (s *CompareScreen) newTable(size func() (int, int), cell func(row, col int)
 
 // Content returns the screen's layout.
 func (s *CompareScreen) Content() fyne.CanvasObject {
-	controls := container.NewHBox(s.Badge,
-		widget.NewLabel("Baseline"), s.Baseline,
-		widget.NewLabel("Model"), s.Model, s.DiffOnly)
+	s.controls = container.NewHBox(s.Badge,
+		widget.NewLabel("Baseline"), container.NewGridWrap(fyne.NewSize(260, 36), s.Baseline),
+		widget.NewLabel("Model"), container.NewGridWrap(fyne.NewSize(170, 36), s.Model), s.DiffOnly)
 	credit := container.NewBorder(nil, container.NewHBox(s.ExportCSV, s.ExportChart), nil, nil,
 		container.NewVSplit(s.Credit, s.Chart))
 	tabs := container.NewAppTabs(
@@ -137,7 +138,7 @@ func (s *CompareScreen) Content() fyne.CanvasObject {
 		container.NewTabItem("Metrics", s.Metrics),
 		container.NewTabItem("Params", s.Params),
 	)
-	return container.NewBorder(container.NewVBox(controls, s.Status), nil, nil, nil, tabs)
+	return container.NewBorder(container.NewVBox(s.controls, s.Status), nil, nil, nil, tabs)
 }
 
 // Load reads runs from the store off the UI thread and compares them.
@@ -232,17 +233,19 @@ func (s *CompareScreen) recompute() {
 		s.updating = false
 	}
 	if c.SameDataset {
-		s.Badge.SetText("✔ Same dataset")
 		s.Badge.Importance = widget.SuccessImportance
+		s.Badge.SetText("Same dataset")
 	} else {
-		s.Badge.SetText("✖ Different datasets")
 		s.Badge.Importance = widget.WarningImportance
+		s.Badge.SetText("Different datasets")
 	}
-	s.Badge.Refresh()
+	if s.controls != nil {
+		s.controls.Refresh()
+	}
 	s.Status.SetText(s.summary())
 	for _, t := range []*widget.Table{s.Params, s.Metrics, s.Credit} {
 		for i := range s.details {
-			t.SetColumnWidth(i, 190)
+			t.SetColumnWidth(i, 240)
 		}
 		t.Refresh()
 	}
@@ -264,6 +267,8 @@ func (s *CompareScreen) summary() string {
 	switch {
 	case len(c.Params) == 0 && s.DiffOnly.Checked:
 		msg += "Every param is the same. "
+	case len(c.Params) == 1 && s.DiffOnly.Checked:
+		msg += "1 param differs. "
 	case s.DiffOnly.Checked:
 		msg += fmt.Sprintf("%d params differ. ", len(c.Params))
 	}

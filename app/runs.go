@@ -78,8 +78,9 @@ type RunsScreen struct {
 	ShowDeleted *widget.Check
 	Table       *widget.Table
 	Status      *widget.Label
-	Detail      *widget.Label
-	Note        *widget.RichText
+	// Detail shows the current run: facts, tags, params and its note,
+	// rendered from Markdown.
+	Detail *widget.RichText
 
 	CompareBtn, RenameBtn, NoteBtn, TagsBtn    *widget.Button
 	DeleteBtn, RestoreBtn, RerunBtn, ExportBtn *widget.Button
@@ -120,10 +121,8 @@ func newRunsScreen(u *UI) *RunsScreen {
 	s.ShowDeleted = widget.NewCheck("Show deleted", func(bool) { s.Reload() })
 	s.Status = widget.NewLabel("")
 	s.Status.Truncation = fyne.TextTruncateEllipsis
-	s.Detail = widget.NewLabel("Click a run to see its details.")
+	s.Detail = widget.NewRichTextFromMarkdown("")
 	s.Detail.Wrapping = fyne.TextWrapWord
-	s.Note = widget.NewRichTextFromMarkdown("")
-	s.Note.Wrapping = fyne.TextWrapWord
 
 	s.CompareBtn = widget.NewButton("Compare", s.compareTicked)
 	s.CompareBtn.Importance = widget.HighImportance
@@ -157,9 +156,8 @@ func (s *RunsScreen) Content() fyne.CanvasObject {
 	actions := container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn,
 		s.DeleteBtn, s.RestoreBtn, s.RerunBtn, s.ExportBtn)
 	top := container.NewVBox(search, s.FilterError, actions, s.undoBar, s.Status)
-	detail := container.NewVScroll(container.NewVBox(s.Detail, widget.NewSeparator(), s.Note))
-	split := container.NewHSplit(s.Table, detail)
-	split.Offset = 0.72
+	split := container.NewHSplit(s.Table, container.NewVScroll(s.Detail))
+	split.Offset = 0.75
 	return container.NewBorder(top, nil, nil, nil, split)
 }
 
@@ -363,38 +361,54 @@ func (s *RunsScreen) Current() *tracking.Run { return s.current }
 func (s *RunsScreen) showDetail() {
 	r := s.current
 	if r == nil {
-		s.Detail.SetText("Click a run to see its details; tick runs to compare, delete or restore them.")
-		s.Note.ParseMarkdown("")
+		s.Detail.Segments = []widget.RichTextSegment{para("Click a run to see its details; tick runs to compare, delete or restore them.")}
+		s.Detail.Refresh()
 		return
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\nRun %s in %s, %s", r.Name, r.ID, r.Experiment, r.Status)
+	status := string(r.Status)
 	if r.Deleted {
-		b.WriteString(" (deleted)")
+		status += " (deleted)"
 	}
-	fmt.Fprintf(&b, "\nStarted %s", r.StartTime.Local().Format("2006-01-02 15:04:05"))
+	started := "Started " + r.StartTime.Local().Format("2006-01-02 15:04:05")
 	if !r.EndTime.IsZero() {
-		fmt.Fprintf(&b, ", took %s", r.EndTime.Sub(r.StartTime).Round(1e6))
+		started += fmt.Sprintf(", took %s", r.EndTime.Sub(r.StartTime).Round(1e6))
+	}
+	segs := []widget.RichTextSegment{
+		&widget.TextSegment{Style: widget.RichTextStyleSubHeading, Text: r.Name},
+		&widget.TextSegment{Style: widget.RichTextStyleStrong, Text: status},
+		&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: " in experiment " + r.Experiment},
+		para("Run " + r.ID),
+		para(started),
 	}
 	if r.Dataset != "" {
-		fmt.Fprintf(&b, "\nDataset %s (fingerprint %.12s)", r.DatasetName, r.Dataset)
+		segs = append(segs, para(fmt.Sprintf("Dataset %s (fingerprint %.12s)", r.DatasetName, r.Dataset)))
 	}
 	if len(r.Tags) > 0 {
-		b.WriteString("\n\nTags:")
+		segs = append(segs, bold("Tags"))
 		for _, k := range sortedKeys(r.Tags) {
-			fmt.Fprintf(&b, "\n  %s = %s", k, r.Tags[k])
+			segs = append(segs, para(k+" = "+r.Tags[k]))
 		}
 	}
-	b.WriteString("\n\nParams:")
+	segs = append(segs, bold("Params"))
 	for _, p := range r.Params {
-		fmt.Fprintf(&b, "\n  %s = %s", p.Key(), p.String())
+		segs = append(segs, para(p.Key()+" = "+p.String()))
 	}
-	s.Detail.SetText(b.String())
-	note := r.Note
-	if strings.TrimSpace(note) == "" {
-		note = "*No note. Note… adds one (Markdown).*"
+	segs = append(segs, &widget.SeparatorSegment{})
+	if strings.TrimSpace(r.Note) == "" {
+		segs = append(segs, &widget.TextSegment{Style: widget.RichTextStyleEmphasis, Text: "No note. Note… adds one (Markdown)."})
+	} else {
+		segs = append(segs, widget.NewRichTextFromMarkdown(r.Note).Segments...)
 	}
-	s.Note.ParseMarkdown(note)
+	s.Detail.Segments = segs
+	s.Detail.Refresh()
+}
+
+func bold(text string) *widget.TextSegment {
+	return &widget.TextSegment{Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}}, Text: text}
+}
+
+func para(text string) *widget.TextSegment {
+	return &widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: text}
 }
 
 func sortedKeys(m map[string]string) []string {

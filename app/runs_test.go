@@ -380,7 +380,7 @@ func TestEditRuns(t *testing.T) {
 	if r, _ := u.st.Run(context.Background(), id); r.Note != "# Why\nThe **bundled** sample." {
 		t.Errorf("note %q", r.Note)
 	}
-	if got := richText(u.Runs.Note); !strings.Contains(got, "Why") || strings.Contains(got, "**") || strings.Contains(got, "#") {
+	if got := richText(u.Runs.Detail); !strings.Contains(got, "The bundled sample.") || strings.Contains(got, "**") || strings.Contains(got, "# Why") {
 		t.Errorf("note shown as %q, want rendered Markdown", got)
 	}
 
@@ -401,8 +401,8 @@ func TestEditRuns(t *testing.T) {
 	if r, _ := u.st.Run(context.Background(), id); len(r.Tags) != 1 || r.Tags["team"] != "apac" {
 		t.Errorf("tags after editing %v, want only team=apac", r.Tags)
 	}
-	if !strings.Contains(u.Runs.Detail.Text, "team = apac") {
-		t.Errorf("details %q", u.Runs.Detail.Text)
+	if got := richText(u.Runs.Detail); !strings.Contains(got, "team = apac") || !strings.Contains(got, "order = 1") {
+		t.Errorf("details %q", got)
 	}
 
 	// Delete, then Undo.
