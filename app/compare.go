@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
 	"slices"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -34,7 +36,10 @@ type CompareScreen struct {
 	Chart       *canvas.Image
 	ExportChart *widget.Button
 	ExportCSV   *widget.Button
-	controls    *fyne.Container
+	// ExportMetrics and ExportParams save the metric and param tables.
+	ExportMetrics *widget.Button
+	ExportParams  *widget.Button
+	controls      *fyne.Container
 
 	details []tracking.RunDetail
 	labels  []string // one per run, unique
@@ -89,6 +94,16 @@ func newCompareScreen(u *UI) *CompareScreen {
 			exportCSV(u, "comparison.csv", func(w io.Writer) error { return report.WriteComparisonCSV(w, c) })
 		}
 	})
+	s.ExportMetrics = widget.NewButton("Export CSV…", func() {
+		if s.cmp != nil {
+			exportCSV(u, "comparison-metrics.csv", s.writeMetricsCSV)
+		}
+	})
+	s.ExportParams = widget.NewButton("Export CSV…", func() {
+		if s.cmp != nil {
+			exportCSV(u, "comparison-params.csv", s.writeParamsCSV)
+		}
+	})
 	s.ExportChart.Disable()
 	s.ExportCSV.Disable()
 	return s
@@ -135,8 +150,8 @@ func (s *CompareScreen) Content() fyne.CanvasObject {
 		container.NewVSplit(s.Credit, s.Chart))
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Channel credit", credit),
-		container.NewTabItem("Metrics", s.Metrics),
-		container.NewTabItem("Params", s.Params),
+		container.NewTabItem("Metrics", container.NewBorder(nil, container.NewHBox(s.ExportMetrics), nil, nil, s.Metrics)),
+		container.NewTabItem("Params", container.NewBorder(nil, container.NewHBox(s.ExportParams), nil, nil, s.Params)),
 	)
 	return container.NewBorder(container.NewVBox(s.controls, s.Status), nil, nil, nil, tabs)
 }
@@ -362,4 +377,66 @@ func (s *CompareScreen) chart() *report.Chart {
 		return nil
 	}
 	return ch
+}
+
+// writeMetricsCSV writes the metric table: metric, each run's value, then
+// each other run's absolute and relative change against the baseline.
+func (s *CompareScreen) writeMetricsCSV(w io.Writer) error {
+	c := s.cmp
+	header := []string{"metric"}
+	header = append(header, s.labels...)
+	for i, l := range s.labels {
+		if i != c.Baseline {
+			header = append(header, l+" change", l+" relative change")
+		}
+	}
+	rows := [][]string{header}
+	for _, m := range c.Metrics {
+		row := []string{m.Key}
+		for _, v := range m.Values {
+			row = append(row, csvNumber(v))
+		}
+		for i := range s.labels {
+			if i != c.Baseline {
+				row = append(row, csvNumber(m.Abs[i]), csvNumber(m.Rel[i]))
+			}
+		}
+		rows = append(rows, row)
+	}
+	return writeTextCSV(w, rows)
+}
+
+// writeParamsCSV writes the param table on show: param, each run's value.
+func (s *CompareScreen) writeParamsCSV(w io.Writer) error {
+	rows := [][]string{append([]string{"param"}, s.labels...)}
+	for _, p := range s.cmp.Params {
+		row := []string{p.Key}
+		for _, v := range p.Values {
+			text := ""
+			if v != nil {
+				text = v.String()
+			}
+			row = append(row, text)
+		}
+		rows = append(rows, row)
+	}
+	return writeTextCSV(w, rows)
+}
+
+// csvNumber is the shortest exact text of v; NaN (missing) is empty.
+func csvNumber(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// writeTextCSV writes rows with text cells escaped against formulas.
+func writeTextCSV(w io.Writer, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	for _, r := range rows {
+		cw.Write(escapeAll(r))
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -143,6 +145,24 @@ func TestCompareTwoRuns(t *testing.T) {
 	}
 	if u.Compare.Chart.Image == nil || u.Compare.ExportChart.Disabled() || u.Compare.ExportCSV.Disabled() {
 		t.Error("no comparison chart, or its exports are off")
+	}
+
+	// The metric table as CSV: p_conv's change against the baseline.
+	var b strings.Builder
+	if err := u.Compare.writeMetricsCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(c.Metrics)+1 || len(recs[0]) != 5 || recs[0][3] != u.Compare.labels[0]+" change" {
+		t.Fatalf("metrics CSV header %v, %d rows", recs[0], len(recs))
+	}
+	for _, r := range recs[1:] {
+		if r[0] == tracking.KeyPConv && r[3] != strconv.FormatFloat(p2-p1, 'g', -1, 64) {
+			t.Errorf("p_conv CSV row %v, want change %v", r, p2-p1)
+		}
 	}
 
 	// All params: the shared ones show too.
