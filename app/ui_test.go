@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
 )
@@ -183,5 +185,28 @@ func TestImportErrorShown(t *testing.T) {
 	}
 	if u.Window.Canvas().Overlays().Top() == nil {
 		t.Error("no error dialog shown")
+	}
+}
+
+// TestStoreErrorShown checks that a run store that cannot be opened is
+// reported in a dialog that says what to do.
+func TestStoreErrorShown(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	w := ShowStoreError(a, "/nowhere/attrlab.db", errors.New("disk on fire"))
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no error dialog")
+	}
+	var texts []string
+	for _, o := range test.LaidOutObjects(top) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	all := strings.Join(texts, " ")
+	if !strings.Contains(all, "disk on fire") || !strings.Contains(all, "ATTRLAB_DB") {
+		t.Errorf("dialog says %q", all)
 	}
 }
