@@ -7,7 +7,7 @@ BIN       := bin/attrlab
 BENCHDATA := bench-data
 export LANG ?= en_US.UTF-8
 
-.PHONY: setup run run-cli build test lint vet fmt-check deps-check bench fuzz clean
+.PHONY: setup run run-cli build test lint vet fmt-check deps-check bench fuzz clean package
 
 # Fyne's C libraries for the cgo build; installed when pkg-config cannot
 # find them (Debian/Ubuntu), as .ci/run does on a fresh machine.
@@ -56,6 +56,19 @@ bench: build
 	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 0 $(QUICK)
 	ATTRLAB_BENCH_DATA=$(CURDIR)/$(BENCHDATA) CGO_ENABLED=0 $(GO) test -tags ci -run '^$$' -bench . -benchmem -count 1 ./attribution/ ./storage/
 	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 3 $(QUICK)
+
+# A Linux bundle, bin/attrlab-linux.tar.xz (the binary, the icon, a
+# .desktop entry and a Makefile that installs them), made from
+# FyneApp.toml by Fyne's packaging tool, which is installed on first use.
+# The tool raises Build in FyneApp.toml on every run; the file is put back,
+# so the build number changes only when someone edits it.
+FYNE = $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/fyne
+package: setup
+	@test -x $(FYNE) || $(GO) install fyne.io/fyne/v2/cmd/fyne@v2.7.1
+	@mkdir -p bin && cp FyneApp.toml bin/.FyneApp.toml
+	$(FYNE) package -os linux -release; s=$$?; mv bin/.FyneApp.toml FyneApp.toml; exit $$s
+	mv "Attribution Lab.tar.xz" bin/attrlab-linux.tar.xz
+	@tar -tJf bin/attrlab-linux.tar.xz
 
 FUZZTIME ?= 20s
 fuzz:
