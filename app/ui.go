@@ -177,6 +177,14 @@ func (u *UI) showError(what string, err error, next string) {
 // and logs the run, and opens on the results; otherwise it opens on Runs.
 // It blocks until done.
 func (u *UI) Start() error {
+	err := u.start()
+	if err != nil {
+		u.showError("Start", err, "The app works without the sample: import a CSV on Datasets (Ctrl+O). If the run store cannot be read, set ATTRLAB_DB to another file and start again.")
+	}
+	return err
+}
+
+func (u *UI) start() error {
 	first := true
 	if u.Store != nil {
 		page, err := u.Store.SearchRuns(context.Background(), tracking.Search{View: tracking.AllRuns, Limit: 1})

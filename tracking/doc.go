@@ -7,7 +7,10 @@
 // A run is one attribution computation. FromAttribution turns the engine's
 // results into the params, metrics and result rows a store records, and
 // Fingerprint identifies the dataset a run read so that two runs on the
-// same data are recognisably so.
+// same data are recognisably so. LogAttribution records a computation as a
+// finished run, with DescribeFile's dataset description; the command line
+// and the desktop app both log runs through it, and RerunOptions reads a
+// run's params back into the options to run it again.
 //
 // The filter language is MLflow's search grammar with additions:
 //
