@@ -435,7 +435,7 @@ func csvNumber(v float64) string {
 func writeTextCSV(w io.Writer, rows [][]string) error {
 	cw := csv.NewWriter(w)
 	for _, r := range rows {
-		cw.Write(escapeAll(r))
+		cw.Write(report.EscapeText(r))
 	}
 	cw.Flush()
 	return cw.Error()

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/attrlab/attrlab/report"
 	"github.com/attrlab/attrlab/tracking"
 )
 
@@ -627,5 +628,5 @@ func (s *RunsScreen) exportCSV() {
 		return
 	}
 	runs := s.runs
-	exportCSV(s.ui, "runs.csv", func(w io.Writer) error { return writeRunsCSV(w, runs) })
+	exportCSV(s.ui, "runs.csv", func(w io.Writer) error { return report.WriteRunsCSV(w, runs) })
 }

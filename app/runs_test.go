@@ -18,6 +18,7 @@ import (
 
 	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/report"
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
 )
@@ -530,7 +531,7 @@ func TestRunsCSV(t *testing.T) {
 	}
 	runs := allRuns(t, u.st)
 	var b bytes.Buffer
-	if err := writeRunsCSV(&b, runs); err != nil {
+	if err := report.WriteRunsCSV(&b, runs); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()

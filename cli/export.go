@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	charts "github.com/attrlab/attrlab/report"
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
 )
@@ -89,7 +90,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	}
 	if what == "runs" {
 		var b strings.Builder
-		if err := writeRunsCSV(&b, runs); err != nil {
+		if err := charts.WriteRunsCSV(&b, runs); err != nil {
 			return err
 		}
 		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {

@@ -26,7 +26,13 @@ func logAttribution(ctx context.Context, env Env, f *attributeFlags, file string
 		return "", err
 	}
 	defer st.Close()
+	var params []tracking.Param
+	if len(iopts.Map) > 0 {
+		// Columns mapped by hand, so that a re-run reads the file the same way.
+		params = append(params, tracking.MapParam(iopts.Map))
+	}
 	run, err := tracking.LogAttribution(ctx, st, tracking.RunLog{
+		Params:     params,
 		Experiment: f.experiment,
 		AppVersion: Version,
 		Dataset:    info,

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"os"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	charts "github.com/attrlab/attrlab/report"
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
 )
@@ -127,7 +127,7 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 	}
 	switch format {
 	case "csv":
-		return writeRunsCSV(env.Stdout, runs)
+		return charts.WriteRunsCSV(env.Stdout, runs)
 	case "json":
 		return writeRunsJSON(env.Stdout, runs)
 	}
@@ -213,61 +213,6 @@ func oneLine(s string) string {
 		s = string([]rune(s)[:59]) + "…"
 	}
 	return s
-}
-
-// runColumns returns the sorted param, metric and tag keys of runs.
-func runColumns(runs []*tracking.Run) (params, metrics, tags []string) {
-	p, m, t := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, r := range runs {
-		for _, x := range r.Params {
-			p[x.Key()] = true
-		}
-		for _, x := range r.Metrics {
-			m[x.Key] = true
-		}
-		for k := range r.Tags {
-			t[k] = true
-		}
-	}
-	return slices.Sorted(maps.Keys(p)), slices.Sorted(maps.Keys(m)), slices.Sorted(maps.Keys(t))
-}
-
-// writeRunsCSV writes run_id, experiment, name, status, start_time,
-// end_time, dataset, then params.*, metrics.* and tags.*.
-func writeRunsCSV(w io.Writer, runs []*tracking.Run) error {
-	params, metrics, tags := runColumns(runs)
-	var b strings.Builder
-	header := []string{"run_id", "experiment", "name", "status", "start_time", "end_time", "dataset"}
-	for _, k := range params {
-		header = append(header, "params."+k)
-	}
-	for _, k := range metrics {
-		header = append(header, "metrics."+k)
-	}
-	for _, k := range tags {
-		header = append(header, "tags."+k)
-	}
-	writeCSVRow(&b, header)
-	for _, r := range runs {
-		row := []string{r.ID, r.Experiment, r.Name, string(r.Status), timeText(r.StartTime), timeText(r.EndTime), datasetText(r)}
-		for _, k := range params {
-			p, _ := r.Param(k)
-			row = append(row, p.String())
-		}
-		for _, k := range metrics {
-			v := ""
-			if m, ok := r.Metric(k); ok {
-				v = num(m.Value)
-			}
-			row = append(row, v)
-		}
-		for _, k := range tags {
-			row = append(row, r.Tags[k])
-		}
-		writeCSVRow(&b, row)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func writeCSVRow(b *strings.Builder, cells []string) {
