@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -31,6 +33,9 @@ const budgetDebounce = 150 * time.Millisecond
 
 // budgetColumns are the proposal table's columns, after the channel.
 var budgetColumns = []string{"spend", "spend share", "conversions", "credit share", "CPA", "ROAS", "proposed", "change", "flags"}
+
+// budgetColumnWidths fit the columns' headers and typical contents.
+var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 92, 88, 150}
 
 // BudgetScreen proposes a budget from one model's credit (DESIGN section
 // 3.2). Spend per channel comes from the dataset's cost column, a spend
@@ -82,14 +87,14 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	s.Total = s.newAmountEntry("", checkTotal)
 	s.Status = &widget.Label{Text: "Choose a dataset: its models' credit is shared out as a budget.", Wrapping: fyne.TextWrapWord}
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
-		return widget.NewLabel("at-min,no-spend")
+		return widget.NewLabel("0.00")
 	}, s.updateCell)
 	s.Table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("paid_search_brand", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	s.Table.UpdateHeader = s.updateHeader
-	for i := range budgetColumns {
-		s.Table.SetColumnWidth(i, 104)
+	for i, w := range budgetColumnWidths {
+		s.Table.SetColumnWidth(i, w)
 	}
 	s.Chart = canvas.NewImageFromImage(nil)
 	s.Chart.FillMode = canvas.ImageFillContain
@@ -106,8 +111,8 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 func (s *BudgetScreen) Content() fyne.CanvasObject {
 	form := container.NewVBox(
 		container.NewHBox(
-			widget.NewLabel("Dataset"), s.DatasetPicker,
-			widget.NewLabel("Model"), s.ModelPicker,
+			widget.NewLabel("Dataset"), container.NewGridWrap(fyne.NewSize(260, 36), s.DatasetPicker),
+			widget.NewLabel("Model"), container.NewGridWrap(fyne.NewSize(180, 36), s.ModelPicker),
 			widget.NewLabel("Total"), container.NewGridWrap(fyne.NewSize(180, 36), s.Total),
 			s.LoadSpendBtn,
 		),
@@ -116,10 +121,10 @@ func (s *BudgetScreen) Content() fyne.CanvasObject {
 	entries := container.NewBorder(
 		widget.NewLabel("Spend, minimum and maximum per channel (empty: none)"), nil, nil, nil,
 		container.NewVScroll(s.rowsBox))
-	right := container.NewVSplit(s.Table, s.Chart)
-	right.Offset = 0.45
-	split := container.NewHSplit(entries, right)
-	split.Offset = 0.36
+	bottom := container.NewHSplit(entries, s.Chart)
+	bottom.Offset = 0.4
+	split := container.NewVSplit(s.Table, bottom)
+	split.Offset = 0.4
 	v := &budgetView{s: s, content: container.NewBorder(form, container.NewHBox(s.ExportCSV, s.ExportChart), nil, nil, split)}
 	v.ExtendBaseWidget(v)
 	return v
@@ -236,9 +241,10 @@ func (s *BudgetScreen) setResults(name string, d *loadedDataset, res []*attribut
 	if name != s.dataset {
 		s.dataset = name
 		s.budget = nil
+		onChanged := s.Total.OnChanged
 		s.Total.OnChanged = nil // a new dataset is not typing
 		s.Total.SetText("")
-		s.Total.OnChanged = s.changed
+		s.Total.OnChanged = onChanged
 		s.setRows(res[0].Channels, d.ds.Spend, nil)
 	}
 	s.recompute()
@@ -292,13 +298,16 @@ func boldLabel(text string) *widget.Label {
 }
 
 // newAmountEntry makes an entry that marks what check rejects and starts
-// the debounce on every change.
+// the debounce on every change. The mark is set by hand rather than by a
+// Validator, which would also tick every good entry.
 func (s *BudgetScreen) newAmountEntry(text string, check func(string) error) *widget.Entry {
 	e := widget.NewEntry()
-	e.Validator = check
 	e.AlwaysShowValidationError = true
 	e.SetText(text)
-	e.OnChanged = s.changed
+	e.OnChanged = func(text string) {
+		e.SetValidationError(check(text))
+		s.changed()
+	}
 	return e
 }
 
@@ -339,7 +348,7 @@ func checkTotal(text string) error {
 
 // changed restarts the debounce: the proposal is worked out again once
 // typing pauses.
-func (s *BudgetScreen) changed(string) {
+func (s *BudgetScreen) changed() {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
@@ -413,7 +422,7 @@ func (s *BudgetScreen) recompute() {
 			return
 		}
 	}
-	msg := err.Error()
+	msg := capitalize(err.Error())
 	if s.budget != nil {
 		msg += ". The table and chart still show the last budget that worked."
 	}
@@ -455,6 +464,15 @@ func (s *BudgetScreen) show(b *attribution.Budget) {
 			s.updated(err)
 		})
 	}()
+}
+
+// capitalize starts a sentence made from an error message.
+func capitalize(msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	if n == 0 {
+		return msg
+	}
+	return string(unicode.ToUpper(r)) + msg[n:]
 }
 
 func (s *BudgetScreen) setStatus(text string, imp widget.Importance) {
