@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
 )
@@ -356,5 +357,32 @@ func TestBudgetBadSpendFile(t *testing.T) {
 	}
 	if got := s.SpendEntry(first).Text; got != before {
 		t.Errorf("a bad spend file changed spend of %s to %q", first, got)
+	}
+}
+
+// TestBudgetExportsOffered checks that both exports are offered once there
+// is a proposal and that each opens a save dialog.
+func TestBudgetExportsOffered(t *testing.T) {
+	u := newTestUI(t)
+	if s := u.screens[ScreenBudget].(*budgetView).s; !s.ExportCSV.Disabled() || !s.ExportChart.Disabled() {
+		t.Fatal("exports offered before there is a budget")
+	}
+	if err := u.LoadSample(); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := openBudget(t, u)
+	for _, b := range []*widget.Button{s.ExportCSV, s.ExportChart} {
+		if b.Disabled() {
+			t.Errorf("%s is disabled with a budget on show", b.Text)
+			continue
+		}
+		overlays := u.Window.Canvas().Overlays()
+		for overlays.Top() != nil {
+			overlays.Remove(overlays.Top())
+		}
+		test.Tap(b)
+		if overlays.Top() == nil {
+			t.Errorf("%s opened no dialog", b.Text)
+		}
 	}
 }
