@@ -13,6 +13,7 @@ import (
 
 	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
+	_ "github.com/attrlab/attrlab/internal/locale" // a locale Fyne can parse, before Fyne looks
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
 )
