@@ -230,6 +230,9 @@ func (s *RunsScreen) loaded(load int, page *tracking.RunPage, err error) {
 		s.Table.UnselectAll()
 		s.Table.Refresh()
 		msg := fmt.Sprintf("%d runs", len(s.runs))
+		if len(s.runs) == 1 {
+			msg = "1 run"
+		}
 		if s.more {
 			msg = fmt.Sprintf("The first %d runs; narrow the filter to see others", len(s.runs))
 		}

@@ -212,7 +212,7 @@ func TestCompareCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &c); err != nil || code != 0 {
 		t.Fatalf("json: %v, exit %d\n%s", err, code, stdout)
 	}
-	if c.Baseline != b || !c.SameDataset || c.Model != "first-touch" || len(c.Channels) != 3 || *c.KendallTau[1][1] != 1 {
+	if c.Baseline != b || !c.SameDataset || c.Model != "markov" || len(c.Channels) != 3 || *c.KendallTau[1][1] != 1 {
 		t.Errorf("compare json %+v", c)
 	}
 	code, stdout, _ = trackCLI(t, db, "", "compare", "--format", "csv", a, b)

@@ -3,29 +3,37 @@
 # the light and the dark theme, into docs/screenshots/. Needs xvfb, xauth,
 # imagemagick and xdotool (apt-get install -y xvfb xauth imagemagick xdotool)
 # and a built bin/attrlab. Each theme starts from a fresh run store, so the
-# app opens on the bundled sample with one run, as on a first start; a
-# second run (Markov order 2) is made first so Compare has two runs.
+# app opens on the bundled sample and logs one run, as on a first start; a
+# second run (Markov order 2) is logged from the command line meanwhile, as
+# a script would, so Runs and Compare have two runs to show.
 # Usage: scripts/screenshots.sh [BIN]
 set -euo pipefail
 bin=$(realpath "${1:-bin/attrlab}")
 out=$(realpath docs/screenshots)
+sample=$(realpath assets/sample_touches.csv)
 mkdir -p "$out"
 for theme in light dark; do
   tmp=$(mktemp -d)
   export ATTRLAB_DB=$tmp/attrlab.db XDG_CONFIG_HOME=$tmp/config XDG_CACHE_HOME=$tmp/cache FYNE_THEME=$theme LANG=en_US.UTF-8
+  export BIN=$bin OUT=$out SAMPLE=$sample THEME=$theme
   xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
     set -u
-    "'"$bin"'" & pid=$!
+    "$BIN" & pid=$!
     sleep 8
-    # The sidebar lists Datasets, Attribute, Runs, Compare, Budget.
-    for item in Datasets:21 Attribute:60 Runs:99 Compare:138 Budget:177; do
-      name=${item%%:*}; y=${item##*:}
-      xdotool mousemove 60 "$y" click 1
-      sleep 2
-      import -window root "'"$out"'/$(echo "$name" | tr A-Z a-z)-'"$theme"'.png"
-    done
-    kill $pid
+    win=$(xdotool search --name "Attribution Lab" | head -n1)
+    shot() { import -window "$win" "$OUT/$1-$THEME.png"; }
+    click() { xdotool mousemove --window "$win" "$1" "$2" click 1; sleep "${3:-1.5}"; }
+    # Sidebar: Datasets, Attribute, Runs, Compare, Budget.
+    click 60 21; shot datasets
+    click 60 60; shot attribute
+    "$BIN" attribute "$SAMPLE" --order 2 --format csv >/dev/null 2>&1
+    click 60 99; click 1163 21        # Runs, then Search to reload
+    click 215 177 0.5; click 215 216  # tick both runs
+    shot runs
+    click 369 61 3; shot compare      # Compare the ticked runs
+    click 60 177 3; shot budget
+    kill $pid; wait $pid 2>/dev/null || true
   '
-  rm -rf "$tmp"
+  rm -rf "$tmp" 2>/dev/null || true
 done
 ls -la "$out"

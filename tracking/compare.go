@@ -1,6 +1,8 @@
 package tracking
 
 import (
+	"github.com/attrlab/attrlab/attribution"
+
 	"fmt"
 	"math"
 	"slices"
@@ -15,7 +17,7 @@ type RunDetail struct {
 
 // CompareOptions tunes Compare. The zero value compares against the first
 // run, shows only params that differ, and builds the channel table for the
-// first model the runs share.
+// markov if every run has it, else the first model the runs share.
 type CompareOptions struct {
 	// Baseline is the id of the run others are measured against; "" means
 	// the first run.
@@ -233,8 +235,9 @@ func (c *Comparison) compareCredit(runs []RunDetail, model string) error {
 	return nil
 }
 
-// sharedModel returns the first model (in the engine's order) that every
-// run has results for, or the first model of the first run that has any.
+// sharedModel returns markov if every run has results for it, else the
+// first model (in the engine's order) that every run has, else the first
+// model of the first run that has any.
 func sharedModel(runs []RunDetail) string {
 	has := func(r RunDetail, m string) bool {
 		return slices.ContainsFunc(r.Results, func(row ResultRow) bool { return row.Model == m })
@@ -247,7 +250,13 @@ func sharedModel(runs []RunDetail) string {
 			}
 		}
 	}
-	for _, m := range candidates {
+	// Markov first: it is the model whose credit its parameters move, so
+	// the one worth comparing when every run has it.
+	order := candidates
+	if i := slices.Index(candidates, attribution.Markov); i > 0 {
+		order = append([]string{attribution.Markov}, slices.Delete(slices.Clone(candidates), i, i+1)...)
+	}
+	for _, m := range order {
 		all := true
 		for _, r := range runs {
 			all = all && has(r, m)

@@ -130,3 +130,38 @@ func TestCompareErrors(t *testing.T) {
 		t.Errorf("partial results: %+v, %v", c, err)
 	}
 }
+
+// TestCompareDefaultModel checks the model the channel table uses when none
+// is asked for: markov when every run has it, else the first shared model.
+func TestCompareDefaultModel(t *testing.T) {
+	rows := func(models ...string) []ResultRow {
+		var out []ResultRow
+		for _, m := range models {
+			out = append(out, ResultRow{Model: m, Channel: "email", Conversions: 1, Share: 1})
+		}
+		return out
+	}
+	run := func(id string, models ...string) RunDetail {
+		return RunDetail{Run: &Run{ID: id, Name: id}, Results: rows(models...)}
+	}
+	cases := []struct {
+		name string
+		runs []RunDetail
+		want string
+	}{
+		{"both have markov", []RunDetail{run("a", "first-touch", "markov"), run("b", "first-touch", "markov")}, "markov"},
+		{"one lacks markov", []RunDetail{run("a", "first-touch", "markov"), run("b", "first-touch", "linear")}, "first-touch"},
+		{"nothing shared", []RunDetail{run("a", "linear"), run("b", "markov")}, "linear"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmp, err := Compare(c.runs, CompareOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cmp.Model != c.want {
+				t.Errorf("model %q, want %q", cmp.Model, c.want)
+			}
+		})
+	}
+}
