@@ -2,18 +2,17 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/attrlab/attrlab/attribution"
+	charts "github.com/attrlab/attrlab/report"
 )
 
 const attributeUsage = `Usage: attrlab attribute FILE [flags]
@@ -254,18 +253,7 @@ func (r *rejectWriter) write(header []string) error {
 	if err != nil {
 		return fmt.Errorf("write rejected rows: %w", err)
 	}
-	w := csv.NewWriter(f)
-	w.Write(append([]string{"line", "reason"}, header...))
-	for _, row := range r.rows {
-		reason := row.Err.Reason
-		if row.Err.Field != "" {
-			reason = fmt.Sprintf("%s %q: %s", row.Err.Field, row.Err.Value, row.Err.Reason)
-		}
-		rec := append([]string{strconv.Itoa(row.Err.Line), reason}, row.Fields...)
-		w.Write(rec)
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := charts.WriteRejectedCSV(f, header, r.rows); err != nil {
 		f.Close()
 		return fmt.Errorf("write rejected rows: %w", err)
 	}
