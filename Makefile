@@ -80,6 +80,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzImportPaths$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzImportTouches$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDuration$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadSpend$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./tracking/
 
 clean:
 	rm -rf bin $(BENCHDATA)
