@@ -23,12 +23,21 @@ import (
 const notMapped = "(not mapped)"
 
 // DatasetsScreen imports journey files: preview, column mapping,
-// validation report, and the list of datasets loaded.
+// validation report, and the list of datasets: those loaded in this
+// session and those the run store knows.
 type DatasetsScreen struct {
 	ui *UI
 
 	list   *widget.List
 	report *widget.Label
+	// Rejected lists the rows the shown import skipped.
+	Rejected *rejectedView
+	// entries are the list's rows; stored is the store's datasets as last
+	// read (storedSeq numbers the reads).
+	entries   []datasetEntry
+	stored    []*tracking.DatasetInfo
+	storedSeq int
+	onStored  func(error) // for tests: a read of the store's datasets ended
 
 	// The import in progress (nil when none).
 	path        string
@@ -42,23 +51,16 @@ type DatasetsScreen struct {
 	Progress    *widget.ProgressBar
 	Status      *widget.Label
 	cancel      context.CancelFunc
-	Rejected    []attribution.RejectedRow
 	onImportEnd func(error) // for tests: called on the UI thread
 }
 
 func newDatasetsScreen(u *UI) *DatasetsScreen {
 	s := &DatasetsScreen{ui: u, report: widget.NewLabel("Open a journey CSV (Ctrl+O) or drop one on the window."), mapping: map[string]*widget.Select{}}
 	s.report.Wrapping = fyne.TextWrapWord
-	s.list = widget.NewList(
-		func() int { return len(u.datasets) },
-		func() fyne.CanvasObject { return widget.NewLabel("dataset name") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(u.datasets[i].name) },
-	)
-	s.list.OnSelected = func(i widget.ListItemID) { s.report.SetText(summaryText(u.datasets[i].ds)) }
-	u.onDatasetsChanged = append(u.onDatasetsChanged, func() {
-		s.list.Refresh()
-		s.list.Select(len(u.datasets) - 1)
-	})
+	s.Rejected = newRejectedView(u)
+	s.list = widget.NewList(s.listLength, s.newListItem, s.updateListItem)
+	s.list.OnSelected = s.entrySelected
+	u.onDatasetsChanged = append(u.onDatasetsChanged, s.datasetsChanged)
 	s.previewBox = container.NewVBox()
 	s.Progress = widget.NewProgressBar()
 	s.Progress.Hide()
@@ -75,6 +77,7 @@ func newDatasetsScreen(u *UI) *DatasetsScreen {
 			s.OpenPath(uris[0].Path())
 		}
 	})
+	s.reloadStored()
 	return s
 }
 
@@ -85,7 +88,7 @@ func (s *DatasetsScreen) Content() fyne.CanvasObject {
 	left := container.NewBorder(widget.NewLabelWithStyle("Datasets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.list)
 	actions := container.NewHBox(s.skipBad, s.ImportBtn, s.CancelBtn)
 	right := container.NewBorder(container.NewVBox(top, s.previewBox, actions, s.Progress, s.Status), nil, nil, nil,
-		container.NewVScroll(s.report))
+		container.NewVScroll(container.NewVBox(s.report, s.Rejected.Content())))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.22
 	return split
@@ -241,10 +244,41 @@ func (s *DatasetsScreen) startImport() {
 	}
 	var rejected []attribution.RejectedRow
 	opts.OnReject = func(r attribution.RejectedRow) { rejected = append(rejected, r) }
-	// Progress arrives on the import goroutine; hand it to the UI thread,
-	// at most every 50 ms.
+	ctx, progress := s.begin(size, "Importing…")
+	opts.Progress = progress
+	path := s.path
+	st, prefs := s.ui.Store, s.ui.App.Preferences()
+	go func() {
+		d, err := importPath(ctx, path, opts)
+		var saveErr error
+		var stored []*tracking.DatasetInfo
+		if err == nil {
+			d.rejected = rejected
+			rememberImport(prefs, d)
+			if st != nil {
+				saveErr = st.PutDataset(context.Background(), d.info)
+				if saveErr == nil {
+					stored, saveErr = st.Datasets(context.Background())
+				}
+			}
+		}
+		fyne.Do(func() { s.finishImport(path, d, err, saveErr, stored) })
+	}()
+}
+
+// begin shows progress and Cancel for a background import of size bytes
+// (0 if unknown). It returns the import's context and a progress callback
+// that hands progress to the UI thread at most every 50 ms.
+func (s *DatasetsScreen) begin(size int64, status string) (context.Context, func(attribution.Progress)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.ImportBtn.Disable()
+	s.CancelBtn.Enable()
+	s.Progress.SetValue(0)
+	s.Progress.Show()
+	s.Status.SetText(status)
 	var last time.Time
-	opts.Progress = func(p attribution.Progress) {
+	progress := func(p attribution.Progress) {
 		if size <= 0 || time.Since(last) < 50*time.Millisecond {
 			return
 		}
@@ -256,18 +290,17 @@ func (s *DatasetsScreen) startImport() {
 			s.Status.SetText(fmt.Sprintf("Read %d rows…", rows))
 		})
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.ImportBtn.Disable()
-	s.CancelBtn.Enable()
-	s.Progress.SetValue(0)
-	s.Progress.Show()
-	s.Status.SetText("Importing…")
-	path := s.path
-	go func() {
-		d, err := importPath(ctx, path, opts)
-		fyne.Do(func() { s.finishImport(path, d, rejected, err) })
-	}()
+	return ctx, progress
+}
+
+// end hides progress and Cancel after a background import.
+func (s *DatasetsScreen) end() {
+	s.cancel = nil
+	s.CancelBtn.Disable()
+	if s.preview != nil {
+		s.ImportBtn.Enable()
+	}
+	s.Progress.Hide()
 }
 
 // importPath imports a file and describes it for the run store (its
@@ -291,12 +324,10 @@ func importPath(ctx context.Context, path string, opts attribution.ImportOptions
 	return &loadedDataset{ds: ds, info: info, opts: opts}, nil
 }
 
-func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, rejected []attribution.RejectedRow, err error) {
-	s.cancel = nil
-	s.CancelBtn.Disable()
-	s.ImportBtn.Enable()
-	s.Progress.Hide()
-	s.Rejected = rejected
+// finishImport shows the end of an import; stored is the store's
+// datasets read after it was saved there (nil without a store).
+func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveErr error, stored []*tracking.DatasetInfo) {
+	s.end()
 	switch {
 	case errors.Is(err, context.Canceled):
 		s.Status.SetText("Import cancelled: nothing was added.")
@@ -307,8 +338,15 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, rejected []
 		d.name = s.uniqueName(filepath.Base(path))
 		ds := d.ds
 		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", d.name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
+		if stored != nil {
+			s.storedSeq++ // supersedes any read under way
+			s.stored = stored
+		}
 		s.ui.addDataset(d)
-		s.report.SetText(summaryText(ds) + rejectedText(rejected))
+		if saveErr != nil {
+			s.Status.SetText(s.Status.Text + " Not saved in the run store: " + saveErr.Error())
+			s.ui.showError("Save "+d.name+" in the run store", saveErr, "The dataset is loaded for this session only. Check that the run store (ATTRLAB_DB) is on a writable disk with free space, then import it again.")
+		}
 	}
 	if s.onImportEnd != nil {
 		s.onImportEnd(err)
@@ -328,6 +366,12 @@ func (s *DatasetsScreen) uniqueName(base string) string {
 		name = fmt.Sprintf("%s (%d)", base, i)
 	}
 	return name
+}
+
+// showReport shows a dataset's validation report.
+func (s *DatasetsScreen) showReport(d *loadedDataset) {
+	s.report.SetText(summaryText(d.ds))
+	s.Rejected.show(d)
 }
 
 // summaryText is the validation report of an import, in the users' words.
@@ -353,22 +397,6 @@ func summaryText(ds *attribution.Dataset) string {
 	}
 	if len(s.IgnoredColumns) > 0 {
 		fmt.Fprintf(&b, "Ignored columns: %s\n", strings.Join(s.IgnoredColumns, ", "))
-	}
-	return b.String()
-}
-
-func rejectedText(rows []attribution.RejectedRow) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nRejected rows (%d):\n", len(rows))
-	for i, r := range rows {
-		if i == 200 {
-			fmt.Fprintf(&b, "… and %d more\n", len(rows)-i)
-			break
-		}
-		fmt.Fprintln(&b, r.Err.Error())
 	}
 	return b.String()
 }

@@ -42,11 +42,16 @@ func exportCSV(u *UI, name string, write func(io.Writer) error) {
 		}
 		path := w.URI().Path()
 		w.Close()
-		saveChecked(u, path, func(force bool) error { return report.WriteFile(path, force, write) })
+		saveCSV(u, path, write)
 	}, u.Window)
 	d.SetFileName(name)
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+}
+
+// saveCSV writes a table to path, asking before it replaces a file.
+func saveCSV(u *UI, path string, write func(io.Writer) error) {
+	saveChecked(u, path, func(force bool) error { return report.WriteFile(path, force, write) })
 }
 
 // saveChecked writes a file. Fyne's save dialog creates the file it

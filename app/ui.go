@@ -43,6 +43,8 @@ type loadedDataset struct {
 	// the import options, whose Map holds only columns mapped by hand.
 	info *tracking.DatasetInfo
 	opts attribution.ImportOptions
+	// rejected are the rows the import skipped (with SkipBadRows).
+	rejected []attribution.RejectedRow
 }
 
 // UI is the main window and the state its screens share.

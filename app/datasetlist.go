@@ -1,0 +1,317 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/storage"
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// datasetEntry is one row of the Datasets list: a dataset the run store
+// knows, a dataset loaded in this session, or both.
+type datasetEntry struct {
+	// info is the store's record, or the loaded dataset's own description
+	// when the store has none (yet).
+	info *tracking.DatasetInfo
+	// loaded is nil until the dataset is imported in this session.
+	loaded *loadedDataset
+}
+
+// name is what the list calls the entry.
+func (e datasetEntry) name() string {
+	if e.loaded != nil {
+		return e.loaded.name
+	}
+	return e.info.Name
+}
+
+// details describes the entry on its second line: source, size and when
+// it was first imported.
+func (e datasetEntry) details() string {
+	info := e.info
+	src := info.Source
+	switch src {
+	case sampleSource:
+		src = "bundled sample"
+	case "", "stdin":
+		src = "standard input"
+	}
+	text := fmt.Sprintf("%s · %d rows · %d journeys", src, info.Rows, info.Journeys)
+	if !info.Created.IsZero() {
+		text += " · " + info.Created.Local().Format("2006-01-02 15:04")
+	}
+	if e.loaded == nil {
+		text = "not loaded · " + text
+	}
+	return text
+}
+
+// rebuildEntries lists the loaded datasets, in the order they were loaded,
+// then the stored ones not loaded, newest first.
+func (s *DatasetsScreen) rebuildEntries() {
+	byFP := map[string]*tracking.DatasetInfo{}
+	for _, info := range s.stored {
+		byFP[info.Fingerprint] = info
+	}
+	loadedFP := map[string]bool{}
+	var entries []datasetEntry
+	for _, d := range s.ui.datasets {
+		info := d.info
+		if stored, ok := byFP[info.Fingerprint]; ok {
+			info = stored
+		}
+		loadedFP[info.Fingerprint] = true
+		entries = append(entries, datasetEntry{info: info, loaded: d})
+	}
+	for _, info := range s.stored {
+		if !loadedFP[info.Fingerprint] {
+			entries = append(entries, datasetEntry{info: info})
+		}
+	}
+	s.entries = entries
+	s.list.Refresh()
+}
+
+func (s *DatasetsScreen) listLength() int { return len(s.entries) }
+
+func (s *DatasetsScreen) newListItem() fyne.CanvasObject {
+	name := widget.NewLabelWithStyle("dataset name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	details := widget.NewLabel("source · rows · journeys")
+	details.Truncation = fyne.TextTruncateEllipsis
+	details.Importance = widget.LowImportance
+	return container.NewVBox(name, details)
+}
+
+func (s *DatasetsScreen) updateListItem(i widget.ListItemID, o fyne.CanvasObject) {
+	e := s.entries[i]
+	box := o.(*fyne.Container)
+	box.Objects[0].(*widget.Label).SetText(e.name())
+	box.Objects[1].(*widget.Label).SetText(e.details())
+}
+
+// EntryText returns the two lines the Datasets list shows for entry i.
+func (s *DatasetsScreen) EntryText(i int) (name, details string) {
+	return s.entries[i].name(), s.entries[i].details()
+}
+
+// Entries returns the number of datasets listed.
+func (s *DatasetsScreen) Entries() int { return len(s.entries) }
+
+// SelectEntry chooses list entry i, as a click would.
+func (s *DatasetsScreen) SelectEntry(i int) { s.list.Select(i) }
+
+// entrySelected shows a loaded dataset's report, or loads a stored one.
+func (s *DatasetsScreen) entrySelected(i widget.ListItemID) {
+	e := s.entries[i]
+	if e.loaded != nil {
+		s.showReport(e.loaded)
+		return
+	}
+	s.loadStored(i, e.info)
+}
+
+// datasetsChanged follows a dataset added to the session: the list shows
+// it, selected.
+func (s *DatasetsScreen) datasetsChanged() {
+	s.rebuildEntries()
+	if n := len(s.ui.datasets); n > 0 {
+		last := s.ui.datasets[n-1]
+		for i, e := range s.entries {
+			if e.loaded == last {
+				s.list.Select(i)
+				break
+			}
+		}
+	}
+}
+
+// reloadStored reads the store's datasets off the UI thread and lists
+// them; a newer reload supersedes an older one still under way.
+func (s *DatasetsScreen) reloadStored() {
+	st := s.ui.Store
+	if st == nil {
+		return
+	}
+	s.storedSeq++
+	seq := s.storedSeq
+	go func() {
+		dss, err := st.Datasets(context.Background())
+		fyne.Do(func() { s.storedLoaded(seq, dss, err) })
+	}()
+}
+
+func (s *DatasetsScreen) storedLoaded(seq int, dss []*tracking.DatasetInfo, err error) {
+	if seq != s.storedSeq {
+		return
+	}
+	if err != nil {
+		s.Status.SetText("The run store's datasets cannot be read: " + err.Error())
+	} else {
+		s.stored = dss
+		s.rebuildEntries()
+	}
+	if s.onStored != nil {
+		s.onStored(err)
+	}
+}
+
+// loadStored imports a dataset the store knows from its source, off the
+// UI thread, with the import options it was imported with, after checking
+// that the source still has the recorded fingerprint.
+func (s *DatasetsScreen) loadStored(i int, info *tracking.DatasetInfo) {
+	if s.cancel != nil {
+		s.list.Unselect(i)
+		s.Status.SetText("Wait for the import under way to finish, or cancel it.")
+		return
+	}
+	var size int64
+	if st, err := os.Stat(info.Source); err == nil {
+		size = st.Size()
+	}
+	ctx, progress := s.begin(size, "Loading "+info.Name+"…")
+	st, prefs := s.ui.Store, s.ui.App.Preferences()
+	go func() {
+		imp := storedImportOptions(ctx, st, prefs, info)
+		imp.Progress = progress
+		d, err := loadSource(ctx, info, imp)
+		fyne.Do(func() { s.finishLoad(i, info, d, err) })
+	}()
+}
+
+func (s *DatasetsScreen) finishLoad(i int, info *tracking.DatasetInfo, d *loadedDataset, err error) {
+	s.end()
+	var le *loadError
+	switch {
+	case errors.Is(err, context.Canceled):
+		s.list.Unselect(i)
+		s.Status.SetText("Loading cancelled: nothing was added.")
+	case errors.As(err, &le):
+		s.list.Unselect(i)
+		s.Status.SetText("Cannot load " + info.Name + ": " + le.Error())
+		s.ui.showError("Load "+info.Name, le.err, le.next)
+	case err != nil:
+		s.list.Unselect(i)
+		s.Status.SetText("Cannot load " + info.Name + ": " + err.Error())
+		s.ui.showError("Load "+info.Name, err, "Open the file again (Open…) and check the preview and column mapping.")
+	default:
+		d.name = s.uniqueName(info.Name)
+		s.Status.SetText(fmt.Sprintf("Loaded %s from %s: choose it on Attribute.", d.name, info.Source))
+		s.ui.addDataset(d)
+	}
+	if s.onImportEnd != nil {
+		s.onImportEnd(err)
+	}
+}
+
+// loadError is why a stored dataset cannot be loaded, and what to do.
+type loadError struct {
+	err  error
+	next string
+}
+
+func (e *loadError) Error() string { return e.err.Error() }
+func (e *loadError) Unwrap() error { return e.err }
+
+// loadSource imports a stored dataset from its source with imp. A source
+// that is gone, or whose fingerprint with imp differs from the recorded
+// one, is a *loadError.
+func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution.ImportOptions) (*loadedDataset, error) {
+	layout := attribution.Layout(info.Layout)
+	switch info.Source {
+	case sampleSource:
+		ds, sinfo, err := importSample(imp)
+		if err != nil {
+			return nil, err
+		}
+		if sinfo.Fingerprint != info.Fingerprint {
+			return nil, changedError(info, "the bundled sample of this version of the app differs from the one it was imported from")
+		}
+		imp.Progress = nil
+		return &loadedDataset{ds: ds, info: sinfo, opts: imp}, nil
+	case "", "stdin":
+		return nil, &loadError{fmt.Errorf("%s was read from standard input, which cannot be read again", info.Name),
+			"Save the data to a file and open it (Open…)."}
+	}
+	f, err := os.Open(info.Source)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &loadError{fmt.Errorf("the source file %s is gone", info.Source),
+			"Put the file back at that path, or open it from where it is now (Open…)."}
+	}
+	if err != nil {
+		return nil, &loadError{err, "Check that you can read the file, or open a copy of it (Open…)."}
+	}
+	fp, err := tracking.FingerprintReader(f, tracking.ImportSettings(imp, layout))
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("fingerprint %s: %w", info.Source, err)
+	}
+	if fp != info.Fingerprint {
+		return nil, changedError(info, fmt.Sprintf("the source file %s has changed since it was imported (its fingerprint differs)", info.Source))
+	}
+	imp.File = filepath.Base(info.Source)
+	return importPath(ctx, info.Source, imp)
+}
+
+func changedError(info *tracking.DatasetInfo, what string) error {
+	return &loadError{errors.New(what),
+		"Open the file again (Open…) to import it as it is now; runs on the data as it was stay in Runs."}
+}
+
+// importRecord is the import options of a dataset, kept in the app's
+// preferences under its fingerprint so that it loads the same way later.
+type importRecord struct {
+	Layout          string            `json:"layout"`
+	Separator       string            `json:"separator,omitempty"`
+	Lookback        time.Duration     `json:"lookback,omitempty"`
+	ConversionLabel string            `json:"conversion_label,omitempty"`
+	Map             map[string]string `json:"map,omitempty"`
+}
+
+func importPrefKey(fingerprint string) string { return "dataset.import." + fingerprint }
+
+// rememberImport keeps a dataset's import options in the preferences.
+func rememberImport(prefs fyne.Preferences, d *loadedDataset) {
+	o := d.opts
+	b, err := json.Marshal(importRecord{Layout: string(d.ds.Summary.Layout), Separator: o.Separator,
+		Lookback: o.Lookback, ConversionLabel: o.ConversionLabel, Map: o.Map})
+	if err == nil {
+		prefs.SetString(importPrefKey(d.info.Fingerprint), string(b))
+	}
+}
+
+// storedImportOptions recovers the options a stored dataset was imported
+// with: from this app's preferences, else from the newest run on it, else
+// the defaults for its layout. loadSource checks them against the
+// fingerprint.
+func storedImportOptions(ctx context.Context, st *storage.Store, prefs fyne.Preferences, info *tracking.DatasetInfo) attribution.ImportOptions {
+	if s := prefs.String(importPrefKey(info.Fingerprint)); s != "" {
+		var r importRecord
+		if json.Unmarshal([]byte(s), &r) == nil {
+			return attribution.ImportOptions{Layout: attribution.Layout(r.Layout), Separator: r.Separator,
+				Lookback: r.Lookback, ConversionLabel: r.ConversionLabel, Map: r.Map}
+		}
+	}
+	if st != nil {
+		page, err := st.SearchRuns(ctx, tracking.Search{View: tracking.AllRuns, Filter: fmt.Sprintf("dataset = '%s'", info.Fingerprint), Limit: 1})
+		if err == nil && len(page.Runs) > 0 {
+			if r, err := st.Run(ctx, page.Runs[0].ID); err == nil {
+				_, imp := tracking.RerunOptions(r)
+				return imp
+			}
+		}
+	}
+	return attribution.ImportOptions{Layout: attribution.Layout(info.Layout)}
+}
