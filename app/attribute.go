@@ -28,14 +28,20 @@ type AttributeScreen struct {
 	Models        *widget.CheckGroup
 	Order         *widget.Select
 	HalfLife      *widget.Entry
-	Direct        *widget.Entry
-	Experiment    *widget.SelectEntry
-	RunBtn        *widget.Button
-	Status        *widget.Label
-	Table         *widget.Table
-	Chart         *canvas.Image
-	ExportChart   *widget.Button
-	ExportCSV     *widget.Button
+	// Lookback is the touch log's lookback window ("0" is unlimited);
+	// LookbackNote says what is wrong with it, or why it does not apply.
+	Lookback     *widget.Entry
+	LookbackNote *widget.Label
+	Direct       *widget.Entry
+	Experiment   *widget.SelectEntry
+	RunBtn       *widget.Button
+	// CancelBtn stops the import again a new lookback needs.
+	CancelBtn   *widget.Button
+	Status      *widget.Label
+	Table       *widget.Table
+	Chart       *canvas.Image
+	ExportChart *widget.Button
+	ExportCSV   *widget.Button
 
 	results []*attribution.Result
 	// LastRun is the run the last results were logged as (nil if none).
@@ -43,13 +49,15 @@ type AttributeScreen struct {
 	// experiments are the experiments the picker offers.
 	experiments []string
 	running     bool
-	onDone      func(error) // for tests: called on the UI thread
+	cancel      context.CancelFunc // a re-import under way, or nil
+	onDone      func(error)        // for tests: called on the UI thread
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
 	s := &AttributeScreen{ui: u}
 	s.DatasetPicker = widget.NewSelect(nil, nil)
 	s.DatasetPicker.PlaceHolder = "Choose a dataset"
+	s.DatasetPicker.OnChanged = s.datasetChosen
 	u.onDatasetsChanged = append(u.onDatasetsChanged, func() {
 		s.DatasetPicker.Options = u.datasetNames()
 		s.DatasetPicker.Refresh()
@@ -61,6 +69,13 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.Order.SetSelected("1")
 	s.HalfLife = widget.NewEntry()
 	s.HalfLife.SetText("7d")
+	s.Lookback = widget.NewEntry()
+	s.Lookback.SetText(lookbackText(0))
+	s.Lookback.OnChanged = s.lookbackChanged
+	s.LookbackNote = widget.NewLabel("")
+	s.LookbackNote.Importance = widget.WarningImportance
+	s.LookbackNote.Wrapping = fyne.TextWrapWord
+	s.LookbackNote.Hide()
 	s.Direct = widget.NewEntry()
 	s.Direct.SetText("direct")
 	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})
@@ -68,6 +83,8 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.Experiment.PlaceHolder = tracking.DefaultExperiment
 	s.RunBtn = widget.NewButton("Run (Ctrl+R)", s.Run)
 	s.RunBtn.Importance = widget.HighImportance
+	s.CancelBtn = widget.NewButton("Cancel", s.CancelRun)
+	s.CancelBtn.Disable()
 	s.Status = widget.NewLabel("")
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
 		return widget.NewLabel("paid_search_brand")
@@ -118,10 +135,12 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		container.NewHBox(
 			widget.NewLabel("Markov order"), s.Order,
 			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
+			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(90, 36), s.Lookback),
 			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(180, 36), s.Direct),
 			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
-			s.RunBtn,
+			s.RunBtn, s.CancelBtn,
 		),
+		s.LookbackNote,
 		s.Status,
 	)
 	tools := container.NewHBox(s.ExportCSV, s.ExportChart)
@@ -170,10 +189,26 @@ func (s *AttributeScreen) Run() {
 		return
 	}
 	opts.Models = s.applicable(d.ds, opts.Models)
+	experiment := s.experiment()
+	if d.ds.Summary.Layout == attribution.LayoutTouches {
+		l, err := s.lookback()
+		if err != nil {
+			s.Status.SetText(err.Error())
+			return
+		}
+		if l != effectiveLookback(d.opts.Lookback) {
+			v := s.ui.version(d, l)
+			if v == nil {
+				s.reimportAndRun(d, l, opts, experiment)
+				return
+			}
+			d = v
+			s.choose(d.name)
+		}
+	}
 	s.running = true
 	s.RunBtn.Disable()
 	s.Status.SetText("Running…")
-	experiment := s.experiment()
 	go func() {
 		o := attributeAndLog(s.ui.Store, d, opts, experiment, nil)
 		fyne.Do(func() { s.finish(d.name, o) })
