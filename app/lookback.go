@@ -147,6 +147,7 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 		nd, err := reimport(ctx, src, imp, progress)
 		var o outcome
 		if err == nil {
+			nd.info.Name = name // the store lists the version by this name
 			o = attributeAndLog(st, nd, opts, experiment, nil)
 		}
 		fyne.Do(func() { s.reimported(name, nd, o, err) })

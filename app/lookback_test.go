@@ -72,6 +72,9 @@ func TestLookbackReimportsSample(t *testing.T) {
 	if r14.Dataset != v.info.Fingerprint || r14.Dataset == first.Dataset {
 		t.Errorf("run dataset %.12s, want the 1h version %.12s (not %.12s)", r14.Dataset, v.info.Fingerprint, first.Dataset)
 	}
+	if info := storedDataset(t, u, name); info.Fingerprint != v.info.Fingerprint {
+		t.Errorf("the store lists %s as %.12s, want %.12s", name, info.Fingerprint, v.info.Fingerprint)
+	}
 	if u.Attribute.DatasetPicker.Selected != name {
 		t.Errorf("picker shows %q after the run", u.Attribute.DatasetPicker.Selected)
 	}
@@ -129,6 +132,17 @@ func TestLookbackReimportsFile(t *testing.T) {
 	}
 	if days, ok := lookbackDays(t, u, r); !ok || days != 2 {
 		t.Errorf("run lookback_days %g (%v), want 2", days, ok)
+	}
+
+	// A new start lists the version and loads it with its lookback.
+	again := newStoreUIOn(t, u.st)
+	again.reloadStored(t)
+	i, _ := again.entry(t, "journeys.csv (lookback 2d)")
+	if err := again.selectEntry(t, i); err != nil {
+		t.Fatal(err)
+	}
+	if d := again.dataset("journeys.csv (lookback 2d)"); d == nil || d.opts.Lookback != 48*time.Hour || d.info.Fingerprint != v.info.Fingerprint {
+		t.Errorf("loaded %+v", d)
 	}
 }
 
