@@ -123,30 +123,12 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	if opts.File == "" {
 		opts.File = "input"
 	}
-	br := bufio.NewReaderSize(r, 256<<10)
-	// Strip a UTF-8 byte order mark.
-	bom := 0
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
-		bom = 3
-	}
-	head, _ := br.Peek(64 << 10)
-	delim := detectDelimiter(head)
-	rr := newRecordReader(br, delim)
-	rr.bytes = int64(bom)
-	fileErr := func(reason string) error { return &ParseError{File: opts.File, Line: 1, Reason: reason} }
-
-	rec, err := rr.read()
-	if errors.Is(err, io.EOF) {
-		return nil, &ParseError{File: opts.File, Line: 1, Reason: "the file is empty: expected a header row and data"}
-	}
+	br, rr, header, err := readHeader(r, opts.File)
 	if err != nil {
-		return nil, rowError(opts.File, rr, err)
+		return nil, err
 	}
-	header := make([]string, len(rec))
-	for i, f := range rec {
-		header[i] = string(f)
-	}
+	delim := rr.delim
+	fileErr := func(reason string) error { return &ParseError{File: opts.File, Line: 1, Reason: reason} }
 	layout := opts.Layout
 	if layout == LayoutAuto {
 		layout, err = DetectLayout(header)
@@ -217,6 +199,33 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 		opts.Progress(Progress{Rows: s.RowsRead, Bytes: merged.bytes, Done: true})
 	}
 	return ds, nil
+}
+
+// readHeader starts reading a CSV: it strips a UTF-8 byte-order mark,
+// detects the delimiter from the first line and reads the header. The
+// reader's byte count includes the mark, so progress ends at the file size.
+func readHeader(r io.Reader, file string) (*bufio.Reader, *recordReader, []string, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	bom := 0
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+		bom = 3
+	}
+	head, _ := br.Peek(64 << 10)
+	rr := newRecordReader(br, detectDelimiter(head))
+	rr.bytes = int64(bom)
+	rec, err := rr.read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, nil, &ParseError{File: file, Line: 1, Reason: "the file is empty: expected a header row and data"}
+	}
+	if err != nil {
+		return nil, nil, nil, rowError(file, rr, err)
+	}
+	header := make([]string, len(rec))
+	for i, f := range rec {
+		header[i] = string(f)
+	}
+	return br, rr, header, nil
 }
 
 func layoutNoun(l Layout) string {

@@ -1,8 +1,6 @@
 package attribution
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"io"
 )
@@ -23,24 +21,11 @@ type Preview struct {
 // delimiter, layout, column mapping and timestamp format. A file that
 // cannot be read as CSV at all returns a *ParseError.
 func ReadPreview(r io.Reader, file string, n int) (*Preview, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
-	}
-	head, _ := br.Peek(64 << 10)
-	delim := detectDelimiter(head)
-	rr := newRecordReader(br, delim)
-	p := &Preview{Delimiter: delimName(delim), Columns: map[string]string{}}
-	rec, err := rr.read()
-	if errors.Is(err, io.EOF) {
-		return nil, &ParseError{File: file, Line: 1, Reason: "the file is empty: expected a header row and data"}
-	}
+	_, rr, header, err := readHeader(r, file)
 	if err != nil {
-		return nil, rowError(file, rr, err)
+		return nil, err
 	}
-	for _, f := range rec {
-		p.Header = append(p.Header, string(f))
-	}
+	p := &Preview{Header: header, Delimiter: delimName(rr.delim), Columns: map[string]string{}}
 	for len(p.Rows) < n {
 		rec, err := rr.read()
 		if errors.Is(err, io.EOF) {
