@@ -137,6 +137,8 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
 			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(90, 36), s.Lookback),
 			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(180, 36), s.Direct),
+		),
+		container.NewHBox(
 			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
 			s.RunBtn, s.CancelBtn,
 		),

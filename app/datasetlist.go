@@ -91,7 +91,6 @@ func (s *DatasetsScreen) newListItem() fyne.CanvasObject {
 	name.Truncation = fyne.TextTruncateEllipsis
 	details := widget.NewLabel("source · rows · journeys")
 	details.Truncation = fyne.TextTruncateEllipsis
-	details.Importance = widget.LowImportance
 	return container.NewVBox(name, details)
 }
 

@@ -90,7 +90,7 @@ func (s *DatasetsScreen) Content() fyne.CanvasObject {
 	right := container.NewBorder(container.NewVBox(top, s.previewBox, actions, s.Progress, s.Status), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(s.report, s.Rejected.Content())))
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.22
+	split.Offset = 0.3
 	return split
 }
 
