@@ -131,6 +131,9 @@ func (s *DatasetsScreen) datasetsChanged() {
 		for i, e := range s.entries {
 			if e.loaded == last {
 				s.list.Select(i)
+				// Select does nothing when the entry was selected already
+				// (a stored dataset just loaded).
+				s.showReport(last)
 				break
 			}
 		}
@@ -260,8 +263,18 @@ func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution
 	if fp != info.Fingerprint {
 		return nil, changedError(info, fmt.Sprintf("the source file %s has changed since it was imported (its fingerprint differs)", info.Source))
 	}
+	// The bytes are those that were imported, so any row that does not
+	// parse was skipped then: skip it again, and report it.
 	imp.File = filepath.Base(info.Source)
-	return importPath(ctx, info.Source, imp)
+	imp.SkipBadRows = true
+	var rejected []attribution.RejectedRow
+	imp.OnReject = func(r attribution.RejectedRow) { rejected = append(rejected, r) }
+	d, err := importPath(ctx, info.Source, imp)
+	if err != nil {
+		return nil, err
+	}
+	d.rejected = rejected
+	return d, nil
 }
 
 func changedError(info *tracking.DatasetInfo, what string) error {

@@ -25,6 +25,23 @@ func (s *storeUI) reloadStored(t *testing.T) {
 	}
 }
 
+// settle waits for the runs table load a logged run started, so that it
+// does not refresh the table while the test goes on.
+func (s *storeUI) settle(t *testing.T) {
+	t.Helper()
+	if err := s.waitLoad(t, s.Runs.loads); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runSettled is run, then settle.
+func (s *storeUI) runSettled(t *testing.T, order string) *tracking.Run {
+	t.Helper()
+	r := s.run(t, order, "")
+	s.settle(t)
+	return r
+}
+
 // importFile opens path on Datasets, lets set adjust the preview, taps
 // Import and waits for it.
 func (s *storeUI) importFile(t *testing.T, path string, set func()) {
@@ -151,7 +168,7 @@ func TestStoredDatasetKeepsImportOptions(t *testing.T) {
 		u.Datasets.SetMapping(attribution.FieldConversion, "did_buy")
 	})
 	u.Attribute.choose("odd.csv")
-	u.run(t, "1", "")
+	u.runSettled(t, "1")
 
 	again := newStoreUIOn(t, u.st)
 	again.reloadStored(t)
@@ -220,6 +237,7 @@ func TestSampleListedOnce(t *testing.T) {
 	if err := u.Start(); err != nil {
 		t.Fatal(err)
 	}
+	u.settle(t)
 	u.reloadStored(t)
 	_, details := u.entry(t, assets.SampleTouchesName)
 	if !strings.Contains(details, "bundled sample") || strings.Contains(details, "not loaded") {
@@ -229,6 +247,34 @@ func TestSampleListedOnce(t *testing.T) {
 	if err := again.Start(); err != nil {
 		t.Fatal(err)
 	}
+	again.settle(t)
 	again.reloadStored(t)
 	again.entry(t, assets.SampleTouchesName)
+}
+
+// TestStoredDatasetWithRejectedRows: a dataset imported skipping bad rows
+// loads on a new start, with its rejected rows listed again.
+func TestStoredDatasetWithRejectedRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.csv")
+	data := "journey_id,timestamp,channel,conversion\n" +
+		"a,2025-01-01,email,0\n" +
+		"a,31/02/2024,email,1\n" +
+		"b,2025-01-02,search,1\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newStoreUI(t)
+	importSkippingBad(t, u.UI, path)
+	again := newStoreUIOn(t, u.st)
+	again.reloadStored(t)
+	i, _ := again.entry(t, "bad.csv")
+	if err := again.selectEntry(t, i); err != nil {
+		t.Fatal(err)
+	}
+	if d := again.dataset("bad.csv"); d == nil || len(d.rejected) != 1 || d.rejected[0].Err.Line != 3 {
+		t.Fatalf("loaded %+v", d)
+	}
+	if v := again.Datasets.Rejected; !v.box.Visible() || v.CellText(0, 0) != "3" {
+		t.Errorf("rejected rows not shown after loading: visible %v", v.box.Visible())
+	}
 }

@@ -42,6 +42,7 @@ func TestLookbackReimportsSample(t *testing.T) {
 	if err := u.LoadSample(); err != nil {
 		t.Fatal(err)
 	}
+	u.settle(t)
 	drain(u.ran)
 	first := u.Attribute.LastRun
 	if days, ok := lookbackDays(t, u, first); !ok || days != 30 {
@@ -52,7 +53,7 @@ func TestLookbackReimportsSample(t *testing.T) {
 	}
 
 	u.Attribute.Lookback.SetText("1h")
-	r14 := u.run(t, "1", "")
+	r14 := u.runSettled(t, "1")
 	const name = "sample_touches.csv (lookback 1h)"
 	v := u.dataset(name)
 	if v == nil {
@@ -81,14 +82,14 @@ func TestLookbackReimportsSample(t *testing.T) {
 
 	// Back to 30d uses the original again, with no new import.
 	u.Attribute.Lookback.SetText("30d")
-	r30 := u.run(t, "1", "")
+	r30 := u.runSettled(t, "1")
 	if r30.Dataset != first.Dataset || len(u.datasets) != 2 {
 		t.Errorf("30d run on %.12s with %d datasets; want the original %.12s and 2", r30.Dataset, len(u.datasets), first.Dataset)
 	}
 
 	// 0 is unlimited: no lookback_days param, as tracking records it.
 	u.Attribute.Lookback.SetText("0")
-	ru := u.run(t, "1", "")
+	ru := u.runSettled(t, "1")
 	if _, ok := lookbackDays(t, u, ru); ok || u.dataset("sample_touches.csv (lookback unlimited)") == nil {
 		t.Errorf("unlimited: lookback_days recorded %v, datasets %v", ok, u.datasetNames())
 	}
@@ -125,7 +126,7 @@ func TestLookbackReimportsFile(t *testing.T) {
 	u.importFile(t, path, nil)
 	u.Attribute.choose("journeys.csv")
 	u.Attribute.Lookback.SetText("2d")
-	r := u.run(t, "1", "")
+	r := u.runSettled(t, "1")
 	v := u.dataset("journeys.csv (lookback 2d)")
 	if v == nil || v.info.Source != path || r.Dataset != v.info.Fingerprint {
 		t.Fatalf("version %+v, run dataset %.12s", v, r.Dataset)
@@ -162,7 +163,7 @@ func TestLookbackNotForPathTables(t *testing.T) {
 	if !u.Attribute.Lookback.Disabled() || !strings.Contains(u.Attribute.LookbackNote.Text, "path table") {
 		t.Errorf("Lookback disabled %v, note %q", u.Attribute.Lookback.Disabled(), u.Attribute.LookbackNote.Text)
 	}
-	u.run(t, "1", "")
+	u.runSettled(t, "1")
 	if len(u.datasets) != 1 {
 		t.Errorf("%d datasets after running a path table, want 1", len(u.datasets))
 	}
