@@ -213,7 +213,7 @@ func (s *AttributeScreen) Run() {
 	s.Status.SetText("Running…")
 	go func() {
 		o := attributeAndLog(s.ui.Store, d, opts, experiment, nil)
-		fyne.Do(func() { s.finish(d.name, o) })
+		onUI(func() { s.finish(d.name, o) })
 	}()
 }
 
@@ -251,7 +251,7 @@ func (s *AttributeScreen) loadExperiments() {
 				names = append(names, e.Name)
 			}
 		}
-		fyne.Do(func() {
+		onUI(func() {
 			s.experiments = names
 			s.Experiment.SetOptions(names)
 		})

@@ -204,7 +204,7 @@ func (s *BudgetScreen) load(name string) {
 	s.setStatus("Running the models on "+name+"…", widget.MediumImportance)
 	go func() {
 		res, err := attribution.Run(context.Background(), d.ds.Paths, opts)
-		fyne.Do(func() { s.ran(name, d, res, err) })
+		onUI(func() { s.ran(name, d, res, err) })
 	}()
 }
 
@@ -352,7 +352,7 @@ func (s *BudgetScreen) changed() {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	s.timer = time.AfterFunc(budgetDebounce, func() { fyne.Do(s.recompute) })
+	s.timer = time.AfterFunc(budgetDebounce, func() { onUI(s.recompute) })
 }
 
 // result returns the chosen model's result, or nil.
@@ -451,7 +451,7 @@ func (s *BudgetScreen) show(b *attribution.Budget) {
 		if err == nil {
 			img = ch.Image(chartDPI)
 		}
-		fyne.Do(func() {
+		onUI(func() {
 			if gen != s.gen {
 				return // a newer proposal is on its way
 			}

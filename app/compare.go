@@ -177,7 +177,7 @@ func (s *CompareScreen) Load(ids []string) {
 			}
 			details = append(details, tracking.RunDetail{Run: run, Results: res})
 		}
-		fyne.Do(func() { s.loaded(details, err) })
+		onUI(func() { s.loaded(details, err) })
 	}()
 }
 

@@ -151,7 +151,7 @@ func (s *DatasetsScreen) reloadStored() {
 	seq := s.storedSeq
 	go func() {
 		dss, err := st.Datasets(context.Background())
-		fyne.Do(func() { s.storedLoaded(seq, dss, err) })
+		onUI(func() { s.storedLoaded(seq, dss, err) })
 	}()
 }
 
@@ -189,7 +189,7 @@ func (s *DatasetsScreen) loadStored(i int, info *tracking.DatasetInfo) {
 		imp := storedImportOptions(ctx, st, prefs, info)
 		imp.Progress = progress
 		d, err := loadSource(ctx, info, imp)
-		fyne.Do(func() { s.finishLoad(i, info, d, err) })
+		onUI(func() { s.finishLoad(i, info, d, err) })
 	}()
 }
 

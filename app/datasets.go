@@ -262,7 +262,7 @@ func (s *DatasetsScreen) startImport() {
 				}
 			}
 		}
-		fyne.Do(func() { s.finishImport(path, d, err, saveErr, stored) })
+		onUI(func() { s.finishImport(path, d, err, saveErr, stored) })
 	}()
 }
 
@@ -285,7 +285,7 @@ func (s *DatasetsScreen) begin(size int64, status string) (context.Context, func
 		last = time.Now()
 		v := float64(p.Bytes) / float64(size)
 		rows := p.Rows
-		fyne.Do(func() {
+		onUI(func() {
 			s.Progress.SetValue(v)
 			s.Status.SetText(fmt.Sprintf("Read %d rows…", rows))
 		})

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
 )
@@ -132,7 +130,7 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 		}
 		last = time.Now()
 		pct, rows := 100*float64(p.Bytes)/float64(size), p.Rows
-		fyne.Do(func() {
+		onUI(func() {
 			s.Status.SetText(fmt.Sprintf("Importing %s again for %s: %d rows read (%.0f%%)…", d.name, name, rows, pct))
 		})
 	}
@@ -150,7 +148,7 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 			nd.info.Name = name // the store lists the version by this name
 			o = attributeAndLog(st, nd, opts, experiment, nil)
 		}
-		fyne.Do(func() { s.reimported(name, nd, o, err) })
+		onUI(func() { s.reimported(name, nd, o, err) })
 	}()
 }
 

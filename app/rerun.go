@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"fyne.io/fyne/v2"
-
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
 )
@@ -47,7 +45,7 @@ func (s *RunsScreen) rerunCurrent() {
 	st := s.ui.Store
 	go func() {
 		o := rerun(context.Background(), st, r)
-		fyne.Do(func() { s.rerunDone(r, o) })
+		onUI(func() { s.rerunDone(r, o) })
 	}()
 }
 

@@ -193,7 +193,7 @@ func (s *RunsScreen) Reload() {
 	load := s.loads
 	go func() {
 		page, err := st.SearchRuns(context.Background(), srch)
-		fyne.Do(func() {
+		onUI(func() {
 			if load == s.loads {
 				s.loaded(load, page, err)
 			}
@@ -455,7 +455,7 @@ func (s *RunsScreen) edit(what string, change func(ctx context.Context) error, d
 	}
 	go func() {
 		err := change(context.Background())
-		fyne.Do(func() {
+		onUI(func() {
 			if err != nil {
 				s.ui.showError(what, err, "Check that the run store file (ATTRLAB_DB) is writable, then try again.")
 			} else if done != nil {
