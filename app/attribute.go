@@ -91,13 +91,9 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	}, s.updateCell)
 	// The header template sets the row-header width: wide enough for
 	// typical channel names.
-	s.Table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("paid_search_brand", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
+	s.Table.CreateHeader = headerTemplate("paid_search_brand")
 	s.Table.UpdateHeader = s.updateHeader
-	s.Chart = canvas.NewImageFromImage(nil)
-	s.Chart.FillMode = canvas.ImageFillContain
-	s.Chart.SetMinSize(fyne.NewSize(400, 240))
+	s.Chart = newChartImage()
 	s.ExportChart = widget.NewButton("Export chart…", func() {
 		if ch := s.chart(); ch != nil {
 			exportChart(u, ch, "attribution")

@@ -89,16 +89,12 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
 		return widget.NewLabel("0.00")
 	}, s.updateCell)
-	s.Table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("paid_search_brand", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
+	s.Table.CreateHeader = headerTemplate("paid_search_brand")
 	s.Table.UpdateHeader = s.updateHeader
 	for i, w := range budgetColumnWidths {
 		s.Table.SetColumnWidth(i, w)
 	}
-	s.Chart = canvas.NewImageFromImage(nil)
-	s.Chart.FillMode = canvas.ImageFillContain
-	s.Chart.SetMinSize(fyne.NewSize(400, 240))
+	s.Chart = newChartImage()
 	s.ExportChart = widget.NewButton("Export chart…", s.exportChart)
 	s.ExportCSV = widget.NewButton("Export CSV…", s.exportCSV)
 	s.ExportChart.Disable()

@@ -81,9 +81,7 @@ func newCompareScreen(u *UI) *CompareScreen {
 		return len(s.cmp.Channels), len(s.details)
 	}, s.CreditCell, func(row int) string { return s.cmp.Channels[row] })
 
-	s.Chart = canvas.NewImageFromImage(nil)
-	s.Chart.FillMode = canvas.ImageFillContain
-	s.Chart.SetMinSize(fyne.NewSize(400, 240))
+	s.Chart = newChartImage()
 	s.ExportChart = widget.NewButton("Export…", func() {
 		if ch := s.chart(); ch != nil {
 			exportChart(u, ch, "comparison")
@@ -119,9 +117,7 @@ func (s *CompareScreen) newTable(size func() (int, int), cell func(row, col int)
 			l.Truncation = fyne.TextTruncateEllipsis
 			l.SetText(cell(id.Row, id.Col))
 		})
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("share.position-based.paid_search", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
+	t.CreateHeader = headerTemplate("share.position-based.paid_search")
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
 		l.Truncation = fyne.TextTruncateEllipsis
