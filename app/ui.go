@@ -122,20 +122,42 @@ func (u *UI) show(name string) {
 	u.content.Refresh()
 }
 
+// addShortcuts binds Ctrl+O (open a CSV), Ctrl+R (run) and Ctrl+F (search
+// runs), and puts them in the window's menu bar. Fyne hands a shortcut to
+// a focused text entry before the canvas, so a canvas shortcut alone would
+// not fire while the cursor is in, say, Half-life; a menu item's shortcut
+// fires first wherever the focus is.
 func (u *UI) addShortcuts() {
-	c := u.Window.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+	open := func() {
 		u.Select(ScreenDatasets)
 		u.Datasets.OpenDialog()
-	})
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+	}
+	run := func() {
 		u.Select(ScreenAttribute)
 		u.Attribute.Run()
-	})
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+	}
+	search := func() {
 		u.Select(ScreenRuns)
 		u.Runs.FocusSearch()
-	})
+	}
+	shortcut := func(key fyne.KeyName) *desktop.CustomShortcut {
+		return &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+	}
+	c := u.Window.Canvas()
+	for key, f := range map[fyne.KeyName]func(){fyne.KeyO: open, fyne.KeyR: run, fyne.KeyF: search} {
+		c.AddShortcut(shortcut(key), func(fyne.Shortcut) { f() })
+	}
+	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		it.Shortcut = shortcut(key)
+		return it
+	}
+	screen := func(name string) *fyne.MenuItem { return fyne.NewMenuItem(name, func() { u.Select(name) }) }
+	u.Window.SetMainMenu(fyne.NewMainMenu(
+		fyne.NewMenu("File", item("Open journey CSV…", fyne.KeyO, open)),
+		fyne.NewMenu("Attribution", item("Run", fyne.KeyR, run), item("Search runs", fyne.KeyF, search)),
+		fyne.NewMenu("View", screen(ScreenDatasets), screen(ScreenAttribute), screen(ScreenRuns), screen(ScreenCompare), screen(ScreenBudget)),
+	))
 }
 
 // runLogged tells the screens that list runs about a new one.
