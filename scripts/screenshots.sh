@@ -23,15 +23,16 @@ for theme in light dark; do
     win=$(xdotool search --name "Attribution Lab" | head -n1)
     shot() { import -window "$win" "$OUT/$1-$THEME.png"; }
     click() { xdotool mousemove --window "$win" "$1" "$2" click 1; sleep "${3:-1.5}"; }
-    # Sidebar: Datasets, Attribute, Runs, Compare, Budget.
-    click 60 21; shot datasets
-    click 60 60; shot attribute
+    # The menu bar is 27 px tall; the sidebar lists Datasets, Attribute,
+    # Runs, Compare, Budget below it.
+    click 60 48; shot datasets
+    click 60 87; shot attribute
     "$BIN" attribute "$SAMPLE" --order 2 --format csv >/dev/null 2>&1
-    click 60 99; click 1163 21        # Runs, then Search to reload
-    click 215 177 0.5; click 215 216  # tick both runs
+    click 60 126; click 1163 48       # Runs, then Search to reload
+    click 215 204 0.5; click 215 243  # tick both runs
     shot runs
-    click 369 61 3; shot compare      # Compare the ticked runs
-    click 60 177 3; shot budget
+    click 369 88 3; shot compare      # Compare the ticked runs
+    click 60 204 3; shot budget
     kill $pid; wait $pid 2>/dev/null || true
   '
   rm -rf "$tmp" 2>/dev/null || true
