@@ -54,7 +54,9 @@ func newStoreUIOn(t *testing.T, st *storage.Store) *storeUI {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	s := &storeUI{UI: New(test.NewTempApp(t), st), st: st,
+	a := test.NewTempApp(t)
+	installPump(t)
+	s := &storeUI{UI: New(a, st), st: st,
 		ran: make(chan error, 100), loads: make(chan loadMsg, 100), edits: make(chan loadMsg, 100), cmp: make(chan error, 100)}
 	s.Attribute.onDone = func(err error) { s.ran <- err }
 	s.Runs.onLoaded = func(n int, err error) { s.loads <- loadMsg{n, err} }
@@ -76,28 +78,39 @@ func drain(ch chan error) {
 // waitLoad waits for load n (or a later one) of the runs table.
 func (s *storeUI) waitLoad(t *testing.T, n int) error {
 	t.Helper()
-	for {
-		select {
-		case m := <-s.loads:
-			if m.n >= n {
-				return m.err
+	var err error
+	pumpWait(t, "the runs table load", func() bool {
+		for {
+			select {
+			case m := <-s.loads:
+				if m.n >= n {
+					err = m.err
+					return true
+				}
+			default:
+				return false
 			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("the runs table did not load in 30 s")
 		}
-	}
+	})
+	return err
 }
 
 // waitEdit waits for an edit of the runs screen and returns its error.
 func (s *storeUI) waitEdit(t *testing.T) loadMsg {
 	t.Helper()
-	select {
-	case m := <-s.edits:
-		return m
-	case <-time.After(30 * time.Second):
-		t.Fatal("the edit did not finish in 30 s")
-	}
-	return loadMsg{}
+	var m loadMsg
+	got := false
+	pumpWait(t, "the edit", func() bool {
+		if !got {
+			select {
+			case m = <-s.edits:
+				got = true
+			default:
+			}
+		}
+		return got
+	})
+	return m
 }
 
 // next runs f, which starts a load of the runs table, and waits for it.
@@ -252,7 +265,8 @@ func TestRunAppearsInRuns(t *testing.T) {
 	// The experiment is offered next time.
 	var offered []string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		fyne.DoAndWait(func() { offered = slices.Clone(u.Attribute.experiments) })
+		pump()
+		offered = slices.Clone(u.Attribute.experiments)
 		if slices.Contains(offered, "emea") {
 			break
 		}

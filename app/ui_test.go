@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -20,19 +19,28 @@ func newTestUI(t *testing.T) *UI {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	a := test.NewTempApp(t)
+	installPump(t)
 	return New(a, nil)
 }
 
-// waitFor waits for the UI to report the end of background work.
+// waitFor waits for the UI to report the end of background work, running
+// the UI callbacks that work posts meanwhile (see pump_test.go).
 func waitFor(t *testing.T, ch <-chan error) error {
 	t.Helper()
-	select {
-	case err := <-ch:
-		return err
-	case <-time.After(30 * time.Second):
-		t.Fatal("background work did not finish in 30 s")
-		return nil
-	}
+	var err error
+	got := false
+	pumpWait(t, "background work", func() bool {
+		if got {
+			return true
+		}
+		select {
+		case err = <-ch:
+			got = true
+		default:
+		}
+		return got
+	})
+	return err
 }
 
 func TestFirstStartShowsSampleResults(t *testing.T) {
