@@ -7,7 +7,7 @@ BIN       := bin/attrlab
 BENCHDATA := bench-data
 export LANG ?= en_US.UTF-8
 
-.PHONY: setup run run-cli build test lint vet fmt-check deps-check bench fuzz clean package
+.PHONY: setup run run-cli build test test-race lint vet fmt-check deps-check bench fuzz clean package
 
 # Fyne's C libraries for the cgo build; installed when pkg-config cannot
 # find them (Debian/Ubuntu), as .ci/run does on a fresh machine.
@@ -39,6 +39,11 @@ RESPONSIVE := TestImportKeepsUIResponsive
 test: lint deps-check
 	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -skip '^$(RESPONSIVE)$$' ./...
 	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -run '^$(RESPONSIVE)$$' -v ./app/
+
+# The race detector needs cgo (gcc); the app's tests run UI callbacks on
+# the test goroutine (app/pump_test.go), so they too are race-free.
+test-race:
+	$(GO) test -race -tags ci -count=1 -skip '^$(RESPONSIVE)$$' ./attribution/ ./tracking/ ./report/ ./cli/ ./app/
 
 lint: fmt-check vet
 
