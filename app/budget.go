@@ -19,8 +19,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
@@ -562,21 +560,7 @@ func (s *BudgetScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) 
 
 // LoadSpendDialog asks for a spend CSV (channel,spend).
 func (s *BudgetScreen) LoadSpendDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.ui.showError("Open spend file", err, "Choose a CSV file you can read.")
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		path := r.URI().Path()
-		r.Close()
-		s.LoadSpendPath(path)
-	}, s.ui.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	askOpenCSV(s.ui, "spend file", s.LoadSpendPath)
 }
 
 // LoadSpendPath reads a spend CSV and puts its amounts in the spend

@@ -12,8 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
@@ -96,21 +94,7 @@ func (s *DatasetsScreen) Content() fyne.CanvasObject {
 
 // OpenDialog asks for a CSV file to import.
 func (s *DatasetsScreen) OpenDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.ui.showError("Open file", err, "Choose a CSV file you can read.")
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		path := r.URI().Path()
-		r.Close()
-		s.OpenPath(path)
-	}, s.ui.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	askOpenCSV(s.ui, "file", s.OpenPath)
 }
 
 // OpenPath reads the first rows of a file and shows the preview with the

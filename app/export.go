@@ -20,31 +20,52 @@ const chartDPI = 96
 // (.png, .svg or .pdf) picks the format. An existing file is replaced only
 // after the user confirms.
 func exportChart(u *UI, ch *report.Chart, base string) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	askSavePath(u, base+".png", []string{".png", ".svg", ".pdf"}, func(path string) {
 		saveChecked(u, path, func(force bool) error { return ch.Save(path, force) })
-	}, u.Window)
-	d.SetFileName(base + ".png")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".svg", ".pdf"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	})
 }
 
 // exportCSV asks where to save a table as CSV.
 func exportCSV(u *UI, name string, write func(io.Writer) error) {
+	askSavePath(u, name, nil, func(path string) { saveCSV(u, path, write) })
+}
+
+// askSavePath shows a save dialog offering name (and only files ending in
+// exts, when given) and calls then with the path chosen.
+func askSavePath(u *UI, name string, exts []string, then func(path string)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		path := w.URI().Path()
 		w.Close()
-		saveCSV(u, path, write)
+		then(path)
 	}, u.Window)
 	d.SetFileName(name)
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// askOpenCSV shows an open dialog for a CSV file and calls then with the
+// path chosen; what names the file in the error shown if it cannot be
+// opened.
+func askOpenCSV(u *UI, what string, then func(path string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError("Open "+what, err, "Choose a CSV file you can read.")
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		r.Close()
+		then(path)
+	}, u.Window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
