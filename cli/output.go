@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/attrlab/attrlab/attribution"
+	charts "github.com/attrlab/attrlab/report"
 )
 
 // report is what attribute prints: the import summary and the results.
@@ -26,37 +27,13 @@ type report struct {
 // value, so CSV and JSON output is exact and byte-for-byte repeatable.
 func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-func (r *report) writeCSV(w io.Writer) error {
-	var b strings.Builder
-	b.WriteString("model,channel,conversions,value,share,removal_effect\n")
-	for _, res := range r.Results {
-		for i, ch := range res.Channels {
-			b.WriteString(res.Model)
-			b.WriteByte(',')
-			b.WriteString(csvCell(ch))
-			b.WriteByte(',')
-			b.WriteString(num(res.Conversions[i]))
-			b.WriteByte(',')
-			b.WriteString(num(res.Value[i]))
-			b.WriteByte(',')
-			b.WriteString(num(res.Share[i]))
-			b.WriteByte(',')
-			if res.RemovalEffect != nil {
-				b.WriteString(num(res.RemovalEffect[i]))
-			}
-			b.WriteByte('\n')
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
+// writeCSV writes the results as `attrlab export results` does.
+func (r *report) writeCSV(w io.Writer) error { return charts.WriteResultsCSV(w, r.Results) }
 
 // csvCell quotes a cell when RFC 4180 needs it and defuses cells a
 // spreadsheet would run as a formula.
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		s = "'" + s
-	}
+	s = charts.EscapeCell(s)
 	if strings.ContainsAny(s, ",\"\r\n") {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
