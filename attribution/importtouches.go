@@ -1,9 +1,9 @@
 package attribution
 
 import (
-	"bytes"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -27,24 +27,22 @@ type touchChunk struct {
 	spend      []float64 // per local channel
 	format     TimeFormat
 	minT, maxT int64
+	// valuesIgnored counts accepted non-conversion rows with a value.
+	valuesIgnored int
 }
 
 func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
 	cp := sh.newChunkParser(c)
 	tc := &touchChunk{cp: cp, minT: math.MaxInt64, maxT: math.MinInt64}
 	convCol := sh.cols[FieldConversion]
-	label := []byte(sh.opts.ConversionLabel)
-	eventMode := len(label) > 0 || slices.Contains(eventColumns, normalizeHeader(sh.header[convCol]))
-	if len(label) == 0 {
-		label = []byte("conversion")
-	}
+	eventMode := sh.opts.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(sh.header[convCol]))
 	for {
 		rec, err := cp.next()
 		if err == nil && rec == nil {
 			return tc
 		}
 		if err == nil {
-			err = tc.row(rec, eventMode, label)
+			err = tc.row(rec, eventMode)
 		}
 		if err != nil {
 			cp.bad(rec, err)
@@ -56,7 +54,7 @@ func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
 
 // row parses one row. It appends only when the whole row is valid, so a
 // rejected row leaves no trace.
-func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
+func (tc *touchChunk) row(rec [][]byte, eventMode bool) error {
 	cp := tc.cp
 	jCol, tCol, cCol := cp.cols[FieldJourney], cp.cols[FieldTimestamp], cp.cols[FieldChannel]
 	convCol, valueCol, costCol := cp.cols[FieldConversion], cp.cols[FieldValue], cp.cols[FieldCost]
@@ -65,21 +63,20 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
 		return cp.cellError(jCol, jid, "is empty: every row needs a journey id")
 	}
 	ts := trimSpace(rec[tCol])
-	at, format, err := parseTimestamp(ts)
+	at, format, err := cp.timeCell(tCol, ts)
 	if err != nil {
-		return cp.cellError(tCol, ts, err.Error())
+		return err
 	}
 	convCell := trimSpace(rec[convCol])
 	var isConv bool
 	if eventMode {
-		isConv = bytes.EqualFold(convCell, label)
+		isConv = cp.formats.isLabel(convCell)
 	} else {
-		switch {
-		case len(convCell) == 0 || bytes.Equal(convCell, []byte("0")) || bytes.EqualFold(convCell, []byte("false")) || bytes.EqualFold(convCell, []byte("no")):
-		case bytes.Equal(convCell, []byte("1")) || bytes.EqualFold(convCell, []byte("true")) || bytes.EqualFold(convCell, []byte("yes")) || bytes.EqualFold(convCell, label):
+		switch flag := parseFlag(convCell); {
+		case flag > 0 || cp.formats.isLabel(convCell):
 			isConv = true
-		default:
-			return cp.cellError(convCol, convCell, "expected 1 or 0, true or false, or \""+string(label)+"\"")
+		case flag < 0:
+			return cp.cellError(convCol, convCell, "expected 1 or 0, true or false, yes or no, y or n, or a conversion label ("+strings.Join(cp.formats.labelSet, ", ")+")")
 		}
 	}
 	channel := trimSpace(rec[cCol])
@@ -87,10 +84,13 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
 		return cp.cellError(cCol, channel, "is empty on a row that is not a conversion: every touch needs a channel")
 	}
 	var value, cost float64
-	if isConv {
-		if value, err = cp.number(rec, valueCol, false); err != nil {
-			return err
-		}
+	// A value is checked on every row, but only a conversion carries one.
+	if value, err = cp.number(rec, valueCol, false); err != nil {
+		return err
+	}
+	ignored := !isConv && value > 0
+	if ignored {
+		value = 0
 	}
 	if cost, err = cp.number(rec, costCol, false); err != nil {
 		return err
@@ -98,7 +98,10 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
 	if cost > 0 && len(channel) == 0 {
 		return cp.cellError(costCol, rec[costCol], "a cost needs a channel to be charged to")
 	}
-	// The row is valid: only now intern and append.
+	// The row is valid: only now intern, count and append.
+	if ignored {
+		tc.valuesIgnored++
+	}
 	ch := int32(-1)
 	if len(channel) > 0 {
 		ch = tc.channels.intern(channel)
@@ -126,6 +129,7 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 	if c.seq == 0 {
 		m.minT, m.maxT = math.MaxInt64, math.MinInt64
 	}
+	m.ds.Summary.ValuesIgnored += tc.valuesIgnored
 	m.remapChannels(&tc.channels)
 	s := &m.ds.Summary
 	if s.TimestampFormat == "" {
