@@ -19,10 +19,10 @@ var pathVocabulary = map[string][][]string{
 		{"source_medium_path", "source_path", "medium_path", "campaign_path"},
 	},
 	FieldConversions: {
-		{FieldConversions, "conversions", "conv", "conversion_count", "total_conversion", "key_events", "converting_paths"},
+		{FieldConversions, "conversions", "conv", "conversion_count", "total_conversion", "key_events", "converting_paths", "all_conv"},
 	},
 	FieldPathValue: {
-		{FieldPathValue, "conversion_value", "total_value", "revenue", "conversion_revenue", "purchase_revenue"},
+		{FieldPathValue, "conversion_value", "conv_value", "all_conv_value", "total_value", "revenue", "conversion_revenue", "purchase_revenue"},
 		{"value"},
 	},
 	FieldNulls: {

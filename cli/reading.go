@@ -73,7 +73,7 @@ func (r *report) printReading(w io.Writer) {
 		fmt.Fprintf(w, "  numbers in %q: %s\n", c, s.NumberFormats[c])
 	}
 	if s.ValuesIgnored > 0 {
-		fmt.Fprintf(w, "  %d rows that are not conversions had a value, which was ignored (only conversions carry value)\n", s.ValuesIgnored)
+		fmt.Fprintf(w, "  %d row(s) that are not conversions had a value, which was ignored (only conversions carry value)\n", s.ValuesIgnored)
 	}
 	for _, res := range r.Results {
 		if res.Model != attribution.LastNonDirect || r.Direct == nil {
