@@ -109,8 +109,8 @@ type Summary struct {
 	TouchesOutsideLookback  int     `json:"touches_outside_lookback,omitempty"`
 	// ValuesIgnored counts non-conversion rows whose value cell held a
 	// number above 0: only conversions carry value, so it was not counted.
-	ValuesIgnored int `json:"values_on_non_conversions,omitempty"`
-	Lookback                string  `json:"lookback,omitempty"`
+	ValuesIgnored int    `json:"values_on_non_conversions,omitempty"`
+	Lookback      string `json:"lookback,omitempty"`
 
 	// How cells were read: the conversion labels of an event-type
 	// column, the date order and zone of day/month dates, and per number
@@ -322,8 +322,8 @@ func rowError(file string, rr *recordReader, err error) error {
 
 // importShared is what every chunk worker reads and none writes.
 type importShared struct {
-	opts   ImportOptions
-	header []string
+	opts    ImportOptions
+	header  []string
 	cols    map[string]int
 	delim   byte
 	formats *columnFormats
