@@ -355,3 +355,28 @@ func TestDirectSet(t *testing.T) {
 		t.Errorf("direct mask %v, want true true false true", mask)
 	}
 }
+
+// TestAllOutsideLookback: when no conversion keeps a touch, every model
+// still reports, each with one note that says why it credits nothing.
+func TestAllOutsideLookback(t *testing.T) {
+	data := "user_id,timestamp,channel,converted\nu,2024-01-01,A,0\nu,2024-03-01,,1\nv,2024-01-01,B,0\nv,2024-05-01,,1\nw,2024-01-01,A,0\n"
+	ds, err := Import(context.Background(), strings.NewReader(data), ImportOptions{Lookback: 7 * 24 * 3600e9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Summary.UnattributedConversions != 2 {
+		t.Fatalf("unattributed %v, want 2", ds.Summary.UnattributedConversions)
+	}
+	res, err := Run(context.Background(), ds.Paths, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != len(ModelNames) {
+		t.Errorf("%d models ran, want all %d (time-decay too)", len(res), len(ModelNames))
+	}
+	for _, r := range res {
+		if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "unattributed") || !strings.Contains(r.Warnings[0], r.Model) {
+			t.Errorf("%s warnings %q, want one note about unattributed conversions", r.Model, r.Warnings)
+		}
+	}
+}

@@ -195,6 +195,9 @@ func (m *mergeState) finishTouches() {
 	default:
 		s.Lookback = FormatDuration(lookback)
 	}
+	// A touch log always has touch times, so time-decay runs (and says
+	// why it credits nothing) even when no conversion kept a touch.
+	ps.Timed = &TimedPaths{offsets: []int32{0}}
 	buildJourneys(ps, s, &m.rows, m.journeys.Len(), lookback)
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -153,8 +154,26 @@ func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	noteUnattributed(ps, results)
 	return results, nil
 }
+
+// noteUnattributed gives each model that credited nothing because every
+// conversion was unattributed one note saying so, in place of notes that
+// would only restate it.
+func noteUnattributed(ps *PathSet, results []*Result) {
+	if ps.UnattributedConversions <= 0 {
+		return
+	}
+	for _, r := range results {
+		if r.TotalConversions == 0 {
+			r.Warnings = []string{fmt.Sprintf("every conversion (%s) is unattributed: none has a touch within the lookback window (or its path is empty), so %s credits nothing; a longer --lookback may help",
+				strconvG(ps.UnattributedConversions), r.Model)}
+		}
+	}
+}
+
+func strconvG(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // AvailableModels returns the models ps supports: all of them for a touch
 // log, all but time-decay for a path table.
