@@ -86,6 +86,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzImportTouches$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDuration$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadSpend$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseNumber$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTime$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeHeader$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzImportExports$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./tracking/
 
 clean:

@@ -380,3 +380,67 @@ func TestAllOutsideLookback(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatsCheckedPastSample: formats are decided from the first rows,
+// and a row far past them that reads another way stops the import with
+// both lines named, rather than being read silently.
+func TestFormatsCheckedPastSample(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("path,conversions,value\n")
+	n := 0
+	for b.Len() < 2*sampleBytes {
+		b.WriteString("A>B,1,\"1,234\"\n")
+		n++
+	}
+	ok := b.String()
+	ds, err := Import(context.Background(), strings.NewReader(ok), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Summary.Value != float64(n)*1234 {
+		t.Errorf("value %v, want %v", ds.Summary.Value, float64(n)*1234)
+	}
+	_, err = Import(context.Background(), strings.NewReader(ok+"C,1,1.5\n"), ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), `line 2 "1,234"`) || !strings.Contains(err.Error(), "1.5") || !strings.Contains(err.Error(), "--decimal") {
+		t.Errorf("got %v, want an error naming line 2 and the 1.5 line", err)
+	}
+
+	b.Reset()
+	b.WriteString("user_id,event_time,channel,converted\n")
+	b.WriteString("u,13/01/2024,A,0\n")
+	for b.Len() < 2*sampleBytes {
+		b.WriteString("u,01/02/2024,A,0\n")
+	}
+	ok = b.String()
+	ds, err = Import(context.Background(), strings.NewReader(ok), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ds.Summary.LastTime.Format("2006-01-02"); got != "2024-02-01" || ds.Summary.DateOrder != string(DayFirst) {
+		t.Errorf("last %s order %q, want 2024-02-01 day first", got, ds.Summary.DateOrder)
+	}
+	_, err = Import(context.Background(), strings.NewReader(ok+"u,01/25/2024,A,1\n"), ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), `day first (line 2 "13/01/2024")`) || !strings.Contains(err.Error(), "01/25/2024") {
+		t.Errorf("got %v, want an error naming both lines", err)
+	}
+}
+
+// TestCROnlyLineEndings: a file with old Mac line endings reads as if it
+// had LF, and no error message ever holds a raw CR.
+func TestCROnlyLineEndings(t *testing.T) {
+	ds, err := Import(context.Background(), strings.NewReader("path,conversions\rA>B,2\rB,1\r"), ImportOptions{File: "mac.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Summary.Conversions != 3 || ds.Summary.RowsRead != 2 {
+		t.Errorf("%v conversions in %d rows, want 3 in 2", ds.Summary.Conversions, ds.Summary.RowsRead)
+	}
+	_, err = Import(context.Background(), strings.NewReader("path,conversions\rA>B,x\r"), ImportOptions{File: "mac.csv"})
+	if err == nil || strings.Contains(err.Error(), "\r") || !strings.HasPrefix(err.Error(), "mac.csv:2:") {
+		t.Errorf("got %q, want a line 2 error without a raw CR", err)
+	}
+	_, err = Import(context.Background(), strings.NewReader("pa\rth,conv\nA,x\n"), ImportOptions{File: "cr.csv"})
+	if err == nil || strings.Contains(err.Error(), "\r") {
+		t.Errorf("got %q, want an error without a raw CR", err)
+	}
+}

@@ -215,6 +215,7 @@ func scanNumberCell(cell []byte, st numberStyle) (numCell, string) {
 	runLen := func(k int) int { return runs[k][1] - runs[k][0] }
 	intRuns, fracRun := n, -1 // runs before the decimal mark; the fraction's run
 	groupSep := byte(0)
+	ambiguous := false // read by the style: shows nothing about it
 	if n > 1 {
 		last := seps[n-2]
 		lastCount := 0
@@ -242,6 +243,7 @@ func scanNumberCell(cell []byte, st numberStyle) (numCell, string) {
 					role, bit = st.comma, evAmbComma
 				}
 				out.ev |= bit
+				ambiguous = true
 				switch role {
 				case roleDecimal:
 					intRuns, fracRun = 1, 1
@@ -263,7 +265,10 @@ func scanNumberCell(cell []byte, st numberStyle) (numCell, string) {
 				}
 			}
 		}
-		if fracRun >= 0 {
+		if fracRun >= 0 && len(exp) > 0 && (last != '.' || groupSep != 0) {
+			return out, "not a number: an exponent goes only with plain digits and a decimal point"
+		}
+		if fracRun >= 0 && !ambiguous {
 			if last == '.' {
 				out.ev |= evDecDot
 			} else {
@@ -283,10 +288,11 @@ func scanNumberCell(cell []byte, st numberStyle) (numCell, string) {
 			if len(exp) > 0 {
 				return out, "not a number"
 			}
-			switch groupSep {
-			case '.':
+			switch {
+			case ambiguous:
+			case groupSep == '.':
 				out.ev |= evGrpDot
-			case ',':
+			case groupSep == ',':
 				out.ev |= evGrpComma
 			}
 		}
