@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Dates as exports write them (DESIGN section 2.5), besides ISO 8601 and
+// Dates as exports write them (DESIGN section 2.6), besides ISO 8601 and
 // Unix times: DD.MM.YYYY (always day first), DD/MM/YYYY and MM/DD/YYYY,
 // each with an optional time HH:MM[:SS] or hh:mm[:ss] AM/PM. Day/month
 // order is decided per column: a value over 12 settles it, and a column

@@ -6,7 +6,7 @@ import (
 	"unicode"
 )
 
-// The header vocabulary (DESIGN section 2.1): for each field, the column
+// The header vocabulary (DESIGN section 2.5): for each field, the column
 // names that exports from common tools give it, in tiers of priority. A
 // column is matched by its normalised name (normalizeHeader), so "User
 // ID", "user_id", "userId" and "USER-ID" are one name. When columns of

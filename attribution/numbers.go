@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Numbers as exports write them (DESIGN section 2.4): digits with an
+// Numbers as exports write them (DESIGN section 2.6): digits with an
 // optional decimal mark, thousands grouped by ",", ".", a space or an
 // apostrophe, and an optional currency symbol ($, €, £) before or after.
 // Whether "," and "." are decimal marks or group separators is decided

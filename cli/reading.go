@@ -12,7 +12,7 @@ import (
 
 // registerReading adds the flags that say how cells are written: the
 // conversion labels, decimal mark, date order and time zone (DESIGN
-// section 2.4 and 2.5). Each is decided from the file when not given.
+// section 2.6). Each is decided from the file when not given.
 func (f *attributeFlags) registerReading(fs *flag.FlagSet, prefix string) {
 	fs.StringVar(&f.label, "conversion-label", "", prefix+"comma-separated values of an event-type column that mark a conversion, any case (default "+strings.Join(attribution.DefaultConversionLabels(), ",")+")")
 	fs.StringVar(&f.decimal, "decimal", "", prefix+"decimal mark of the number columns: . or , (default: decide per column from its cells)")
