@@ -444,3 +444,37 @@ func TestCROnlyLineEndings(t *testing.T) {
 		t.Errorf("got %q, want an error without a raw CR", err)
 	}
 }
+
+// TestPreviewRules: the preview decides the rules as the import does and
+// says what an import would stop on, until the option is set.
+func TestPreviewRules(t *testing.T) {
+	p, err := ReadPreview(strings.NewReader(exportCases[0].export), "eu.csv", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Rules(ImportOptions{})
+	if r.Layout != LayoutTouches || r.Delimiter != "semicolon" || r.Columns[FieldChannel] != "Source / Medium" || r.FormatError != "" {
+		t.Errorf("EU rules: %+v", r)
+	}
+	if r.Numbers["Revenue"] != `decimal ",", thousands "."` || r.TimestampFormat != "DD.MM.YYYY HH:MM" || p.TimestampFormat != "DD.MM.YYYY HH:MM" {
+		t.Errorf("EU numbers %v, timestamps %q", r.Numbers, r.TimestampFormat)
+	}
+	amb := "user_id,event_time,channel,event_name\nu,01/02/2024,A,page_view\nu,03/04/2024,B,Purchase\n"
+	p, err = ReadPreview(strings.NewReader(amb), "amb.csv", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := p.Rules(ImportOptions{}); !strings.Contains(r.FormatError, "--date-format") || len(r.ConversionLabels) == 0 {
+		t.Errorf("ambiguous dates: %+v", r)
+	}
+	if r := p.Rules(ImportOptions{DateFormat: MonthFirst, ConversionLabel: "purchase"}); r.FormatError != "" || r.DateOrder != MonthFirst || !r.DateOrderSet || strings.Join(r.ConversionLabels, ",") != "purchase" {
+		t.Errorf("with options: %+v", r)
+	}
+	p, err = ReadPreviewDelimited(strings.NewReader("path;x,y\nA;1,5\n"), "d.csv", 8, "semicolon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Delimiter != "semicolon" || len(p.Header) != 2 {
+		t.Errorf("forced semicolon: %q %q", p.Delimiter, p.Header)
+	}
+}

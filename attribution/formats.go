@@ -266,6 +266,21 @@ func crOnly(head []byte) bool {
 	return i >= 0 && bytes.IndexByte(head, '\n') < 0 && i+1 < len(head)
 }
 
+// delimiterOption reads ImportOptions.Delimiter: 0 for "" (detect).
+func delimiterOption(s string) (byte, error) {
+	switch strings.ToLower(s) {
+	case "":
+		return 0, nil
+	case "comma", ",":
+		return ',', nil
+	case "semicolon", ";":
+		return ';', nil
+	case "tab", "\t":
+		return '\t', nil
+	}
+	return 0, fmt.Errorf("delimiter %q: use comma, semicolon or tab", s)
+}
+
 // parseFlag reads a yes/no cell as exports write it: 1 if it says yes
 // (1, true, yes, y), 0 if no (0, false, no, n or empty), -1 if neither.
 // Case does not matter.

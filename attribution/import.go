@@ -55,6 +55,9 @@ type ImportOptions struct {
 	DateFormat DateOrder
 	// Timezone is the IANA zone of times written without one; "" is UTC.
 	Timezone string
+	// Delimiter forces the field delimiter: "comma", "semicolon" or "tab"
+	// (or the character itself); "" detects it from the header line.
+	Delimiter string
 	// SkipBadRows skips rows that do not parse, reporting each through
 	// OnReject and in the summary, instead of stopping at the first.
 	SkipBadRows bool
@@ -147,7 +150,11 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	if opts.File == "" {
 		opts.File = "input"
 	}
-	br, rr, header, err := readHeader(r, opts.File)
+	forcedDelim, err := delimiterOption(opts.Delimiter)
+	if err != nil {
+		return nil, err
+	}
+	br, rr, header, err := readHeaderWith(r, opts.File, forcedDelim)
 	if err != nil {
 		return nil, err
 	}
@@ -250,6 +257,11 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 // detects the delimiter from the first line and reads the header. The
 // reader's byte count includes the mark, so progress ends at the file size.
 func readHeader(r io.Reader, file string) (*bufio.Reader, *recordReader, []string, error) {
+	return readHeaderWith(r, file, 0)
+}
+
+// readHeaderWith is readHeader with a forced delimiter (0 detects it).
+func readHeaderWith(r io.Reader, file string, delim byte) (*bufio.Reader, *recordReader, []string, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	bom := 0
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -277,7 +289,10 @@ func readHeader(r io.Reader, file string) (*bufio.Reader, *recordReader, []strin
 		skipped++
 	}
 	head, _ = br.Peek(64 << 10)
-	rr := newRecordReader(br, detectDelimiter(head))
+	if delim == 0 {
+		delim = detectDelimiter(head)
+	}
+	rr := newRecordReader(br, delim)
 	rr.bytes = int64(bom + skippedBytes)
 	rr.nextLine += skipped
 	rec, err := rr.read()

@@ -67,6 +67,7 @@ const (
 	KeyDecimal         = "decimal"
 	KeyDateFormat      = "date_format"
 	KeyTimezone        = "timezone"
+	KeyDelimiter       = "delimiter"
 )
 
 // readingParams records the cell-reading options that were set.
@@ -83,6 +84,9 @@ func readingParams(o attribution.ImportOptions, layout attribution.Layout) []Par
 	}
 	if layout == attribution.LayoutTouches && o.Timezone != "" {
 		ps = append(ps, TextParam(KeyTimezone, o.Timezone))
+	}
+	if o.Delimiter != "" {
+		ps = append(ps, TextParam(KeyDelimiter, o.Delimiter))
 	}
 	return ps
 }
@@ -279,6 +283,9 @@ func RerunOptions(r *Run) (attribution.Options, attribution.ImportOptions) {
 	}
 	if s, ok := text(KeyTimezone); ok {
 		imp.Timezone = s
+	}
+	if s, ok := text(KeyDelimiter); ok {
+		imp.Delimiter = s
 	}
 	return o, imp
 }
