@@ -10,8 +10,8 @@ import (
 )
 
 var (
-	autoComma = numberStyle{comma: roleGroup, dot: roleDecimal}        // a comma file with no evidence
-	unknown   = numberStyle{}                                          // nothing settled
+	autoComma = numberStyle{comma: roleGroup, dot: roleDecimal} // a comma file with no evidence
+	unknown   = numberStyle{}                                   // nothing settled
 	forcedDot = numberStyle{comma: roleGroup, dot: roleDecimal, forced: true}
 	forcedCom = numberStyle{comma: roleDecimal, dot: roleGroup, forced: true}
 )
