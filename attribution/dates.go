@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -34,6 +35,10 @@ func ParseDateOrder(s string) (DateOrder, error) {
 	}
 	return "", fmt.Errorf("date format %q: use dd/mm/yyyy or mm/dd/yyyy", s)
 }
+
+// errBadTimestamp is shared: building it per bad cell would allocate on
+// the hot path of files whose every row is checked.
+var errBadTimestamp = errors.New(badTimestamp)
 
 const yearRange = "year out of range: dates must be in the years 1 to 9999"
 
@@ -158,19 +163,18 @@ func num12(b []byte, i int) (int, int, bool) {
 // parseDayMonth reads D.M.YYYY or D/M/YYYY (either order) with an
 // optional time.
 func parseDayMonth(b []byte, order DateOrder, forced bool) (int64, TimeFormat, uint8, error) {
-	bad := fmt.Errorf("%s", badTimestamp)
 	p1, i, ok := num12(b, 0)
 	if !ok || i >= len(b) || (b[i] != '.' && b[i] != '/') {
-		return 0, "", 0, bad
+		return 0, "", 0, errBadTimestamp
 	}
 	sep := b[i]
 	p2, j, ok := num12(b, i+1)
 	if !ok || j >= len(b) || b[j] != sep || j+5 > len(b) {
-		return 0, "", 0, bad
+		return 0, "", 0, errBadTimestamp
 	}
 	y, ok := digits(b[j+1 : j+5])
 	if !ok {
-		return 0, "", 0, bad
+		return 0, "", 0, errBadTimestamp
 	}
 	rest := b[j+5:]
 	if len(rest) > 0 && rest[0] == ',' {
@@ -179,28 +183,28 @@ func parseDayMonth(b []byte, order DateOrder, forced bool) (int64, TimeFormat, u
 	timeStyle, dayMs := 0, int64(0)
 	if len(rest) > 0 {
 		if rest[0] != ' ' && rest[0] != 'T' {
-			return 0, "", 0, bad
+			return 0, "", 0, errBadTimestamp
 		}
 		for len(rest) > 0 && (rest[0] == ' ' || rest[0] == 'T') {
 			rest = rest[1:]
 		}
 		h, k, ok := num12(rest, 0)
 		if !ok || k+3 > len(rest) || rest[k] != ':' {
-			return 0, "", 0, bad
+			return 0, "", 0, errBadTimestamp
 		}
 		mi, ok := digits(rest[k+1 : k+3])
 		if !ok {
-			return 0, "", 0, bad
+			return 0, "", 0, errBadTimestamp
 		}
 		k += 3
 		s := 0
 		timeStyle = 1
 		if k < len(rest) && rest[k] == ':' {
 			if k+3 > len(rest) {
-				return 0, "", 0, bad
+				return 0, "", 0, errBadTimestamp
 			}
 			if s, ok = digits(rest[k+1 : k+3]); !ok {
-				return 0, "", 0, bad
+				return 0, "", 0, errBadTimestamp
 			}
 			k += 3
 			timeStyle = 2
@@ -226,7 +230,7 @@ func parseDayMonth(b []byte, order DateOrder, forced bool) (int64, TimeFormat, u
 			}
 			timeStyle += 2
 		default:
-			return 0, "", 0, bad
+			return 0, "", 0, errBadTimestamp
 		}
 		if mi > 59 || s > 59 {
 			return 0, "", 0, fmt.Errorf("not a valid time of day")

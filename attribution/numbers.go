@@ -115,11 +115,43 @@ func trimSpaceSeps(b []byte) []byte {
 // parseNumberCell reads one number cell under style st. reason is empty
 // when the cell is a number; otherwise it says why not, for a cell error.
 func parseNumberCell(cell []byte, st numberStyle) (numCell, string) {
+	if st.dot == roleDecimal {
+		if c, ok := plainDecimal(cell); ok {
+			return c, ""
+		}
+	}
 	c, reason := scanNumberCell(cell, st)
 	if reason == "not a number" {
 		reason = whyNotNumber(cell)
 	}
 	return c, reason
+}
+
+// plainDecimal is the fast path for the common cell, digits with one
+// decimal point (12.5), when the column reads "." as the decimal mark.
+func plainDecimal(cell []byte) (numCell, bool) {
+	dot := -1
+	for i, c := range cell {
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '.' && dot < 0:
+			dot = i
+		default:
+			return numCell{}, false
+		}
+	}
+	if dot < 0 || len(cell) < 2 || len(cell) > 40 {
+		return numCell{}, false
+	}
+	v, err := strconv.ParseFloat(string(cell), 64)
+	if err != nil {
+		return numCell{}, false
+	}
+	c := numCell{v: v, currency: -1, ev: evDecDot}
+	if frac := len(cell) - dot - 1; frac == 3 && dot >= 1 && dot <= 3 && cell[0] != '0' {
+		c.ev = evAmbDot // 1.234: the column's style read it
+	}
+	return c, true
 }
 
 // whyNotNumber names the kinds of text strconv would take for a number
