@@ -45,6 +45,19 @@ func (f *attributeFlags) readingOptions(o *attribution.ImportOptions) error {
 // column choices, labels, formats, values ignored and the direct set.
 func (r *report) printReading(w io.Writer) {
 	s := r.Dataset.Summary
+	// The columns chosen, when any was matched by another name than its
+	// field's, in the layout's field order.
+	var chosen []string
+	renamed := false
+	for _, f := range attribution.FieldNames(s.Layout) {
+		if i, ok := s.Columns[f]; ok && i < len(s.Header) {
+			chosen = append(chosen, fmt.Sprintf("%s = %q", f, s.Header[i]))
+			renamed = renamed || s.Header[i] != f
+		}
+	}
+	if renamed {
+		fmt.Fprintf(w, "  columns: %s\n", strings.Join(chosen, ", "))
+	}
 	fields := make([]string, 0, len(s.ColumnAlternatives))
 	for f := range s.ColumnAlternatives {
 		fields = append(fields, f)
