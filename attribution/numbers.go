@@ -282,9 +282,9 @@ func scanNumberCell(cell []byte, st numberStyle) (numCell, string) {
 				case roleGroup:
 					groupSep = last
 				default:
-					return out, fmt.Sprintf("could be %s or %s: say which with --decimal . or --decimal , (or the decimal mark picker)",
-						string(mant[runs[0][0]:runs[0][1]])+string(mant[runs[1][0]:runs[1][1]]),
-						string(mant[runs[0][0]:runs[0][1]])+"."+string(mant[runs[1][0]:runs[1][1]]))
+					// One reason for every such cell, so that skipped rows
+					// group under it in the summary.
+					return out, "could be a whole number or a fraction (1,234 or 1.234): say which with --decimal . or --decimal , (or the decimal mark picker)"
 				}
 			} else {
 				intRuns, fracRun = 1, 1
