@@ -190,6 +190,9 @@ func describeRules(p *attribution.Preview, rules attribution.PreviewRules, direc
 		}
 		out = append(out, line)
 	}
+	if rules.DateNote != "" {
+		out = append(out, "Date order: "+rules.DateNote+" (or choose it above)")
+	}
 	cols := make([]string, 0, len(rules.Numbers))
 	for c := range rules.Numbers {
 		cols = append(cols, c)

@@ -3,6 +3,7 @@ package attribution
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -476,5 +477,49 @@ func TestPreviewRules(t *testing.T) {
 	}
 	if p.Delimiter != "semicolon" || len(p.Header) != 2 {
 		t.Errorf("forced semicolon: %q %q", p.Delimiter, p.Header)
+	}
+}
+
+// TestDateOrderFromWholeColumn: a file whose first rows all have day and
+// month 12 or less is settled by a date far past the sample, either way;
+// when nothing settles it the import asks, naming the first line.
+func TestDateOrderFromWholeColumn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("user_id,event_time,channel,converted\n")
+	rows := 0
+	for b.Len() < 3*sampleBytes {
+		fmt.Fprintf(&b, "u%d,03/01/2024 10:00,A,0\n", rows%50)
+		rows++
+	}
+	head := b.String()
+	for _, c := range []struct {
+		last, order, first, lastTime, format string
+	}{
+		{"u1,03/25/2024 10:00,B,1\n", string(MonthFirst), "2024-03-01", "2024-03-25", "MM/DD/YYYY HH:MM"},
+		{"u1,25/03/2024 10:00,B,1\n", string(DayFirst), "2024-01-03", "2024-03-25", "DD/MM/YYYY HH:MM"},
+	} {
+		ds, err := Import(context.Background(), strings.NewReader(head+c.last), ImportOptions{Lookback: UnlimitedLookback})
+		if err != nil {
+			t.Fatalf("%s: %v", c.order, err)
+		}
+		s := ds.Summary
+		if s.DateOrder != c.order || s.FirstTime.Format("2006-01-02") != c.first || s.LastTime.Format("2006-01-02") != c.lastTime || string(s.TimestampFormat) != c.format {
+			t.Errorf("%s: order %q, %s to %s, format %q", c.order, s.DateOrder, s.FirstTime, s.LastTime, s.TimestampFormat)
+		}
+		// The journey's touches all count: the swap kept every row.
+		if s.RowsAccepted != rows+1 || s.Conversions != 1 {
+			t.Errorf("%s: %d rows, %v conversions", c.order, s.RowsAccepted, s.Conversions)
+		}
+	}
+	_, err := Import(context.Background(), strings.NewReader(head), ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), `line 2 "03/01/2024 10:00"`) || !strings.Contains(err.Error(), "--date-format") {
+		t.Errorf("got %v, want the undecided error naming line 2", err)
+	}
+	p, err := ReadPreview(strings.NewReader(head), "big.csv", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := p.Rules(ImportOptions{}); r.FormatError != "" || r.DateNote == "" {
+		t.Errorf("preview of a big file: error %q, note %q; want only a note", r.FormatError, r.DateNote)
 	}
 }

@@ -18,14 +18,18 @@ const sampleBytes = 256 << 10
 // once from the options and a sample of rows; chunk workers read them and
 // never write them.
 type columnFormats struct {
-	delim    byte
-	numCols  []int            // the columns read as numbers
-	num      []numberStyle    // per column index
-	numEv    []numberEvidence // per column index: the sample's evidence
-	forced   bool             // ImportOptions.Decimal was set
-	timeCol  int              // -1 for a path table
-	order    DateOrder
-	ordered  bool // order was set by ImportOptions.DateFormat
+	delim   byte
+	numCols []int            // the columns read as numbers
+	num     []numberStyle    // per column index
+	numEv   []numberEvidence // per column index: the sample's evidence
+	forced  bool             // ImportOptions.Decimal was set
+	timeCol int              // -1 for a path table
+	order   DateOrder
+	ordered bool // order was set by ImportOptions.DateFormat
+	// deferred: the sample left the order open, so dates that read both
+	// ways are read day first, with the month-first reading kept until
+	// the whole column has been seen (finishTouches).
+	deferred bool
 	dateEv   dateEvidence
 	loc      *time.Location
 	tzName   string
@@ -140,9 +144,8 @@ func (f *columnFormats) inferSample(sample []byte, firstLine int, header []strin
 			return msg
 		}
 		f.order = f.dateEv.decide()
-		if f.order == DateOrderAuto && f.dateEv.orderRead.line > 0 {
-			return undecidedMessage(header[f.timeCol], f.dateEv.orderRead)
-		}
+		f.deferred = f.order == DateOrderAuto
+
 	}
 	return ""
 }
@@ -199,17 +202,40 @@ func (cp *chunkParser) numberCell(col int, cell []byte) (float64, error) {
 	return c.v, nil
 }
 
-// timeCell reads a timestamp cell by the column's rules.
-func (cp *chunkParser) timeCell(col int, cell []byte) (int64, TimeFormat, error) {
+// timeCell reads a timestamp cell by the column's rules. While the date
+// order is deferred, a date that reads both ways is read day first and
+// alt is its month-first reading (hasAlt).
+func (cp *chunkParser) timeCell(col int, cell []byte) (at int64, format TimeFormat, alt int64, hasAlt bool, err error) {
 	f := cp.formats
-	at, format, ev, err := parseTime(cell, f.order, f.ordered, f.loc)
+	order := f.order
+	if f.deferred {
+		order = DayFirst
+	}
+	at, format, ev, err := parseTime(cell, order, f.ordered, f.loc)
 	if ev != 0 {
 		cp.evidence.date.note(ev, cp.rr.line, cell)
 	}
 	if err != nil {
-		return 0, "", cp.cellError(col, cell, err.Error())
+		return 0, "", 0, false, cp.cellError(col, cell, err.Error())
 	}
-	return at, format, nil
+	if f.deferred && ev&evOrderRead != 0 {
+		if alt, _, _, err := parseTime(cell, MonthFirst, false, f.loc); err == nil {
+			return at, format, alt, true, nil
+		}
+		// Valid day first but not month first (a year bound): read so.
+	}
+	return at, format, 0, false, nil
+}
+
+// decidedOrder is the date order the whole column settled, once every
+// chunk is merged.
+func (f *columnFormats) decidedOrder(ev *formatEvidence) DateOrder {
+	if f.order != DateOrderAuto {
+		return f.order
+	}
+	all := f.dateEv
+	all.fold(&ev.date)
+	return all.decide()
 }
 
 // describeFormats fills the summary's account of the rules used.
@@ -241,6 +267,10 @@ func (f *columnFormats) describe(s *Summary, ev *formatEvidence, header []string
 				order = all.decide()
 			}
 			s.DateOrder = string(order)
+			// Deferred dates were named day first while read.
+			if order == MonthFirst && strings.HasPrefix(string(s.TimestampFormat), "DD/MM/YYYY") {
+				s.TimestampFormat = TimeFormat("MM/DD/YYYY" + strings.TrimPrefix(string(s.TimestampFormat), "DD/MM/YYYY"))
+			}
 		}
 		s.Timezone = f.tzName
 	}

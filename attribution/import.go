@@ -228,7 +228,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 		err = &ParseError{File: opts.File, Line: 2, Reason: "the file has a header but no rows"}
 	}
 	if err == nil && layout == LayoutTouches {
-		merged.finishTouches()
+		err = merged.finishTouches()
 	}
 	if err != nil {
 		var pe *ParseError
@@ -476,6 +476,8 @@ type mergeState struct {
 
 	formats  *columnFormats
 	evidence formatEvidence // every chunk's so far, in file order
+	altRow   []int32        // rows whose date order is deferred (finishTouches)
+	altAt    []int64
 }
 
 // mergeCommon folds a chunk's row counts and rejects into the summary and

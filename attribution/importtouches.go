@@ -29,6 +29,10 @@ type touchChunk struct {
 	minT, maxT int64
 	// valuesIgnored counts accepted non-conversion rows with a value.
 	valuesIgnored int
+	// altRow and altAt: rows whose date reads both ways while the order
+	// is deferred, and their month-first times.
+	altRow []int32
+	altAt  []int64
 }
 
 func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
@@ -63,7 +67,7 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool) error {
 		return cp.cellError(jCol, jid, "is empty: every row needs a journey id")
 	}
 	ts := trimSpace(rec[tCol])
-	at, format, err := cp.timeCell(tCol, ts)
+	at, format, alt, hasAlt, err := cp.timeCell(tCol, ts)
 	if err != nil {
 		return err
 	}
@@ -101,6 +105,10 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool) error {
 	// The row is valid: only now intern, count and append.
 	if ignored {
 		tc.valuesIgnored++
+	}
+	if hasAlt {
+		tc.altRow = append(tc.altRow, int32(len(tc.rows.at)))
+		tc.altAt = append(tc.altAt, alt)
 	}
 	ch := int32(-1)
 	if len(channel) > 0 {
@@ -153,6 +161,10 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		journeyMap[i] = m.journeys.intern(tc.journeys.key(int32(i)))
 	}
 	r := &m.rows
+	for k, i := range tc.altRow {
+		m.altRow = append(m.altRow, int32(len(r.at))+i)
+		m.altAt = append(m.altAt, tc.altAt[k])
+	}
 	for i, j := range tc.rows.journey {
 		ch := tc.rows.channel[i]
 		if ch >= 0 {
@@ -171,7 +183,10 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 // and sorted by time (ties keep file order); each conversion closes a path
 // of the touches since the previous one, within the lookback window;
 // touches after the last conversion form one non-converting path.
-func (m *mergeState) finishTouches() {
+func (m *mergeState) finishTouches() error {
+	if err := m.settleDateOrder(); err != nil {
+		return err
+	}
 	ps := m.ds.Paths
 	ps.HasNulls = true
 	s := &m.ds.Summary
@@ -199,6 +214,30 @@ func (m *mergeState) finishTouches() {
 	// why it credits nothing) even when no conversion kept a touch.
 	ps.Timed = &TimedPaths{offsets: []int32{0}}
 	buildJourneys(ps, s, &m.rows, m.journeys.Len(), lookback)
+	return nil
+}
+
+// settleDateOrder applies the day/month order the whole column settled
+// to the dates that read both ways, or says that nothing settled it.
+func (m *mergeState) settleDateOrder() error {
+	f := m.formats
+	if !f.deferred || m.evidence.date.orderRead.line == 0 {
+		return nil
+	}
+	switch f.decidedOrder(&m.evidence) {
+	case DayFirst:
+		return nil
+	case MonthFirst:
+		for k, i := range m.altRow {
+			m.rows.at[i] = m.altAt[k]
+		}
+		m.minT, m.maxT = math.MaxInt64, math.MinInt64
+		for _, at := range m.rows.at {
+			m.minT, m.maxT = min(m.minT, at), max(m.maxT, at)
+		}
+		return nil
+	}
+	return &ParseError{File: m.opts.File, Reason: undecidedMessage(m.ds.Summary.Header[f.timeCol], m.evidence.date.orderRead)}
 }
 
 // buildJourneys turns accepted rows into paths.

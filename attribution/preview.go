@@ -22,6 +22,7 @@ type Preview struct {
 	sample    []byte
 	firstLine int
 	delim     byte
+	whole     bool // the sample is the whole file
 }
 
 // ReadPreview reads the header and up to n rows of r and detects the
@@ -43,8 +44,8 @@ func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*P
 		return nil, err
 	}
 	p := &Preview{Header: header, Delimiter: delimName(rr.delim), Columns: map[string]string{}}
-	sample, _ := br.Peek(sampleBytes)
-	p.sample, p.firstLine, p.delim = bytes.Clone(sample), rr.nextLine, rr.delim
+	sample, peekErr := br.Peek(sampleBytes)
+	p.sample, p.firstLine, p.delim, p.whole = bytes.Clone(sample), rr.nextLine, rr.delim, peekErr != nil
 	for len(p.Rows) < n {
 		rec, err := rr.read()
 		if errors.Is(err, io.EOF) {

@@ -24,6 +24,9 @@ type PreviewRules struct {
 	// sample has none; DateOrderSet says it came from the options.
 	DateOrder    DateOrder
 	DateOrderSet bool
+	// DateNote says that the first rows leave the order open and the
+	// import will decide it from the whole file.
+	DateNote string
 	// Numbers describes each number column's reading (column -> e.g.
 	// `decimal ",", thousands "."`); only columns with more than digits.
 	Numbers map[string]string
@@ -78,9 +81,18 @@ func (p *Preview) Rules(o ImportOptions) PreviewRules {
 			r.ConversionLabels = f.labelSet
 		}
 		r.DateOrder, r.DateOrderSet = f.order, f.ordered
+		order := f.order
+		if f.deferred && f.dateEv.orderRead.line > 0 {
+			order = DayFirst
+			if p.whole {
+				r.FormatError = undecidedMessage(p.Header[f.timeCol], f.dateEv.orderRead)
+			} else {
+				r.DateNote = "every date in the first rows has day and month both 12 or less: the import decides the order from the whole file, and asks for it if the file does not settle it"
+			}
+		}
 		for _, row := range p.Rows {
 			if i := f.timeCol; i < len(row) {
-				if _, tf, _, err := parseTime(trimSpace([]byte(row[i])), f.order, f.ordered, nil); err == nil {
+				if _, tf, _, err := parseTime(trimSpace([]byte(row[i])), order, f.ordered, nil); err == nil && !(f.deferred && strings.HasPrefix(string(tf), "DD/MM/YYYY")) {
 					r.TimestampFormat = tf
 					break
 				}
