@@ -541,7 +541,11 @@ func (e *numberEvidence) check(st numberStyle, column string) string {
 		if ok {
 			return ""
 		}
-		return fmt.Sprintf("column %q: line %d %q could be a whole number or a fraction, and the column's other numbers do not settle it (line %d %q): set --decimal . or --decimal , (or the decimal mark picker)", column, a.line, a.value, other.line, other.value)
+		why := "no other number in the column settles it"
+		if other.line > 0 {
+			why = fmt.Sprintf("the column's other numbers do not settle it (line %d %q)", other.line, other.value)
+		}
+		return fmt.Sprintf("column %q: line %d %q could be a whole number or a fraction, and %s: set --decimal . or --decimal , (or the decimal mark picker)", column, a.line, a.value, why)
 	}
 	firstOther := func(bits ...int) evidenceAt {
 		var best evidenceAt
