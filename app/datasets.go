@@ -362,7 +362,7 @@ func (s *DatasetsScreen) uniqueName(base string) string {
 
 // showReport shows a dataset's validation report.
 func (s *DatasetsScreen) showReport(d *loadedDataset) {
-	s.report.SetText(summaryText(d.ds))
+	s.report.SetText(summaryText(d.ds) + s.directReport(d.ds))
 	s.Rejected.show(d)
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -239,6 +240,29 @@ func directLine(p *attribution.Preview, column, direct string) string {
 		return "Direct: no channel in these rows is in the direct set"
 	}
 	return "Direct: " + strings.Join(matched, ", ") + " (skipped by last-non-direct)"
+}
+
+// directReport says how many touches the Attribute screen's direct set
+// treats as direct in ds, for the import report.
+func (s *DatasetsScreen) directReport(ds *attribution.Dataset) string {
+	text := strings.Join(attribution.DefaultDirect(), ",")
+	if a := s.ui.Attribute; a != nil {
+		text = a.Direct.Text
+	}
+	var set []string
+	for _, d := range strings.Split(text, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			set = append(set, d)
+		}
+	}
+	if len(set) == 0 {
+		return "Direct channels: none set, so last-non-direct equals last-touch\n"
+	}
+	n := attribution.DirectTouches(ds.Paths, set)
+	if n == 0 {
+		return fmt.Sprintf("Direct channels (%s): none in this data, so last-non-direct equals last-touch\n", strings.Join(set, ", "))
+	}
+	return fmt.Sprintf("Direct channels (%s): %s touches treated as direct by last-non-direct\n", strings.Join(set, ", "), strconv.FormatFloat(n, 'f', -1, 64))
 }
 
 // readingText is the import report's account of how cells were read.

@@ -66,6 +66,9 @@ func TestPreviewRulesAmbiguousDates(t *testing.T) {
 	if d.ds.Summary.Value != 1234.56 || d.opts.DateFormat != attribution.MonthFirst {
 		t.Errorf("value %v, date format %q", d.ds.Summary.Value, d.opts.DateFormat)
 	}
+	if !strings.Contains(u.Datasets.report.Text, "Direct channels ((direct) / (none)): 1 touches treated as direct") {
+		t.Errorf("report %q does not count the direct touches", u.Datasets.report.Text)
+	}
 	if !strings.Contains(u.Datasets.report.Text, "Dates read as mm/dd/yyyy") {
 		t.Errorf("report %q does not say how dates were read", u.Datasets.report.Text)
 	}
