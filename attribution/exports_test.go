@@ -523,3 +523,23 @@ func TestDateOrderFromWholeColumn(t *testing.T) {
 		t.Errorf("preview of a big file: error %q, note %q; want only a note", r.FormatError, r.DateNote)
 	}
 }
+
+// TestSpendNumbers: a spend file's numbers follow the journey files'
+// rules: decimal commas and thousands read, ambiguity asked about.
+func TestSpendNumbers(t *testing.T) {
+	sp, err := ReadSpend(strings.NewReader("channel;spend\nSEA;1.200\nDisplay;1.300,50 €\n"), "spend.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp[0].Spend != 1200 || sp[1].Spend != 1300.5 {
+		t.Errorf("spend %v, want SEA 1200, Display 1300.5", sp)
+	}
+	_, err = ReadSpend(strings.NewReader("channel;spend\nSEA;1.200\nDisplay;300\n"), "spend.csv")
+	if err == nil || !strings.Contains(err.Error(), "--decimal") {
+		t.Errorf("got %v, want the ambiguity named", err)
+	}
+	sp, err = ReadSpend(strings.NewReader("channel,spend\nSEA,\"$1,200.00\"\nDisplay,12.5\n"), "spend.csv")
+	if err != nil || sp[0].Spend != 1200 || sp[1].Spend != 12.5 {
+		t.Errorf("US spend %v, %v", sp, err)
+	}
+}
