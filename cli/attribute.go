@@ -27,7 +27,7 @@ Flags:
 // attributeFlags are the options shared by attribute and, later, import.
 type attributeFlags struct {
 	models, direct, sep, format, layout, label, rejected string
-	decimal, dateFormat, timezone                        string
+	decimal, dateFormat, timezone, delimiter             string
 	experiment, db                                       string
 	order                                                int
 	halfLife, lookback                                   string

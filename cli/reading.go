@@ -18,6 +18,7 @@ func (f *attributeFlags) registerReading(fs *flag.FlagSet, prefix string) {
 	fs.StringVar(&f.decimal, "decimal", "", prefix+"decimal mark of the number columns: . or , (default: decide per column from its cells)")
 	fs.StringVar(&f.dateFormat, "date-format", "", prefix+"order of dates written with slashes: dd/mm/yyyy or mm/dd/yyyy (default: decide from the column)")
 	fs.StringVar(&f.timezone, "timezone", "", prefix+"IANA time zone of times written without one, e.g. Europe/Berlin (default UTC)")
+	fs.StringVar(&f.delimiter, "delimiter", "", prefix+"field delimiter: comma, semicolon or tab (default: detect from the header line)")
 }
 
 // readingOptions checks the reading flags and sets them on o.
@@ -38,6 +39,16 @@ func (f *attributeFlags) readingOptions(o *attribution.ImportOptions) error {
 	}
 	o.DateFormat = order
 	o.Timezone = strings.TrimSpace(f.timezone)
+	switch f.delimiter {
+	case "", "comma", "semicolon", "tab":
+		o.Delimiter = f.delimiter
+	case ",":
+		o.Delimiter = "comma"
+	case ";":
+		o.Delimiter = "semicolon"
+	default:
+		return usagef("--delimiter %q: use comma, semicolon or tab", f.delimiter)
+	}
 	return nil
 }
 

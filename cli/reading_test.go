@@ -46,6 +46,23 @@ func TestReadingFlags(t *testing.T) {
 	}
 }
 
+// TestDelimiterFlag: --delimiter overrides detection.
+func TestDelimiterFlag(t *testing.T) {
+	// The header has more commas than semicolons, the rows are semicolons.
+	in := writeFile(t, "odd.csv", []byte("path;total_conversions;note,a,b\nA > B;2;x\nB;1;y\n"))
+	code, _, errOut := runCLI(t, "attribute", "--no-log", in)
+	if code != 2 {
+		t.Fatalf("detected: exit %d, %q; want 2", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "attribute", "--no-log", "--delimiter", "semicolon", in)
+	if code != 0 || !strings.Contains(errOut, "semicolon-delimited") || !strings.Contains(errOut, "conversions: 3") {
+		t.Errorf("--delimiter semicolon: exit %d, %q", code, errOut)
+	}
+	if code, _, _ = runCLI(t, "attribute", "--no-log", "--delimiter", "pipe", in); code != 1 {
+		t.Errorf("--delimiter pipe: exit %d, want 1", code)
+	}
+}
+
 // TestDecimalFlag: --decimal settles a semicolon file of 1.234s.
 func TestDecimalFlag(t *testing.T) {
 	in := writeFile(t, "eu.csv", []byte("path;conversions;value\nA > B;1;1.234\nB;2;2.000\n"))
