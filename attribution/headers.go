@@ -32,8 +32,8 @@ var pathVocabulary = map[string][][]string{
 
 var touchVocabulary = map[string][][]string{
 	FieldJourney: {
-		{FieldJourney, "user_id", "uid", "customer_id", "contact_id", "person_id", "lead_id", "account_id", "member_id", "profile_id", "crm_id"},
-		{"user_pseudo_id", "anonymous_id", "client_id", "ga_client_id", "visitor_id", "cookie_id", "device_id", "distinct_id"},
+		{FieldJourney, "user_id", "uid", "customer_id", "contact_id", "person_id", "lead_id", "account_id", "member_id", "profile_id", "crm_id", "record_id"},
+		{"email", "email_address", "user_pseudo_id", "anonymous_id", "client_id", "ga_client_id", "visitor_id", "cookie_id", "device_id", "distinct_id"},
 		{"session_id", "ga_session_id"},
 	},
 	FieldTimestamp: {
