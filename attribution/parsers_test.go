@@ -287,3 +287,47 @@ func FuzzImportExports(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzImport(t, data, LayoutAuto) })
 }
+
+// Per-cell costs of the export parsers next to what they replace: plain
+// strconv for numbers, the ISO-only timestamp parser for dates.
+func BenchmarkCellNumberPlain(b *testing.B) {
+	cell, st := []byte("716.41"), numberStyle{comma: roleGroup, dot: roleDecimal}
+	for b.Loop() {
+		parseNumberCell(cell, st)
+	}
+}
+
+func BenchmarkCellNumberStrconv(b *testing.B) {
+	cell := []byte("716.41")
+	for b.Loop() {
+		_, _ = strconv.ParseFloat(string(cell), 64)
+	}
+}
+
+func BenchmarkCellNumberGrouped(b *testing.B) {
+	cell, st := []byte("1.234,56 €"), numberStyle{comma: roleDecimal, dot: roleGroup}
+	for b.Loop() {
+		parseNumberCell(cell, st)
+	}
+}
+
+func BenchmarkCellTimeISO(b *testing.B) {
+	cell := []byte("2025-02-17T11:18:49Z")
+	for b.Loop() {
+		_, _, _, _ = parseTime(cell, DateOrderAuto, false, nil)
+	}
+}
+
+func BenchmarkCellTimeISOOnly(b *testing.B) {
+	cell := []byte("2025-02-17T11:18:49Z")
+	for b.Loop() {
+		_, _, _, _ = parseISO(cell)
+	}
+}
+
+func BenchmarkCellTimeDayMonth(b *testing.B) {
+	cell := []byte("03/14/2024 11:45 AM")
+	for b.Loop() {
+		_, _, _, _ = parseTime(cell, MonthFirst, false, nil)
+	}
+}
