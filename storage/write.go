@@ -15,7 +15,7 @@ import (
 
 // Experiment returns the experiment named name, creating it on first use.
 func (s *Store) Experiment(ctx context.Context, name string) (*tracking.Experiment, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("experiment %q: %w", name, err)
 	}
@@ -48,7 +48,7 @@ func (s *Store) ensureExperiment(ctx context.Context, tx *sql.Tx, name string) (
 // PutDataset registers a dataset; a fingerprint already known keeps its
 // first record.
 func (s *Store) PutDataset(ctx context.Context, d *tracking.DatasetInfo) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("register dataset: %w", err)
 	}
@@ -97,7 +97,7 @@ func (s *Store) startRun(ctx context.Context, nr tracking.NewRun) (*tracking.Run
 	if nr.Name == "" {
 		nr.Name = now.UTC().Format("20060102-150405") + "-" + nr.ID[:6]
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func insertParams(ctx context.Context, tx *sql.Tx, seq int64, ps []tracking.Para
 
 // Heartbeat records that a RUNNING run is still alive.
 func (s *Store) Heartbeat(ctx context.Context, runID string) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("heartbeat of run %s: %w", runID, err)
 	}
@@ -202,7 +202,7 @@ func (s *Store) Heartbeat(ctx context.Context, runID string) error {
 // LogMetrics appends metric points to a RUNNING run. A point without a
 // time is stamped now.
 func (s *Store) LogMetrics(ctx context.Context, runID string, points []tracking.Metric) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("log metrics of run %s: %w", runID, err)
 	}
@@ -231,7 +231,7 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 	if !status.Terminal() {
 		return fmt.Errorf("finish run %s: status %q is not FINISHED, FAILED or KILLED", runID, status)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("finish run %s: %w", runID, err)
 	}
@@ -431,7 +431,7 @@ func (s *Store) DeleteTag(ctx context.Context, runID, key string) error {
 
 // updateRun runs one statement whose last parameter is the run's seq.
 func (s *Store) updateRun(ctx context.Context, what, runID, query string, args ...any) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", what, runID, err)
 	}
