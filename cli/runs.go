@@ -116,7 +116,7 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, l.db)
+	st, err := openStore(ctx, env, l.db)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func runRunsEdit(ctx context.Context, env Env, sub string, args []string) error 
 				if err := st.SetDeleted(ctx, id, sub == "delete"); err != nil {
 					return err
 				}
-				fmt.Fprintf(env.Stderr, "run %s %sd\n", id, strings.TrimSuffix(sub, "e"))
+				fmt.Fprintf(env.Stderr, "run %s %s\n", id, map[string]string{"delete": "deleted", "restore": "restored"}[sub])
 			}
 			return nil
 		}
@@ -360,7 +360,7 @@ func runRunsEdit(ctx context.Context, env Env, sub string, args []string) error 
 		}
 		edit = func(st *storage.Store) error { return st.SetName(ctx, pos[0], pos[1]) }
 	}
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, env, db)
 	if err != nil {
 		return err
 	}

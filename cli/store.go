@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
@@ -72,15 +73,29 @@ func storePath(flagValue string) (string, error) {
 }
 
 // openStore opens the run store named by --db, $ATTRLAB_DB or the
-// default.
-func openStore(ctx context.Context, flagValue string) (*storage.Store, error) {
+// default. A folder or an unwritable place given as the store is bad input
+// (exit 2); a file that is not an attrlab store, or any other failure of
+// the store, is a store error (exit 3). A write that has to wait for
+// another process says so on env.Stderr every few seconds and keeps
+// waiting, so a finished computation is not lost to a busy store.
+func openStore(ctx context.Context, env Env, flagValue string) (*storage.Store, error) {
 	path, err := storePath(flagValue)
 	if err != nil {
 		return nil, err
 	}
-	s, err := storage.OpenWith(ctx, path, storage.Options{})
-	if err != nil {
-		return nil, &storeError{fmt.Errorf("%w", err)}
+	var next time.Duration
+	s, err := storage.OpenWith(ctx, path, storage.Options{OnWait: func(waited time.Duration) {
+		if waited < next {
+			return
+		}
+		next = waited + 5*time.Second
+		fmt.Fprintf(env.Stderr, "waiting for the run store %s: another process is writing to it (%s so far; Ctrl+C stops)\n", path, waited.Round(time.Second))
+	}})
+	switch {
+	case err == nil:
+		return s, nil
+	case errors.Is(err, storage.ErrNotAFile), errors.Is(err, storage.ErrReadOnly):
+		return nil, &inputError{err}
 	}
-	return s, nil
+	return nil, &storeError{err}
 }
