@@ -215,7 +215,7 @@ func writeBudgetTable(w io.Writer, b *attribution.Budget) error {
 	fmt.Fprintln(tw, "channel\tspend\tspend share\tcredit share\tconversions\tCPA\tROAS\tproposed\tchange\tflags\t")
 	pct := func(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
 	for _, l := range b.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%+.2f\t%s\t\n", l.Channel, human(l.Spend), pct(l.SpendShare),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%+.2f\t%s\t\n", cellText(l.Channel), human(l.Spend), pct(l.SpendShare),
 			pct(l.CreditShare), l.Conversions, l.CPA, l.ROAS, human(l.Proposed), l.Change, l.Flags)
 	}
 	return tw.Flush()
