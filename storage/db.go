@@ -45,6 +45,11 @@ var ErrNotAFile = errors.New("not a file")
 // its -wal and -shm files beside it.
 var ErrReadOnly = errors.New("read-only")
 
+// ErrDiskFull is returned (wrapped) when the disk holding the run store
+// has no space left: SQLite could not write the store or its -wal or -shm
+// file. The store is left as it was.
+var ErrDiskFull = errors.New("the disk is full")
+
 // ApplicationID is the PRAGMA application_id every attrlab store carries
 // ("attl"); a SQLite file with another id belongs to another program.
 const ApplicationID = 0x6174746c
@@ -470,12 +475,17 @@ func syncDir(dir string) {
 }
 
 // readOnlyError explains an error caused by a store or folder that cannot
-// be written, wrapping ErrReadOnly; other errors pass unchanged.
+// be written, wrapping ErrReadOnly, or by a full disk, wrapping
+// ErrDiskFull; other errors pass unchanged.
 func readOnlyError(path string, err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
+	if !errors.Is(err, ErrDiskFull) && (errors.Is(err, syscall.ENOSPC) || strings.Contains(msg, "database or disk is full") ||
+		strings.Contains(msg, "disk I/O error") && diskFull(path)) {
+		return fmt.Errorf("%w: the disk holding the run store (%s) has no space left (%v); free some space and try again (the store was left as it was)", ErrDiskFull, filepath.Dir(path), err)
+	}
 	ro := errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) ||
 		strings.Contains(msg, "readonly database") || strings.Contains(msg, "read-only file system") ||
 		strings.Contains(msg, "unable to open database file") && !dirWritable(filepath.Dir(path))
