@@ -6,9 +6,11 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -350,4 +352,82 @@ func entryNames(es []os.DirEntry) []string {
 		out = append(out, e.Name())
 	}
 	return out
+}
+
+// mountTmpfs mounts a tmpfs of size at a new folder and unmounts it at the
+// end. It needs root: in CI (CI=true) a failure to mount fails the test,
+// elsewhere it skips with the reason.
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		msg := fmt.Sprintf("cannot mount a tmpfs (needs root): %v: %s", err, out)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// fill writes to a file in dir until the disk is full.
+func fill(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "filler")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 4096)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			break
+		}
+	}
+	for {
+		if _, err := f.Write(chunk[:1]); err != nil {
+			return p
+		}
+	}
+}
+
+// TestDiskFillsDuringAWrite opens a store on a small tmpfs, fills the disk
+// and then logs a wide run: the write fails with ErrDiskFull (or SQLite's
+// "disk is full"), and once space is freed the store opens, passes
+// integrity_check and holds every run finished before, whole.
+func TestDiskFillsDuringAWrite(t *testing.T) {
+	dir := mountTmpfs(t, "4m")
+	path := filepath.Join(dir, "runs.db")
+	ctx := context.Background()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := logSample(ctx, s, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	filler := fill(t, dir)
+	run, err := s.StartRun(ctx, tracking.NewRun{Name: "wide"})
+	if err == nil {
+		d := tracking.RunData{}
+		for i := range 20000 {
+			d.Metrics = append(d.Metrics, tracking.Metric{Key: fmt.Sprintf("share.markov.channel %d", i), Value: 0.5})
+		}
+		err = s.FinishRun(ctx, run.ID, tracking.StatusFinished, d)
+	}
+	t.Logf("the write failed with: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "full") {
+		t.Errorf("logging on a full disk: %v, want it to say the disk is full", err)
+	}
+	s.Close()
+	os.Remove(filler)
+	if n := checkConsistent(t, path); n != 1 {
+		t.Errorf("%d finished runs after the full disk, want 1", n)
+	}
 }
