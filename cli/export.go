@@ -302,11 +302,16 @@ type mlflowWriter struct {
 	root, final string
 	err         error
 	renamed     []string
+	made        map[string]bool // folders made so far
 }
 
 func (w *mlflowWriter) mkdir(dir string) {
-	if w.err == nil {
+	if w.err == nil && !w.made[dir] {
 		w.err = os.MkdirAll(dir, 0o755)
+		if w.made == nil {
+			w.made = map[string]bool{}
+		}
+		w.made[dir] = true
 	}
 }
 
@@ -387,11 +392,12 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 		w.file(filepath.Join(dir, "params", filepath.FromSlash(names.params.name(p.Key()))), []byte(p.String()))
 	}
 	w.mkdir(filepath.Join(dir, "metrics"))
+	hists, err := st.MetricHistories(ctx, r.ID)
+	if err != nil {
+		return storeErr(err)
+	}
 	for _, m := range r.Metrics {
-		hist, err := st.MetricHistory(ctx, r.ID, m.Key)
-		if err != nil {
-			return storeErr(err)
-		}
+		hist := hists[m.Key]
 		var b strings.Builder
 		for _, p := range hist {
 			// A point stamped before the run started (computed just before
