@@ -153,9 +153,13 @@ func runBudget(ctx context.Context, env Env, args []string) error {
 	if !slices.Contains([]string{"table", "csv", "json"}, format) {
 		return usagef("--format %q: use table, csv or json", format)
 	}
+	inputs := append(f.inputs(pos), b.spend)
 	if chart != "" {
 		if _, err := charts.FormatOf(chart); err != nil {
 			return usagef("--chart %v", err)
+		}
+		if err := checkOut("--chart", chart, force, inputs...); err != nil {
+			return err
 		}
 	}
 	if _, err := b.options(); err != nil {
@@ -185,7 +189,7 @@ func runBudget(ctx context.Context, env Env, args []string) error {
 		if err := c.Render(&buf, format); err != nil {
 			return err
 		}
-		if err := writeOut(chart, force, buf.Bytes()); err != nil {
+		if err := writeOutFunc("--chart", chart, force, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }, inputs...); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "wrote %s\n", chart)

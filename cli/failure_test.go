@@ -107,6 +107,8 @@ func TestOverwritePaths(t *testing.T) {
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(data, []byte(trackPaths), 0o644)
 	os.WriteFile(bad, []byte(badPaths), 0o644)
+	spend := filepath.Join(dir, "spend.csv")
+	os.WriteFile(spend, []byte("channel,spend\nemail,100\nsearch,50\nsocial,20\n"), 0o644)
 	// A data file named like a chart, to try to draw its chart onto it.
 	svgData := filepath.Join(dir, "paths.svg")
 	os.WriteFile(svgData, []byte(trackPaths), 0o644)
@@ -123,6 +125,7 @@ func TestOverwritePaths(t *testing.T) {
 		{"export results", "results.csv", []string{"export", "results", data, "--db", db, "--out", "OUT"}, "model,channel"},
 		{"export chart", "chart.svg", []string{"export", "chart", data, "--kind", "attribution", "--db", db, "--out", "OUT"}, "<?xml"},
 		{"gen", "journeys.csv", []string{"gen", "--journeys", "10", "--out", "OUT"}, "journey_id,"},
+		{"budget --chart", "budget.svg", []string{"budget", data, "--spend", spend, "--db", db, "--chart", "OUT"}, "<?xml"},
 		{"attribute rejected", "bad.rejected.csv", []string{"attribute", bad, "--skip-bad-rows", "--db", db}, "line,reason"},
 		{"attribute --rejected", "mine.csv", []string{"attribute", bad, "--skip-bad-rows", "--rejected", "OUT", "--db", db}, "line,reason"},
 		{"import rejected", "bad.rejected.csv", []string{"import", bad, "--skip-bad-rows", "--db", db}, "line,reason"},
@@ -164,6 +167,7 @@ func TestOverwritePaths(t *testing.T) {
 		{"results onto the input", data, []string{"export", "results", data, "--db", db, "--out", data, "--force"}},
 		{"chart onto the input", svgData, []string{"export", "chart", svgData, "--kind", "attribution", "--db", db, "--out", svgData, "--force"}},
 		{"runs onto the store", db, []string{"export", "runs", "--db", db, "--out", db, "--force"}},
+		{"budget chart onto the data", svgData, []string{"budget", svgData, "--spend", spend, "--db", db, "--chart", svgData, "--force"}},
 	}
 	for _, c := range inputs {
 		t.Run(c.name, func(t *testing.T) {
