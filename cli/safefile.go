@@ -88,6 +88,8 @@ func fileSystemError(path string, err error) error {
 		return &inputError{fmt.Errorf("cannot write %s: the folder %s is on a read-only file system; choose another folder (nothing was changed)", path, dir)}
 	case errors.Is(err, fs.ErrPermission):
 		return &inputError{fmt.Errorf("cannot write %s: no permission to write in the folder %s; choose another folder (nothing was changed)", path, dir)}
+	case errors.Is(err, fs.ErrNotExist):
+		return &inputError{fmt.Errorf("cannot write %s: the folder %s does not exist; create it or choose another (nothing was changed)", path, dir)}
 	case errors.Is(err, syscall.ENOSPC):
 		return &inputError{fmt.Errorf("cannot write %s: the disk is full; free some space or choose another folder (nothing was changed)", path)}
 	}
