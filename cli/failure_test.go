@@ -330,7 +330,6 @@ func TestReadOnlyMount(t *testing.T) {
 	}{
 		{[]string{"attribute", data, "--db", filepath.Join(ro, "new.db")}, "read-only"},
 		{[]string{"attribute", data, "--db", db}, "read-only"},
-		{[]string{"runs", "--db", db}, "read-only"},
 		{[]string{"export", "runs", "--db", rwDB, "--out", filepath.Join(ro, "new.csv")}, "read-only file system"},
 		{[]string{"export", "runs", "--db", rwDB, "--out", prev, "--force"}, "read-only file system"},
 		{[]string{"gen", "--journeys", "10", "--out", filepath.Join(ro, "gen.csv")}, "read-only file system"},
@@ -341,11 +340,41 @@ func TestReadOnlyMount(t *testing.T) {
 			t.Errorf("%v: exit %d, %q", c.args, code, stderr)
 		}
 	}
+	// The store can still be read there: as an immutable file.
+	if code, stdout, stderr := cli("runs", "--db", db); code != 0 || !strings.Contains(stdout, "FINISHED") {
+		t.Errorf("runs on a read-only mount: exit %d, %s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := cli("export", "results", strings.TrimSpace(firstRunID(t, db)), "--db", db, "--no-artifact", "--out", filepath.Join(rw, "r.csv")); code != 0 {
+		t.Errorf("export results from a read-only mount: exit %d, %s%s", code, stdout, stderr)
+	}
+	code, _, stderr := cli("runs", "tag", firstRunID(t, db), "a=b", "--db", db)
+	if code != ExitBadInput || !strings.Contains(stderr, "read-only file system: it can be read, not written") {
+		t.Errorf("tagging on a read-only mount: exit %d, %s", code, stderr)
+	}
 	for f, sum := range sums {
 		if fileSum(t, f) != sum {
 			t.Errorf("%s changed", f)
 		}
 	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(db + suffix); err == nil {
+			t.Errorf("%s%s exists on the read-only mount", db, suffix)
+		}
+	}
+}
+
+// firstRunID returns the id of the newest run in db.
+func firstRunID(t *testing.T, db string) string {
+	t.Helper()
+	code, stdout, stderr := cli("runs", "--db", db, "--format", "json")
+	if code != 0 {
+		t.Fatalf("runs: %d %s", code, stderr)
+	}
+	i := strings.Index(stdout, `"run_id": "`)
+	if i < 0 {
+		t.Fatalf("no run in %s", stdout)
+	}
+	return stdout[i+11 : i+43]
 }
 
 // TestFullDisk fills a small tmpfs holding a store and an earlier export:

@@ -37,6 +37,8 @@ func storeErr(err error) error {
 		return usagef("%v\n%s", fe, indent(fe.Caret()))
 	case errors.Is(err, tracking.ErrNotFound):
 		return usagef("%v", err)
+	case errors.Is(err, storage.ErrReadOnly):
+		return &inputError{err}
 	case strings.Contains(err.Error(), "database or disk is full"):
 		return &storeError{fmt.Errorf("%w: the disk holding the run store has no space left; free some space and try again (the store was left as it was): %w", storage.ErrDiskFull, err)}
 	}

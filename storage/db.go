@@ -87,6 +87,9 @@ type Store struct {
 	stale  time.Duration
 	busy   time.Duration
 	onWait func(time.Duration)
+	// readOnly is set for a store on a read-only mount: r and w are one
+	// immutable connection pool, and writes fail with ErrReadOnly.
+	readOnly bool
 
 	mu      sync.Mutex
 	keyIDs  map[string]int64 // metric key -> metric_keys.id, committed ones only
@@ -164,6 +167,9 @@ func open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if s.stale == 0 {
 		s.stale = DefaultStaleAfter
 	}
+	if onReadOnlyMount(abs) {
+		return openReadOnly(ctx, s, len(migs))
+	}
 	// The read pool first: the version check and the stale-run check read,
 	// and reads in WAL mode never wait for a writer.
 	s.r, err = sql.Open("sqlite", dsn(abs, 10*time.Second, true))
@@ -206,6 +212,37 @@ func open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	if err := s.markStale(ctx); err != nil {
 		return fail(err)
+	}
+	return s, nil
+}
+
+// openReadOnly opens a store on a read-only mount for reading: as an
+// immutable file (nobody can change it there, and SQLite could not make
+// its -shm file). Every write fails with ErrReadOnly.
+func openReadOnly(ctx context.Context, s *Store, known int) (*Store, error) {
+	if fi, err := os.Stat(s.path + "-wal"); err == nil && fi.Size() > 0 {
+		// Committed runs may sit in the -wal file, which an immutable
+		// reading would miss.
+		return nil, fmt.Errorf("%w: the run store is on a read-only file system with unfinished changes in %s-wal; open it once where it can be written", ErrReadOnly, filepath.Base(s.path))
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(s.path), RawQuery: "mode=ro&immutable=1"}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, err
+	}
+	s.r, s.w, s.readOnly = db, db, true
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case v > known:
+		db.Close()
+		return nil, newerSchema(v, known)
+	case v < known:
+		db.Close()
+		return nil, fmt.Errorf("%w: the run store needs an upgrade to schema version %d, but it is on a read-only file system; copy it to a writable folder", ErrReadOnly, known)
 	}
 	return s, nil
 }
@@ -618,6 +655,9 @@ func (s *Store) markStale(ctx context.Context) error {
 // Options.BusyTimeout allows (until ctx ends if 0) and telling OnWait
 // about the wait about once a second.
 func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	if s.readOnly {
+		return nil, fmt.Errorf("%w: the run store %s is on a read-only file system: it can be read, not written; copy it to a writable folder", ErrReadOnly, s.path)
+	}
 	start := time.Now()
 	for {
 		tx, err := s.w.BeginTx(ctx, nil)
@@ -656,7 +696,7 @@ func (s *Store) Close() error {
 	if s.r != nil {
 		err = s.r.Close()
 	}
-	if s.w != nil {
+	if s.w != nil && !s.readOnly {
 		err = errors.Join(err, s.w.Close())
 	}
 	return err
