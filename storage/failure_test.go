@@ -431,3 +431,28 @@ func TestDiskFillsDuringAWrite(t *testing.T) {
 		t.Errorf("%d finished runs after the full disk, want 1", n)
 	}
 }
+
+// TestProcessesCreateOneStore starts four processes on a store that does
+// not exist yet: one creates it, the others find it, and every run of
+// every process is there.
+func TestProcessesCreateOneStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fresh.db")
+	var cmds []*exec.Cmd
+	var outs [4]bytes.Buffer
+	for i := range outs {
+		c := childCmd(t, "logger", path, countEnv+"=3")
+		c.Stdout, c.Stderr = &outs[i], &outs[i]
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, c)
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Errorf("process %d: %v: %s", i, err, outs[i].String())
+		}
+	}
+	if n := checkConsistent(t, path); n != 12 {
+		t.Errorf("%d runs finished, want 12", n)
+	}
+}
