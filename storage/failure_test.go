@@ -29,6 +29,11 @@ func TestKillsInTheFirstMilliseconds(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(11, 200))
 	const kills = 200
+	// The kills spread over 0-30 ms, or over twice the time a child takes
+	// to create the store if this machine is slower than that, so that
+	// they keep landing in the store's first moments under load.
+	window := max(30*time.Millisecond, 2*timeToCreate(t, filepath.Join(dir, "calibrate.db")))
+	t.Logf("kills spread over %s", window)
 	var noStore, empty, withRuns int
 	for i := range kills {
 		path := filepath.Join(dir, "new", strings.Repeat("x", i%3)+"s"+string(rune('a'+i%26))+".db")
@@ -39,7 +44,7 @@ func TestKillsInTheFirstMilliseconds(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.IntN(30_000)) * time.Microsecond)
+		time.Sleep(time.Duration(rng.Int64N(int64(window))))
 		cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
@@ -59,6 +64,28 @@ func TestKillsInTheFirstMilliseconds(t *testing.T) {
 	if noStore == 0 || empty-noStore == 0 {
 		t.Errorf("the kills missed the store's first moments (%d before it existed, %d before its first run)", noStore, empty-noStore)
 	}
+}
+
+// timeToCreate returns how long a child takes from its start until the
+// store file at path exists.
+func timeToCreate(t *testing.T, path string) time.Duration {
+	t.Helper()
+	cmd := childCmd(t, "logger", path, countEnv+"=1")
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var took time.Duration
+	for took == 0 && time.Since(start) < 10*time.Second {
+		if _, err := os.Stat(path); err == nil {
+			took = time.Since(start)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("calibration child: %v", err)
+	}
+	return took
 }
 
 // TestHotJournalOfAnInterruptedCreation reproduces what an older attrlab
