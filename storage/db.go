@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/attrlab/attrlab/tracking"
-	"modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // the "sqlite" driver, and its error codes
 )
 
 //go:embed migrations/*.sql
@@ -285,38 +285,52 @@ const sqliteMagic = "SQLite format 3\x00"
 // from before the id was set, recognised by its schema through a
 // read-only connection; anything else is refused untouched.
 func ensureOurs(ctx context.Context, path string, migs []string) (legacy bool, err error) {
+	// After creating the store, look again: what is there now passes the
+	// same checks, whoever made it.
+	for range 3 {
+		created, legacy, err := checkOurs(ctx, path, migs)
+		if err != nil || !created {
+			return legacy, err
+		}
+	}
+	return false, fmt.Errorf("%w: the file keeps changing while attrlab creates the store", ErrNotOurs)
+}
+
+// checkOurs does ensureOurs' checks once; created says it made a new
+// store (or tried to) and the checks must be run again.
+func checkOurs(ctx context.Context, path string, migs []string) (created, legacy bool, err error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return false, create(ctx, path, migs, false)
+		return true, false, create(ctx, path, migs, false)
 	case err != nil:
-		return false, readOnlyError(path, err)
+		return false, false, readOnlyError(path, err)
 	case fi.IsDir():
-		return false, fmt.Errorf("%w: it is a folder; give the path of a database file inside it, e.g. %s", ErrNotAFile, filepath.Join(path, "attrlab.db"))
+		return false, false, fmt.Errorf("%w: it is a folder; give the path of a database file inside it, e.g. %s", ErrNotAFile, filepath.Join(path, "attrlab.db"))
 	case !fi.Mode().IsRegular():
-		return false, fmt.Errorf("%w: it is not a regular file", ErrNotAFile)
+		return false, false, fmt.Errorf("%w: it is not a regular file", ErrNotAFile)
 	}
 	if fi.Size() == 0 || abandonedNewFile(path) {
-		return false, create(ctx, path, migs, true)
+		return true, false, create(ctx, path, migs, true)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return false, readOnlyError(path, err)
+		return false, false, readOnlyError(path, err)
 	}
 	var hdr [100]byte
 	n, _ := io.ReadFull(f, hdr[:])
 	f.Close()
 	if n < len(hdr) || string(hdr[:16]) != sqliteMagic {
-		return false, fmt.Errorf("%w: the file is not an SQLite database; choose another file with --db (nothing was changed)", ErrNotOurs)
+		return false, false, fmt.Errorf("%w: the file is not an SQLite database; choose another file with --db (nothing was changed)", ErrNotOurs)
 	}
 	switch app := binary.BigEndian.Uint32(hdr[68:72]); app {
 	case ApplicationID:
-		return false, nil
+		return false, false, nil
 	case 0:
 	default:
-		return false, fmt.Errorf("%w: it is another program's SQLite database (application id %#x); choose another file with --db (nothing was changed)", ErrNotOurs, app)
+		return false, false, fmt.Errorf("%w: it is another program's SQLite database (application id %#x); choose another file with --db (nothing was changed)", ErrNotOurs, app)
 	}
-	return true, checkLegacy(ctx, path, len(migs))
+	return false, true, checkLegacy(ctx, path, len(migs))
 }
 
 // ourTables are the tables every attrlab schema has had since version 1.
