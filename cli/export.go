@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -277,6 +278,16 @@ func writeMLflow(ctx context.Context, st *storage.Store, dir string, runs []*tra
 			return nil, err
 		}
 	}
+	// MLflow's file store makes experiment 0 only in a new folder, and
+	// its client and UI expect it: write it even when no run of attrlab's
+	// Default is exported.
+	if !w.wroteDefault {
+		def := &tracking.Experiment{Name: tracking.DefaultExperiment, Created: time.Now(), Updated: time.Now()}
+		if i := slices.IndexFunc(exps, func(e *tracking.Experiment) bool { return e.Name == tracking.DefaultExperiment }); i >= 0 {
+			def = exps[i]
+		}
+		w.experiment(def)
+	}
 	w.mkdir(filepath.Join(tmp, ".trash"))
 	if w.err != nil {
 		return nil, fileSystemError(abs, fmt.Errorf("export mlflow: %w", w.err))
@@ -303,6 +314,8 @@ type mlflowWriter struct {
 	err         error
 	renamed     []string
 	made        map[string]bool // folders made so far
+	// wroteDefault says experiment 0 (attrlab's Default) is written.
+	wroteDefault bool
 }
 
 func (w *mlflowWriter) mkdir(dir string) {
@@ -342,6 +355,7 @@ func mlflowExperimentID(id int64, name string) string {
 
 func (w *mlflowWriter) experiment(e *tracking.Experiment) {
 	id := mlflowExperimentID(e.ID, e.Name)
+	w.wroteDefault = w.wroteDefault || id == mlflowDefaultExperiment
 	stage := "active"
 	if e.Deleted {
 		stage = "deleted"

@@ -220,4 +220,18 @@ func TestMLflowReadsTheExport(t *testing.T) {
 	if !ownName["share.markov.Télé"] || !ownName["share.markov.直接"] {
 		t.Error("the Unicode name share.markov.Télé was not exported under its own name")
 	}
+
+	// Without a run of Default, experiment 0 is still there: MLflow's file
+	// store makes it only in a new folder, and its client expects it.
+	q2, _, err := collectRuns(ctx, st, tracking.Search{Experiments: []string{"Q2 — Köln"}}, 0)
+	if err != nil || len(q2) != 1 {
+		t.Fatalf("Q2 runs: %v %d", err, len(q2))
+	}
+	out2 := filepath.Join(t.TempDir(), "mlruns")
+	if _, err := writeMLflow(ctx, st, out2, q2, "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if meta := readYAML(t, filepath.Join(out2, "0", "meta.yaml")); meta["name"] != "Default" || meta["experiment_id"] != "0" {
+		t.Errorf("experiment 0 of an export without Default runs: %v", meta)
+	}
 }
