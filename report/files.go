@@ -56,6 +56,9 @@ func WriteFile(path string, force bool, write func(w io.Writer) error) (err erro
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// The folder is flushed too, so that after a crash the new name
+	// points at the whole new file.
+	defer syncDir(filepath.Dir(path))
 	if force {
 		if err := os.Rename(tmp.Name(), path); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
@@ -78,4 +81,12 @@ func WriteFile(path string, force bool, write func(w io.Writer) error) (err erro
 		return nil
 	}
 	return os.Remove(tmp.Name())
+}
+
+// syncDir flushes a folder's entries to disk, where the system allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
