@@ -38,6 +38,9 @@ export mlflow writes an MLflow "mlruns" folder: DIR/<experiment_id>/meta.yaml
 and DIR/<experiment_id>/<run_id>/{meta.yaml,params,metrics,tags,artifacts}.
 Recent MLflow releases read it with MLFLOW_ALLOW_FILE_STORE=true
 (mlflow ui --backend-store-uri DIR) or after mlflow migrate-filestore.
+The Default experiment is MLflow's experiment 0. Names keep Unicode
+letters; characters MLflow refuses in a name become _, and the run's
+artifact attrlab/name_map.json maps such names back.
 
 --experiment, --filter, --order-by and --deleted select runs as in
 attrlab runs.
