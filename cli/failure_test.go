@@ -181,6 +181,20 @@ func TestOverwritePaths(t *testing.T) {
 			}
 		})
 	}
+	t.Run("rejected rows onto a database", func(t *testing.T) {
+		other := filepath.Join(dir, "other.db")
+		foreignSQLite(t, other, false)
+		for _, guard := range []string{db, other} {
+			before := fileSum(t, guard)
+			code, _, stderr := cli("attribute", bad, "--skip-bad-rows", "--rejected", guard, "--no-log", "--force")
+			if code != ExitUsage || !strings.Contains(stderr, "never replaces one, even with --force") {
+				t.Errorf("%s: exit %d, %s", guard, code, stderr)
+			}
+			if fileSum(t, guard) != before {
+				t.Errorf("%s changed", guard)
+			}
+		}
+	})
 	t.Run("export mlflow into a folder with files", func(t *testing.T) {
 		mlruns := filepath.Join(dir, "mlruns")
 		os.MkdirAll(mlruns, 0o755)

@@ -33,6 +33,10 @@ func checkOut(flag, out string, force bool, inputs ...string) error {
 		return nil
 	case fi.IsDir():
 		return &inputError{fmt.Errorf("%s %s is a folder: give the name of a file to write", flag, out)}
+	case isSQLite(out):
+		// A run store (any store, not only this command's) or another
+		// program's database: never worth losing to an export.
+		return usagef("%s %s is an SQLite database: attrlab never replaces one, even with --force; choose another file name", flag, out)
 	case !force:
 		return usagef("%s %s already exists: choose another name, or add --force to replace it", flag, out)
 	}
@@ -94,4 +98,16 @@ func fileSystemError(path string, err error) error {
 		return &inputError{fmt.Errorf("cannot write %s: the disk is full; free some space or choose another folder (nothing was changed)", path)}
 	}
 	return &inputError{err}
+}
+
+// isSQLite reports whether path begins with SQLite's file header.
+func isSQLite(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var hdr [16]byte
+	n, _ := io.ReadFull(f, hdr[:])
+	return n == len(hdr) && string(hdr[:]) == "SQLite format 3\x00"
 }
