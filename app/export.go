@@ -86,7 +86,8 @@ func saveCSV(u *UI, path string, write func(io.Writer) error) {
 }
 
 // inputOf returns what the app reads from path, if anything: the run
-// store, a loaded dataset's source or a file opened in the app.
+// store, a loaded dataset's source or a file opened in the app; or that it
+// is an SQLite database, which no export replaces.
 func inputOf(u *UI, path string) string {
 	if u.Store != nil && sameFile(path, u.Store.Path()) {
 		return "the run store"
@@ -99,6 +100,13 @@ func inputOf(u *UI, path string) string {
 	for _, p := range u.opened {
 		if sameFile(path, p) {
 			return "a file the app has opened"
+		}
+	}
+	if f, err := os.Open(path); err == nil {
+		defer f.Close()
+		var hdr [16]byte
+		if n, _ := io.ReadFull(f, hdr[:]); n == len(hdr) && string(hdr[:]) == "SQLite format 3\x00" {
+			return "an SQLite database (a run store?)"
 		}
 	}
 	return ""

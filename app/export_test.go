@@ -70,8 +70,8 @@ func TestSaveDialogWriterTouchesNothing(t *testing.T) {
 // TestSaveOverwritePaths is the app's overwrite table: a new file is
 // written; an existing one is replaced only once confirmed (by Fyne's
 // dialog or the app's own); a file the app reads (the run store, a
-// dataset's source, a file opened in the app) is never replaced, even
-// confirmed.
+// dataset's source, a file opened in the app) or another SQLite database
+// is never replaced, even confirmed.
 func TestSaveOverwritePaths(t *testing.T) {
 	u := newTestUI(t)
 	dir := t.TempDir()
@@ -127,7 +127,11 @@ func TestSaveOverwritePaths(t *testing.T) {
 		clear()
 	}
 
-	for _, in := range []string{st.Path(), source, opened} {
+	other := filepath.Join(dir, "other.db")
+	if o, err := storage.Open(other); err == nil {
+		o.Close()
+	}
+	for _, in := range []string{st.Path(), source, opened, other} {
 		before, _ := os.ReadFile(in)
 		for _, confirmed := range []bool{false, true} {
 			save(in, confirmed)
