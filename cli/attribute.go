@@ -64,6 +64,12 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !f.noLog {
+		// A wrong --db fails now, not after the models have run.
+		if err := precheckStore(ctx, f.db); err != nil {
+			return err
+		}
+	}
 	var progress *progressPrinter
 	if f.progress || isTerminal(env.Stderr) {
 		progress = newProgressPrinter(env.Stderr, fileSize(pos[0]))

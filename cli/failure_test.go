@@ -255,6 +255,13 @@ func TestForeignStoreRefused(t *testing.T) {
 				t.Errorf("%v: message not given once: %s", args, stderr)
 			}
 		}
+		// The store is checked before the work: a bad data file is not
+		// even read.
+		bad := filepath.Join(dir, "bad.csv")
+		os.WriteFile(bad, []byte("not,a\njourney,file\n"), 0o644)
+		if code, _, stderr := cli("attribute", bad, "--db", db); code != ExitStore || !strings.Contains(stderr, "not an attrlab run store") {
+			t.Errorf("attribute of a bad file into a foreign store: exit %d, %s", code, stderr)
+		}
 		if fileSum(t, db) != before {
 			t.Errorf("%s changed", db)
 		}

@@ -43,6 +43,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := precheckStore(ctx, f.db); err != nil {
+		return err
+	}
 	if f.progress || isTerminal(env.Stderr) {
 		iopts.Progress = newProgressPrinter(env.Stderr, fileSize(pos[0])).importProgress
 	}

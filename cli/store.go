@@ -77,6 +77,30 @@ func storePath(flagValue string) (string, error) {
 	return p, nil
 }
 
+// precheckStore refuses, before any long work, a --db that openStore would
+// refuse (a folder, another program's file, a newer store), with the same
+// error and exit status; it creates and changes nothing.
+func precheckStore(ctx context.Context, flagValue string) error {
+	path, err := storePath(flagValue)
+	if err != nil {
+		return err
+	}
+	return classifyOpenError(storage.Precheck(ctx, path))
+}
+
+// classifyOpenError gives an error opening the store its exit status: a
+// folder or an unwritable place is bad input (2), anything else the
+// store's (3).
+func classifyOpenError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, storage.ErrNotAFile), errors.Is(err, storage.ErrReadOnly):
+		return &inputError{err}
+	}
+	return &storeError{err}
+}
+
 // openStore opens the run store named by --db, $ATTRLAB_DB or the
 // default. A folder or an unwritable place given as the store is bad input
 // (exit 2); a file that is not an attrlab store, or any other failure of
@@ -96,11 +120,8 @@ func openStore(ctx context.Context, env Env, flagValue string) (*storage.Store, 
 		next = waited + 5*time.Second
 		fmt.Fprintf(env.Stderr, "waiting for the run store %s: another process is writing to it (%s so far; Ctrl+C stops)\n", path, waited.Round(time.Second))
 	}})
-	switch {
-	case err == nil:
-		return s, nil
-	case errors.Is(err, storage.ErrNotAFile), errors.Is(err, storage.ErrReadOnly):
-		return nil, &inputError{err}
+	if err != nil {
+		return nil, classifyOpenError(err)
 	}
-	return nil, &storeError{err}
+	return s, nil
 }

@@ -313,24 +313,76 @@ func checkOurs(ctx context.Context, path string, migs []string) (created, legacy
 	if fi.Size() == 0 || abandonedNewFile(path) {
 		return true, false, create(ctx, path, migs, true)
 	}
+	legacy, err = checkExisting(ctx, path, len(migs))
+	return false, legacy, err
+}
+
+// checkExisting checks an existing, non-empty file: SQLite's header, then
+// attrlab's application id, or for a file without one (legacy) attrlab's
+// schema, read through a read-only connection.
+func checkExisting(ctx context.Context, path string, known int) (legacy bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false, false, readOnlyError(path, err)
+		return false, readOnlyError(path, err)
 	}
 	var hdr [100]byte
 	n, _ := io.ReadFull(f, hdr[:])
 	f.Close()
 	if n < len(hdr) || string(hdr[:16]) != sqliteMagic {
-		return false, false, fmt.Errorf("%w: the file is not an SQLite database; choose another file with --db (nothing was changed)", ErrNotOurs)
+		return false, fmt.Errorf("%w: the file is not an SQLite database; choose another file with --db (nothing was changed)", ErrNotOurs)
 	}
 	switch app := binary.BigEndian.Uint32(hdr[68:72]); app {
 	case ApplicationID:
-		return false, false, nil
+		// The header's version may lag behind a -wal file, never ahead.
+		if v := int(binary.BigEndian.Uint32(hdr[60:64])); v > known {
+			return false, newerSchema(v, known)
+		}
+		return false, nil
 	case 0:
+		return true, checkLegacy(ctx, path, known)
 	default:
-		return false, false, fmt.Errorf("%w: it is another program's SQLite database (application id %#x); choose another file with --db (nothing was changed)", ErrNotOurs, app)
+		return false, fmt.Errorf("%w: it is another program's SQLite database (application id %#x); choose another file with --db (nothing was changed)", ErrNotOurs, app)
 	}
-	return false, true, checkLegacy(ctx, path, len(migs))
+}
+
+// Precheck tells, without creating or changing anything, whether Open
+// would refuse path as a run store: a folder, a file that is not an
+// attrlab store, or a store from a newer attrlab. A command calls it
+// before long work whose result goes to the store, so that a wrong --db
+// fails at once rather than after the work. A missing or empty file
+// passes (Open creates the store).
+func Precheck(ctx context.Context, path string) error {
+	err := precheck(ctx, path)
+	if err != nil {
+		return fmt.Errorf("open run store %s: %w", path, err)
+	}
+	return nil
+}
+
+func precheck(ctx context.Context, path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return readOnlyError(abs, err)
+	case fi.IsDir():
+		return fmt.Errorf("%w: it is a folder; give the path of a database file inside it, e.g. %s", ErrNotAFile, filepath.Join(abs, "attrlab.db"))
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%w: it is not a regular file", ErrNotAFile)
+	case fi.Size() == 0 || abandonedNewFile(abs):
+		return nil
+	}
+	migs, err := migrations()
+	if err != nil {
+		return err
+	}
+	_, err = checkExisting(ctx, abs, len(migs))
+	return err
 }
 
 // ourTables are the tables every attrlab schema has had since version 1.

@@ -483,3 +483,38 @@ func TestProcessesCreateOneStore(t *testing.T) {
 		t.Errorf("%d runs finished, want 12", n)
 	}
 }
+
+// TestPrecheck refuses what Open refuses, creating and changing nothing,
+// and passes a missing file, an empty one and a store.
+func TestPrecheck(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	if err := Precheck(ctx, missing); err != nil {
+		t.Errorf("a missing file: %v", err)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("Precheck created the store")
+	}
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o644)
+	store := filepath.Join(dir, "store.db")
+	s, err := Open(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.w.Exec("PRAGMA user_version = 99")
+	s.Close()
+	contacts := filepath.Join(dir, "contacts.db")
+	foreignDB(t, contacts, `CREATE TABLE contacts (name TEXT)`)
+	for path, want := range map[string]error{empty: nil, dir: ErrNotAFile, contacts: ErrNotOurs, store: ErrNewerSchema} {
+		before, _ := os.ReadFile(path)
+		err := Precheck(ctx, path)
+		if want == nil && err != nil || want != nil && !errors.Is(err, want) {
+			t.Errorf("%s: %v, want %v", filepath.Base(path), err, want)
+		}
+		if after, _ := os.ReadFile(path); string(after) != string(before) {
+			t.Errorf("%s changed", path)
+		}
+	}
+}
