@@ -518,3 +518,40 @@ func TestPrecheck(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterGivesUpAfterBusyTimeout: with Options.BusyTimeout a write
+// stops waiting and says why.
+func TestWriterGivesUpAfterBusyTimeout(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "runs.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	ready := filepath.Join(dir, "ready")
+	hold := childCmd(t, "hold", path, stopEnv+"="+ready, countEnv+"=4000")
+	if err := hold.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Wait()
+	for {
+		if _, err := os.Stat(ready); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	s, err = OpenWith(context.Background(), path, Options{BusyTimeout: 1500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	_, err = s.StartRun(context.Background(), tracking.NewRun{Name: "impatient"})
+	if err == nil || !strings.Contains(err.Error(), "another process has been writing to the run store") {
+		t.Errorf("a write behind a 4-second write with a 1.5 s limit: %v", err)
+	}
+	if d := time.Since(start); d < 1500*time.Millisecond || d > 3500*time.Millisecond {
+		t.Errorf("gave up after %s, want about 1.5-2.5 s", d)
+	}
+}
