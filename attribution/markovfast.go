@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -152,36 +154,49 @@ func removalBySolves(ctx context.Context, chain *markovChain, solver *visitSolve
 // inverse of I - Q (see the comment at the top of this file).
 func removalByFundamental(ctx context.Context, chain *markovChain, contains [][]int32) (re, vre []float64, err error) {
 	n := chain.n
-	a := mat.NewDense(n, n, nil)
+	// I - Q, inverted in place: the one n×n buffer is the whole memory cost.
+	fund := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
 	for i := 0; i < n; i++ {
-		a.Set(i, i, 1)
+		row := fund.Data[i*n : (i+1)*n]
+		row[i] = 1
 		for e := chain.outStart[i]; e < chain.outStart[i+1]; e++ {
-			j := int(chain.outTo[e])
-			a.Set(i, j, a.At(i, j)-chain.outP[e])
+			row[chain.outTo[e]] -= chain.outP[e]
 		}
 	}
-	var fund mat.Dense
-	if err := fund.Inverse(a); err != nil {
+	ipiv := make([]int, n)
+	if !lapack64.Getrf(fund, ipiv) {
 		return nil, nil, fmt.Errorf("markov chain is singular: some journeys never end")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	// r: conversion per visit; rv: converted value per visit (mean value of
-	// conversions ending in the state).
-	r := make([]float64, n)
-	rv := make([]float64, n)
-	for s := 0; s < n; s++ {
-		r[s] = chain.pConv[s]
-		if chain.lastConv[s] > 0 {
-			rv[s] = chain.lastValue[s] / chain.lastConv[s] * chain.pConv[s]
+	work := []float64{0}
+	lapack64.Getri(fund, ipiv, work, -1)
+	work = make([]float64, int(work[0]))
+	if !lapack64.Getri(fund, ipiv, work, len(work)) {
+		return nil, nil, fmt.Errorf("markov chain is singular: some journeys never end")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	at := func(i, j int32) float64 { return fund.Data[int(i)*n+int(j)] }
+	// x: probability of converting from each state; xv: converted value
+	// from each state (mean value of conversions ending in a state).
+	x := make([]float64, n)
+	xv := make([]float64, n)
+	for i := 0; i < n; i++ {
+		row := fund.Data[i*n : (i+1)*n]
+		for s, p := range chain.pConv {
+			if p == 0 {
+				continue
+			}
+			x[i] += row[s] * p
+			if chain.lastConv[s] > 0 {
+				xv[i] += row[s] * (chain.lastValue[s] / chain.lastConv[s] * p)
+			}
 		}
 	}
-	x := mat.NewVecDense(n, nil)
-	x.MulVec(&fund, mat.NewVecDense(n, r))
-	xv := mat.NewVecDense(n, nil)
-	xv.MulVec(&fund, mat.NewVecDense(n, rv))
-	pConv, valueBase := x.AtVec(0), xv.AtVec(0)
+	pConv, valueBase := x[0], xv[0]
 	re = make([]float64, len(contains))
 	vre = make([]float64, len(contains))
 	for c, set := range contains {
@@ -194,23 +209,29 @@ func removalByFundamental(ctx context.Context, chain *markovChain, contains [][]
 			}
 		}
 		// e = v_S (N_SS)^-1: the distribution of the first entry into S.
-		k := len(set)
-		nss := mat.NewDense(k, k, nil)
-		vs := mat.NewVecDense(k, nil)
-		for i, si := range set {
-			vs.SetVec(i, fund.At(0, int(si)))
-			for j, sj := range set {
-				nss.Set(i, j, fund.At(int(si), int(sj)))
-			}
-		}
-		var entry mat.VecDense
-		if err := entry.SolveVec(nss.T(), vs); err != nil {
-			return nil, nil, fmt.Errorf("markov chain: removal of %d states: %w", k, err)
-		}
 		var lost, lostValue float64
-		for i, si := range set {
-			lost += entry.AtVec(i) * x.AtVec(int(si))
-			lostValue += entry.AtVec(i) * xv.AtVec(int(si))
+		if len(set) == 1 {
+			s := set[0]
+			e := at(0, s) / at(s, s)
+			lost, lostValue = e*x[s], e*xv[s]
+		} else {
+			k := len(set)
+			nss := mat.NewDense(k, k, nil)
+			vs := mat.NewVecDense(k, nil)
+			for i, si := range set {
+				vs.SetVec(i, at(0, si))
+				for j, sj := range set {
+					nss.Set(i, j, at(si, sj))
+				}
+			}
+			var entry mat.VecDense
+			if err := entry.SolveVec(nss.T(), vs); err != nil {
+				return nil, nil, fmt.Errorf("markov chain: removal of %d states: %w", k, err)
+			}
+			for i, si := range set {
+				lost += entry.AtVec(i) * x[si]
+				lostValue += entry.AtVec(i) * xv[si]
+			}
 		}
 		re[c] = clamp01(lost / pConv)
 		if valueBase > 0 {
