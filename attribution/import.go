@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -260,6 +261,9 @@ type importShared struct {
 	header []string
 	cols   map[string]int
 	delim  byte
+	// pathChunks recycles parsed chunks once merged, so that a large file
+	// parses into the same few buffers instead of fresh ones per chunk.
+	pathChunks sync.Pool
 }
 
 // chunkParser parses the rows of one chunk; each worker has its own.
@@ -433,6 +437,7 @@ func (m *mergeState) remapChannels(local *interner) {
 
 // pathChunk is one chunk of a path table, parsed.
 type pathChunk struct {
+	pool     *sync.Pool // where it goes back once merged
 	cp       *chunkParser
 	channels interner
 	offsets  []int32
@@ -444,7 +449,14 @@ type pathChunk struct {
 
 func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 	cp := sh.newChunkParser(c)
-	pc := &pathChunk{cp: cp, offsets: []int32{0}}
+	pc, _ := sh.pathChunks.Get().(*pathChunk)
+	if pc == nil {
+		pc = &pathChunk{pool: &sh.pathChunks}
+	}
+	pc.cp = cp
+	pc.channels.reset()
+	pc.offsets = append(pc.offsets[:0], 0)
+	pc.touches, pc.conv, pc.value, pc.nulls = pc.touches[:0], pc.conv[:0], pc.value[:0], pc.nulls[:0]
 	sep := []byte(sh.opts.Separator)
 	if len(sep) == 0 {
 		sep = []byte(">")
@@ -509,7 +521,10 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 		s.Value += pc.value[i]
 		s.NonConverting += pc.nulls[i]
 	}
-	return m.mergeCommon(c, pc.cp)
+	err := m.mergeCommon(c, pc.cp)
+	pc.cp = nil
+	pc.pool.Put(pc)
+	return err
 }
 
 func hasField(cols map[string]int, field string) bool {

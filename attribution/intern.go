@@ -35,6 +35,13 @@ func (t *interner) find(name []byte) (int32, bool) {
 	}
 }
 
+// reset empties the table and keeps its memory.
+func (t *interner) reset() {
+	clear(t.names)
+	t.names = t.names[:0]
+	clear(t.slots)
+}
+
 // intern returns the id of name, adding it if new.
 func (t *interner) intern(name []byte) int32 {
 	if id, ok := t.find(name); ok {
