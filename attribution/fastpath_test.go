@@ -194,3 +194,44 @@ func TestTouchRowsKeepsConversionsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestSimpleDecimalMatchesParseFloat checks the number fast path against
+// strconv.ParseFloat bit for bit, and that it declines what it cannot
+// parse exactly so the general path (and its error messages) takes over.
+func TestSimpleDecimalMatchesParseFloat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	cells := []string{"0", "7", "0.5", "10.25", "716.41", "123456789012345", "99999999.9999999", "0.000000001", "1.0", "000.10"}
+	for i := 0; i < 200000; i++ {
+		digits := 1 + rng.IntN(15)
+		var b []byte
+		for j := 0; j < digits; j++ {
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		if digits > 1 && rng.IntN(2) == 0 {
+			at := 1 + rng.IntN(digits-1)
+			b = append(b[:at], append([]byte{'.'}, b[at:]...)...)
+		}
+		cells = append(cells, string(b))
+	}
+	for _, c := range cells {
+		got, ok := simpleDecimal([]byte(c))
+		want, err := strconv.ParseFloat(c, 64)
+		if err != nil {
+			t.Fatalf("%q: %v", c, err)
+		}
+		if want != 0 && want < MinCell {
+			if ok {
+				t.Errorf("%q: fast path took %g, below MinCell", c, got)
+			}
+			continue
+		}
+		if !ok || math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("%q: %v, %v; ParseFloat %v", c, got, ok, want)
+		}
+	}
+	for _, c := range []string{"", ".5", "5.", "1.2.3", "-1", "+1", "1e5", "1,5", " 1", "1234567890123456", "0x10", "1_000", "NaN", "٣"} {
+		if v, ok := simpleDecimal([]byte(c)); ok {
+			t.Errorf("%q: fast path took it as %g; want the general path", c, v)
+		}
+	}
+}

@@ -342,10 +342,8 @@ func (cp *chunkParser) number(rec [][]byte, col int, required bool) (float64, er
 		}
 		return 0, nil
 	}
-	if len(cell) <= 15 && allDigits(cell) {
-		// Whole counts are the common case; 15 digits are exact in a float64.
-		n, _ := digits(cell)
-		return float64(n), nil
+	if v, ok := simpleDecimal(cell); ok {
+		return v, nil // counts and plain decimals, the common case
 	}
 	v, err := strconv.ParseFloat(string(cell), 64)
 	switch {

@@ -26,10 +26,16 @@ func hashName(b []byte) uint64 {
 		h = bits.RotateLeft64((h^binary.LittleEndian.Uint64(b))*k, 29)
 		b = b[8:]
 	}
-	if len(b) > 0 {
+	if n := len(b); n > 0 {
 		var w uint64
-		for i, c := range b {
-			w |= uint64(c) << (8 * i)
+		if cap(b) >= 8 {
+			// The bytes after the name are in the same buffer: load eight
+			// and keep the name's.
+			w = binary.LittleEndian.Uint64(b[:8]) & (1<<(8*n) - 1)
+		} else {
+			for i, c := range b {
+				w |= uint64(c) << (8 * i)
+			}
 		}
 		h = bits.RotateLeft64((h^w)*k, 29)
 	}

@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -36,11 +37,11 @@ type PathSet struct {
 	HasNulls bool
 
 	channels interner
-	// Distinct paths by their touches: an open-addressing table of
-	// hash<<32 | (index+1), 0 when empty. A lookup is one probe and one
+	// Distinct paths by their touches: an open-addressing table of the
+	// hash's top 32 bits <<32 | (index+1), 0 when empty. A lookup is one probe and one
 	// comparison in the common case, and the table holds no pointers.
 	pathSlots []uint64
-	pathMask  uint64
+	pathShift uint // 64 - log2(len(pathSlots)): the hash's top bits index
 }
 
 // TimedPaths holds converting journeys one by one, with each touch's age:
@@ -107,16 +108,21 @@ func reserve[T any](s []T, more int) []T {
 	return slices.Grow(s, max(more, cap(s)))
 }
 
-// growPathIndex doubles the path table and places every path again.
+// growPathIndex doubles the path table. A slot's index is the top bits of
+// its path's hash, which the slot keeps, so growing never reads a path.
 func (p *PathSet) growPathIndex() {
-	size := max(1024, 2*len(p.pathSlots))
+	old := p.pathSlots
+	size := max(1024, 2*len(old))
 	p.pathSlots = make([]uint64, size)
-	p.pathMask = uint64(size - 1)
-	for id := 0; id < p.Len(); id++ {
-		h := hashPath(p.touches[p.offsets[id]:p.offsets[id+1]])
-		for i := h & p.pathMask; ; i = (i + 1) & p.pathMask {
+	p.pathShift = uint(64 - bits.TrailingZeros(uint(size)))
+	mask := uint64(size - 1)
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		for i := s >> p.pathShift; ; i = (i + 1) & mask {
 			if p.pathSlots[i] == 0 {
-				p.pathSlots[i] = h>>32<<32 | uint64(id+1)
+				p.pathSlots[i] = s
 				break
 			}
 		}
@@ -137,8 +143,9 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 	}
 	h := hashPath(touches)
 	tag := h >> 32 << 32
-	i := h & p.pathMask
-	for ; p.pathSlots[i] != 0; i = (i + 1) & p.pathMask {
+	mask := uint64(len(p.pathSlots) - 1)
+	i := h >> p.pathShift
+	for ; p.pathSlots[i] != 0; i = (i + 1) & mask {
 		s := p.pathSlots[i]
 		if s&^0xffffffff != tag {
 			continue
