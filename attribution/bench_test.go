@@ -45,6 +45,12 @@ func benchImportAndRun(b *testing.B, name string, opts Options) {
 // runs every model on it.
 func BenchmarkPaths200k(b *testing.B) { benchImportAndRun(b, "paths200k.csv", Options{}) }
 
+// BenchmarkPathsShort200k is the same with the second shape: short names,
+// one to three touches, every path quoted (scripts/bench-cli.sh makes it).
+func BenchmarkPathsShort200k(b *testing.B) {
+	benchImportAndRun(b, "paths200k-short.csv", Options{})
+}
+
 // BenchmarkTouches1M imports a 1,000,000-row touch log and runs every model.
 func BenchmarkTouches1M(b *testing.B) { benchImportAndRun(b, "touches1m.csv", Options{}) }
 

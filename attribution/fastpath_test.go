@@ -235,3 +235,35 @@ func TestSimpleDecimalMatchesParseFloat(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSplitSimpleQuoted: whenever the aliasing split of a quoted line
+// takes it, its fields are those of readQuoted, the general parser.
+func FuzzSplitSimpleQuoted(f *testing.F) {
+	for _, s := range []string{`"a > b",1,2`, `"",x`, `x,"y"`, `"a,b",`, `"a""b",1`, `"a"b,1`, `a"b,1`,
+		`"ab > cd",3,116.58,0`, `"x",,"y",`, `"open`, `"a";"b"`} {
+		f.Add([]byte(s), byte(','))
+	}
+	f.Add([]byte(`"a";"b";c`), byte(';'))
+	f.Fuzz(func(t *testing.T, line []byte, delim byte) {
+		if delim == '"' || delim == '\n' || delim == '\r' || bytes.ContainsAny(line, "\r\n") {
+			return
+		}
+		fast := newRecordReader(&sliceSource{}, delim)
+		if !fast.splitSimpleQuoted(line) {
+			return
+		}
+		slow := newRecordReader(&sliceSource{}, delim)
+		want, err := slow.readQuoted(line)
+		if err != nil {
+			t.Fatalf("%q: the fast split took a line readQuoted rejects: %v", line, err)
+		}
+		if len(fast.fields) != len(want) {
+			t.Fatalf("%q: %d fields, readQuoted %d", line, len(fast.fields), len(want))
+		}
+		for i := range want {
+			if !bytes.Equal(fast.fields[i], want[i]) {
+				t.Fatalf("%q: field %d %q, readQuoted %q", line, i, fast.fields[i], want[i])
+			}
+		}
+	})
+}
