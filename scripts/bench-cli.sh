@@ -39,8 +39,9 @@ if [ ! -s "$dir/paths200k-short.csv" ]; then
     }
   }' > "$dir/paths200k-short.csv.tmp" && mv "$dir/paths200k-short.csv.tmp" "$dir/paths200k-short.csv"
 fi
-# Campaign-level channel counts: Markov order 1 on 10,000 channels, and
-# 100,000 channels without Markov.
+# Campaign-level channel counts: Markov order 1 on 2,000 and 10,000
+# channels, and 100,000 channels without Markov.
+gen paths60k-c2k.csv --layout paths --paths 60000 --channels 2000 --seed 1
 gen paths60k-c10k.csv --layout paths --paths 60000 --channels 10000 --seed 1
 gen paths200k-c100k.csv --layout paths --paths 200000 --channels 100000 --seed 1
 gen touches1m.csv --layout touches --rows 1000000 --channels 8 --seed 1
@@ -110,6 +111,7 @@ many() { # many LABEL FILE ARGS...
   printf '%-38s %9s %9s %s\n' "$label" "$(rows_of "$file")" "$a" "$st"
 }
 heuristics=first-touch,last-touch,last-non-direct,linear,position-based
+many "2k channels, markov order 1" paths60k-c2k.csv --models markov
 many "10k channels, all but markov" paths60k-c10k.csv --models "$heuristics"
 many "10k channels, markov order 1" paths60k-c10k.csv --models markov
 many "100k channels, all but markov" paths200k-c100k.csv --models "$heuristics"
