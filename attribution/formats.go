@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/bits"
 	"strings"
 	"time"
 )
@@ -182,13 +183,33 @@ func (e *formatEvidence) fold(later *formatEvidence, f *columnFormats, header []
 	return ""
 }
 
+// numberStyle is column col's number style; a reader without formats
+// (none decided) reads "." as the decimal point and "," as a separator.
+func (cp *chunkParser) numberStyle(col int) numberStyle {
+	if cp.formats != nil {
+		return cp.formats.num[col]
+	}
+	return numberStyle{comma: roleGroup, dot: roleDecimal}
+}
+
+// noteDecimalPoint notes what a plain decimal read by the fast path shows
+// about its column, as parseNumberCell would: "." is a decimal mark, or
+// (1.234) the cell was read by the column's style.
+func (cp *chunkParser) noteDecimalPoint(col int, cell []byte, dot int) {
+	bit := uint8(evDecDot)
+	if frac := len(cell) - dot - 1; frac == 3 && dot >= 1 && dot <= 3 && cell[0] != '0' {
+		bit = evAmbDot
+	}
+	e := cp.evidence.numberAt(col, len(cp.header))
+	if e.kind[bits.TrailingZeros8(bit)].line == 0 {
+		e.note(numCell{ev: bit, currency: -1}, cp.rr.line, cell)
+	}
+}
+
 // numberCell reads a number cell that is not plain digits under its
 // column's style, noting what it shows about the style.
 func (cp *chunkParser) numberCell(col int, cell []byte) (float64, error) {
-	st := numberStyle{comma: roleGroup, dot: roleDecimal}
-	if cp.formats != nil {
-		st = cp.formats.num[col]
-	}
+	st := cp.numberStyle(col)
 	c, reason := parseNumberCell(cell, st)
 	if reason != "" {
 		return 0, cp.cellError(col, cell, reason)

@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -342,6 +343,9 @@ type importShared struct {
 	cols    map[string]int
 	delim   byte
 	formats *columnFormats
+	// pathChunks recycles parsed chunks once merged, so that a large file
+	// parses into the same few buffers instead of fresh ones per chunk.
+	pathChunks sync.Pool
 }
 
 // chunkParser parses the rows of one chunk; each worker has its own.
@@ -421,8 +425,17 @@ func (cp *chunkParser) number(rec [][]byte, col int, required bool) (float64, er
 		}
 		return 0, nil
 	}
-	if len(cell) <= 15 && allDigits(cell) {
-		// Whole counts are the common case; 15 digits are exact in a float64.
+	// Counts and plain decimals, the common case, when the column reads
+	// "." as the decimal mark (DESIGN 2.6); a column that groups
+	// thousands with "." takes the full parser for anything but digits.
+	if cp.numberStyle(col).dot == roleDecimal {
+		if v, ok := simpleDecimal(cell); ok {
+			if d := bytes.IndexByte(cell, '.'); d >= 0 {
+				cp.noteDecimalPoint(col, cell, d)
+			}
+			return v, nil
+		}
+	} else if len(cell) <= 15 && allDigits(cell) {
 		n, _ := digits(cell)
 		return float64(n), nil
 	}
@@ -521,6 +534,7 @@ func (m *mergeState) remapChannels(local *interner) {
 
 // pathChunk is one chunk of a path table, parsed.
 type pathChunk struct {
+	pool     *sync.Pool // where it goes back once merged
 	cp       *chunkParser
 	channels interner
 	offsets  []int32
@@ -532,11 +546,22 @@ type pathChunk struct {
 
 func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 	cp := sh.newChunkParser(c)
-	pc := &pathChunk{cp: cp, offsets: []int32{0}}
+	pc, _ := sh.pathChunks.Get().(*pathChunk)
+	if pc == nil {
+		pc = &pathChunk{pool: &sh.pathChunks}
+	}
+	pc.cp = cp
+	pc.channels.reset()
 	sep := []byte(sh.opts.Separator)
 	if len(sep) == 0 {
 		sep = []byte(">")
 	}
+	// Size the columns once from counts (cheap, vectorised) instead of
+	// growing them row by row.
+	rows := bytes.Count(c.data, []byte{'\n'}) + 1
+	pc.offsets = append(slices.Grow(pc.offsets[:0], rows+1), 0)
+	pc.touches = slices.Grow(pc.touches[:0], rows+bytes.Count(c.data, sep))
+	pc.conv, pc.value, pc.nulls = slices.Grow(pc.conv[:0], rows), slices.Grow(pc.value[:0], rows), slices.Grow(pc.nulls[:0], rows)
 	pathCol, convCol := sh.cols[FieldPath], sh.cols[FieldConversions]
 	valueCol, nullCol := sh.cols[FieldPathValue], sh.cols[FieldNulls]
 	for {
@@ -561,7 +586,24 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 			cp.bad(rec, err)
 			continue
 		}
+		if len(sep) == 1 {
+			// The usual one-byte separator: one pass over the cell, no
+			// search call per token (tokens are a few bytes long).
+			cell, sepByte, start := rec[pathCol], sep[0], 0
+			for i := 0; i <= len(cell); i++ {
+				if i < len(cell) && cell[i] != sepByte {
+					continue
+				}
+				if tok := trimSpace(cell[start:i]); len(tok) > 0 {
+					pc.touches = append(pc.touches, pc.channels.intern(tok))
+				}
+				start = i + 1
+			}
+		}
 		rest := rec[pathCol]
+		if len(sep) == 1 {
+			rest = nil
+		}
 		for len(rest) > 0 {
 			tok := rest
 			if i := bytes.Index(rest, sep); i >= 0 {
@@ -597,7 +639,10 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 		s.Value += pc.value[i]
 		s.NonConverting += pc.nulls[i]
 	}
-	return m.mergeCommon(c, pc.cp)
+	err := m.mergeCommon(c, pc.cp)
+	pc.cp = nil
+	pc.pool.Put(pc)
+	return err
 }
 
 func hasField(cols map[string]int, field string) bool {
