@@ -62,9 +62,9 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 		s.DatasetPicker.Options = u.datasetNames()
 		s.DatasetPicker.Refresh()
 	})
-	s.Models = widget.NewCheckGroup(attribution.ModelNames, nil)
+	s.Models = widget.NewCheckGroup(attribution.ModelNames(), nil)
 	s.Models.Horizontal = true
-	s.Models.SetSelected(attribution.ModelNames)
+	s.Models.SetSelected(attribution.ModelNames())
 	s.Order = widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
 	s.Order.SetSelected("1")
 	s.HalfLife = widget.NewEntry()

@@ -102,7 +102,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 // which models to run on it, each help text after prefix (budget and
 // export take a FILE too, and say "for a FILE: ").
 func (f *attributeFlags) registerData(fs *flag.FlagSet, prefix string) {
-	fs.StringVar(&f.models, "models", "", prefix+"comma-separated models (default: every model the data allows): "+strings.Join(attribution.ModelNames, ", "))
+	fs.StringVar(&f.models, "models", "", prefix+"comma-separated models (default: every model the data allows): "+strings.Join(attribution.ModelNames(), ", "))
 	fs.IntVar(&f.order, "order", attribution.DefaultOrder, prefix+"Markov chain order, 1 to 4")
 	fs.StringVar(&f.halfLife, "half-life", "7d", prefix+"time-decay half-life (e.g. 7d, 36h)")
 	fs.StringVar(&f.lookback, "lookback", "30d", prefix+"drop touches older than this before their conversion; 0 = unlimited")
@@ -121,8 +121,8 @@ func (f *attributeFlags) modelOptions() (attribution.Options, error) {
 	var o attribution.Options
 	o.Models = splitList(f.models)
 	for _, m := range o.Models {
-		if !slices.Contains(attribution.ModelNames, m) {
-			return o, usagef("--models: unknown model %q (models: %s)", m, strings.Join(attribution.ModelNames, ", "))
+		if !slices.Contains(attribution.ModelNames(), m) {
+			return o, usagef("--models: unknown model %q (models: %s)", m, strings.Join(attribution.ModelNames(), ", "))
 		}
 	}
 	if f.order < 1 || f.order > attribution.MaxOrder {

@@ -107,8 +107,8 @@ const (
 	AttrDataset    = "dataset"
 )
 
-// Attributes lists the attributes, in the order help texts show them.
-var Attributes = []string{AttrStatus, AttrName, AttrRunID, AttrStartTime, AttrEndTime, AttrExperiment, AttrDataset}
+// attributes lists the attributes, in the order help texts show them.
+var attributes = [...]string{AttrStatus, AttrName, AttrRunID, AttrStartTime, AttrEndTime, AttrExperiment, AttrDataset}
 
 // attributeAliases maps MLflow's and other accepted spellings to attributes.
 var attributeAliases = map[string]string{

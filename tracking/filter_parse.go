@@ -236,7 +236,7 @@ func (p *parser) key() (Key, error) {
 	if k.Kind == KeyAttribute {
 		attr, ok := attributeName(name)
 		if !ok {
-			return Key{}, &FilterError{Pos: t.pos, Msg: fmt.Sprintf("unknown attribute %q: expected one of %s", name, strings.Join(Attributes, ", "))}
+			return Key{}, &FilterError{Pos: t.pos, Msg: fmt.Sprintf("unknown attribute %q: expected one of %s", name, strings.Join(attributes[:], ", "))}
 		}
 		name = attr
 	}
@@ -246,7 +246,7 @@ func (p *parser) key() (Key, error) {
 
 func attributeName(s string) (string, bool) {
 	s = strings.ToLower(s)
-	if slices.Contains(Attributes, s) {
+	if slices.Contains(attributes[:], s) {
 		return s, true
 	}
 	a, ok := attributeAliases[s]

@@ -20,8 +20,10 @@ const (
 	StatusKilled   Status = "KILLED"
 )
 
-// Statuses lists every status.
-var Statuses = []Status{StatusRunning, StatusFinished, StatusFailed, StatusKilled}
+// Statuses returns every status, as a new slice the caller may change.
+func Statuses() []Status {
+	return []Status{StatusRunning, StatusFinished, StatusFailed, StatusKilled}
+}
 
 // Valid reports whether s is one of the four statuses.
 func (s Status) Valid() bool {
