@@ -262,6 +262,12 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 			return fmt.Errorf("finish run %s: store artifact %s: %w", runID, a.Path, err)
 		}
 	}
+	for _, k := range slices.Sorted(maps.Keys(d.Tags)) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (run, key, value) VALUES (?, ?, ?)
+			ON CONFLICT (run, key) DO UPDATE SET value = excluded.value`, seq, k, d.Tags[k]); err != nil {
+			return fmt.Errorf("finish run %s: tag %q: %w", runID, k, err)
+		}
+	}
 	now := ms(s.now())
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, end_ms = ?, heartbeat_ms = ? WHERE seq = ?`, string(status), now, now, seq); err != nil {
 		return fmt.Errorf("finish run %s: %w", runID, err)

@@ -43,7 +43,9 @@ type RunLog struct {
 
 // LogAttribution records an attribution as a finished run: its params,
 // metrics and result rows (FromAttribution) with the import params, the
-// dataset and the tags. It returns the run as started.
+// dataset and the tags. It returns the run as started. If the run starts
+// but cannot be finished, it is marked FAILED with the error in its
+// TagError tag, and a *LogError returned.
 func LogAttribution(ctx context.Context, st RunWriter, l RunLog) (*Run, error) {
 	data := FromAttribution(l.Attribution)
 	data.Params = append(data.Params, ImportParams(l.Import, l.Attribution.Summary.Layout)...)
@@ -53,9 +55,52 @@ func LogAttribution(ctx context.Context, st RunWriter, l RunLog) (*Run, error) {
 		return nil, err
 	}
 	if err := st.FinishRun(ctx, run.ID, StatusFinished, data); err != nil {
-		return nil, err
+		return nil, failRun(ctx, st, run, err)
 	}
 	return run, nil
+}
+
+// LogFailure records an attribution that failed (err) as a FAILED run with
+// the model and import params it was asked for, and err in its TagError
+// tag. l.Attribution's results are not logged.
+func LogFailure(ctx context.Context, st RunWriter, l RunLog, err error) (*Run, error) {
+	// The params of the options asked for, as a finished run has them.
+	params := FromAttribution(Attribution{Options: l.Attribution.Options, Summary: l.Attribution.Summary}).Params
+	params[0] = TextParam(KeyModels, strings.Join(l.Attribution.Options.Models, ","))
+	params = append(params, ImportParams(l.Import, l.Attribution.Summary.Layout)...)
+	params = append(params, l.Params...)
+	run, serr := st.StartRun(ctx, NewRun{Experiment: l.Experiment, Name: l.Name, AppVersion: l.AppVersion, Dataset: l.Dataset, Tags: l.Tags})
+	if serr != nil {
+		return nil, serr
+	}
+	data := RunData{Params: params, Tags: map[string]string{TagError: err.Error()}}
+	if ferr := st.FinishRun(ctx, run.ID, StatusFailed, data); ferr != nil {
+		return run, failRun(ctx, st, run, ferr)
+	}
+	return run, nil
+}
+
+// LogError says a run was started but could not be finished: it is marked
+// FAILED (unless Mark, the error marking it so, is set too).
+type LogError struct {
+	Run  *Run
+	Err  error // why finishing failed
+	Mark error // why it could not even be marked FAILED, or nil
+}
+
+func (e *LogError) Error() string {
+	if e.Mark != nil {
+		return fmt.Sprintf("%v (and run %s could not be marked FAILED: %v)", e.Err, e.Run.Name, e.Mark)
+	}
+	return e.Err.Error()
+}
+
+func (e *LogError) Unwrap() error { return e.Err }
+
+// failRun ends a started run as FAILED with err, without its data.
+func failRun(ctx context.Context, st RunWriter, run *Run, err error) error {
+	mark := st.FinishRun(ctx, run.ID, StatusFailed, RunData{Tags: map[string]string{TagError: err.Error()}})
+	return &LogError{Run: run, Err: err, Mark: mark}
 }
 
 // Import param keys recorded by ImportParams.

@@ -191,4 +191,10 @@ type RunData struct {
 	// Artifacts are stored with the run in the same transaction, such as
 	// the Markov chain behind a markov result.
 	Artifacts []Artifact
+	// Tags are set (or replaced) with the final status, such as the error
+	// of a FAILED run (TagError).
+	Tags map[string]string
 }
+
+// TagError is the tag that holds why a FAILED run failed.
+const TagError = "error"
