@@ -35,8 +35,10 @@ type AttributeScreen struct {
 	Direct       *widget.Entry
 	Experiment   *widget.SelectEntry
 	RunBtn       *widget.Button
-	// CancelBtn stops the import again a new lookback needs.
+	// CancelBtn stops the run under way (and the import again a new
+	// lookback needs); Progress shows how far it is.
 	CancelBtn   *widget.Button
+	Progress    *widget.ProgressBar
 	Status      *widget.Label
 	Table       *widget.Table
 	Chart       *canvas.Image
@@ -85,6 +87,8 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.RunBtn.Importance = widget.HighImportance
 	s.CancelBtn = widget.NewButton("Cancel", s.CancelRun)
 	s.CancelBtn.Disable()
+	s.Progress = widget.NewProgressBar()
+	s.Progress.Hide()
 	s.Status = widget.NewLabel("")
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
 		return widget.NewLabel("paid_search_brand")
@@ -139,6 +143,7 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 			s.RunBtn, s.CancelBtn,
 		),
 		s.LookbackNote,
+		s.Progress,
 		s.Status,
 	)
 	tools := container.NewHBox(s.ExportCSV, s.ExportChart)
@@ -194,23 +199,66 @@ func (s *AttributeScreen) Run() {
 			s.Status.SetText(err.Error())
 			return
 		}
-		if l != effectiveLookback(d.opts.Lookback) {
-			v := s.ui.version(d, l)
-			if v == nil {
-				s.reimportAndRun(d, l, opts, experiment)
-				return
-			}
-			d = v
-			s.choose(d.name)
+		v := d.withLookback(l)
+		if v == nil {
+			s.reimportAndRun(d, l, opts, experiment)
+			return
 		}
+		d = v
 	}
-	s.running = true
-	s.RunBtn.Disable()
-	s.Status.SetText("Running…")
+	s.start(d, opts, experiment)
+}
+
+// start runs the models on d off the UI thread, with progress and Cancel,
+// and logs the run.
+func (s *AttributeScreen) start(d *loadedDataset, opts attribution.Options, experiment string) {
+	ctx := s.begin(fmt.Sprintf("Running %d models on %s…", len(opts.Models), d.name))
+	opts.Progress = s.progress(d.name)
+	st := s.ui.Store
 	go func() {
-		o := attributeAndLog(s.ui.Store, d, opts, experiment, nil)
+		o := attributeAndLog(ctx, st, d, opts, experiment, nil)
 		onUI(func() { s.finish(d.name, o) })
 	}()
+}
+
+// begin shows a run under way: Run disabled, Cancel and the progress bar
+// shown. It returns the context Cancel cancels.
+func (s *AttributeScreen) begin(status string) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.running = true
+	s.RunBtn.Disable()
+	s.CancelBtn.Enable()
+	s.Progress.SetValue(0)
+	s.Progress.Show()
+	s.Status.SetText(status)
+	return ctx
+}
+
+// end undoes begin.
+func (s *AttributeScreen) end() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.cancel = nil
+	s.running = false
+	s.RunBtn.Enable()
+	s.CancelBtn.Disable()
+	s.Progress.Hide()
+}
+
+// progress returns the engine's progress callback: it shows how many
+// models have finished.
+func (s *AttributeScreen) progress(name string) func(attribution.RunProgress) {
+	return func(p attribution.RunProgress) {
+		onUI(func() {
+			if !s.running {
+				return
+			}
+			s.Progress.SetValue(float64(p.Done) / float64(p.Total))
+			s.Status.SetText(fmt.Sprintf("Running models on %s: %d of %d done (%s finished)…", name, p.Done, p.Total, p.Model))
+		})
+	}
 }
 
 // runSync runs on the calling goroutine; used for the first-start sample.
@@ -221,7 +269,8 @@ func (s *AttributeScreen) runSync() error {
 		return err
 	}
 	opts.Models = s.applicable(d.ds, opts.Models)
-	o := attributeAndLog(s.ui.Store, d, opts, s.experiment(), nil)
+	s.begin("Running…")
+	o := attributeAndLog(context.Background(), s.ui.Store, d, opts, s.experiment(), nil)
 	s.finish(d.name, o)
 	if o.err != nil {
 		return o.err
@@ -268,16 +317,21 @@ type outcome struct {
 	err     error // the attribution failed
 	run     *tracking.Run
 	logErr  error // the attribution worked but could not be logged
+	// failed is the run marked FAILED because its results could not be
+	// logged (run is nil then).
+	failed *tracking.Run
 }
 
 // attributeAndLog runs the models on a dataset and logs the run in st (if
-// any). It runs off the UI thread.
-func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
+// any); an attribution that fails, other than by Cancel, is logged as a
+// FAILED run with its error. It runs off the UI thread.
+func attributeAndLog(ctx context.Context, st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
 	started := time.Now()
-	results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
-	if err != nil || st == nil {
+	results, err := attribution.Run(ctx, d.ds.Paths, opts)
+	if st == nil || errors.Is(err, context.Canceled) {
 		return outcome{results: results, err: err}
 	}
+	opts.Progress = nil
 	l := tracking.RunLog{
 		Experiment: experiment,
 		AppVersion: Version,
@@ -290,9 +344,39 @@ func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Optio
 	if len(d.opts.Map) > 0 {
 		l.Params = []tracking.Param{tracking.MapParam(d.opts.Map)}
 	}
+	// Logging is not cancelled: the results exist, so the run is kept.
+	if err != nil {
+		run, logErr := tracking.LogFailure(context.Background(), st, l, err)
+		return outcome{err: err, run: run, logErr: logErr}
+	}
 	run, err := tracking.LogAttribution(context.Background(), st, l)
-	return outcome{results: results, run: run, logErr: err}
+	o := outcome{results: results, run: run, logErr: err}
+	var le *tracking.LogError
+	if errors.As(err, &le) {
+		o.run = nil
+		o.failed = le.Run
+	}
+	return o
 }
+
+// logAdvice says what to do about a run that could not be logged.
+func logAdvice(err error) string {
+	var le *tracking.LogError
+	kept := "The results are shown but not kept."
+	if errors.As(err, &le) && le.Mark == nil {
+		kept = fmt.Sprintf("The results are shown but not kept: run %q is marked FAILED in Runs, with this error.", le.Run.Name)
+	}
+	msg := strings.ToLower(err.Error())
+	for _, disk := range []string{"disk", "full", "readonly", "read-only", "permission", "locked", "busy", "no space", "i/o"} {
+		if strings.Contains(msg, disk) {
+			return kept + " Check that the run store (" + storeHint + ") is on a writable disk with free space, then run again."
+		}
+	}
+	return kept + " This looks like a fault in Attribution Lab, not in your data or disk: please report it with the error above."
+}
+
+// storeHint names where the run store is chosen.
+const storeHint = "attrlab --db PATH, or ATTRLAB_DB"
 
 // applicable drops time-decay for data without timestamps, saying so.
 func (s *AttributeScreen) applicable(ds *attribution.Dataset, models []string) []string {
@@ -309,13 +393,20 @@ func (s *AttributeScreen) applicable(ds *attribution.Dataset, models []string) [
 }
 
 func (s *AttributeScreen) finish(name string, o outcome) {
-	s.running = false
-	s.RunBtn.Enable()
+	s.end()
 	results, err := o.results, o.err
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled):
+		s.Status.SetText("Cancelled: no model results were kept and nothing was logged.")
+	case err != nil:
 		s.Status.SetText("Run failed: " + err.Error())
-		s.ui.showError("Attribute "+name, err, "Check the parameters and try again.")
-	} else {
+		next := "Check the parameters and try again."
+		if o.run != nil {
+			next = fmt.Sprintf("The run is logged as %q, FAILED, in Runs. ", o.run.Name) + next
+			s.ui.runLogged(o.run)
+		}
+		s.ui.showError("Attribute "+name, err, next)
+	default:
 		s.results = results
 		s.LastRun = o.run
 		var warn []string
@@ -330,7 +421,10 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 			msg += fmt.Sprintf(" Logged as run %q in %s.", o.run.Name, o.run.Experiment)
 		case o.logErr != nil:
 			msg += " Not logged: " + o.logErr.Error()
-			s.ui.showError("Log the run", o.logErr, "The results are shown but not kept. Check that the run store (ATTRLAB_DB) is on a writable disk with free space, then run again.")
+			s.ui.showError("Log the run", o.logErr, logAdvice(o.logErr))
+			if o.failed != nil {
+				s.ui.runLogged(o.failed)
+			}
 		}
 		if len(warn) > 0 {
 			msg += "  " + strings.Join(warn, "; ")

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
@@ -238,9 +240,12 @@ func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution
 		if err != nil {
 			return nil, err
 		}
-		if sinfo.Fingerprint != info.Fingerprint {
+		if same, _ := tracking.SourceMatches(bytes.NewReader(assets.SampleTouches), imp, layout, info.Fingerprint); !same {
 			return nil, changedError(info, "the bundled sample of this version of the app differs from the one it was imported from")
 		}
+		// A record from before lookback left the fingerprint keeps its
+		// fingerprint, so runs go on under the one dataset.
+		sinfo.Fingerprint = info.Fingerprint
 		imp.Progress = nil
 		return &loadedDataset{ds: ds, info: sinfo, opts: imp}, nil
 	case "", "stdin":
@@ -255,12 +260,12 @@ func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution
 	if err != nil {
 		return nil, &loadError{err, "Check that you can read the file, or open a copy of it (Open…)."}
 	}
-	fp, err := tracking.FingerprintReader(f, tracking.ImportSettings(imp, layout))
+	same, err := tracking.SourceMatches(f, imp, layout, info.Fingerprint)
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint %s: %w", info.Source, err)
 	}
-	if fp != info.Fingerprint {
+	if !same {
 		return nil, changedError(info, fmt.Sprintf("the source file %s has changed since it was imported (its fingerprint differs)", info.Source))
 	}
 	// The bytes are those that were imported, so any row that does not
@@ -274,6 +279,7 @@ func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution
 		return nil, err
 	}
 	d.rejected = rejected
+	d.info.Fingerprint = info.Fingerprint // the same data (see above)
 	return d, nil
 }
 

@@ -126,6 +126,6 @@ func rerun(ctx context.Context, st *storage.Store, r *tracking.Run) rerunOutcome
 		}
 		d.name = info.Name
 	}
-	o := attributeAndLog(st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID})
+	o := attributeAndLog(ctx, st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID})
 	return rerunOutcome{outcome: o, dataset: d, changed: d.info.Fingerprint != r.Dataset}
 }

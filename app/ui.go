@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,6 +46,9 @@ type loadedDataset struct {
 	opts attribution.ImportOptions
 	// rejected are the rows the import skipped (with SkipBadRows).
 	rejected []attribution.RejectedRow
+	// lookbacks are the journeys for other lookbacks than opts', read in
+	// this session: lookback is a run parameter of the same dataset.
+	lookbacks map[time.Duration]*attribution.Dataset
 }
 
 // UI is the main window and the state its screens share.

@@ -135,7 +135,10 @@ func ImportParams(o attribution.ImportOptions, layout attribution.Layout) []Para
 }
 
 // ImportSettings are the mapping and options hashed into a dataset's
-// fingerprint: only those that change how the bytes are read.
+// fingerprint: only those that change how the bytes are read into rows.
+// The lookback window is not one of them: it is a parameter of the run
+// (lookback_days), so runs with different lookbacks on one file share its
+// dataset and Compare calls them the same data.
 func ImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[string]string {
 	m := map[string]string{"layout": string(layout)}
 	if layout == attribution.LayoutPaths {
@@ -144,11 +147,6 @@ func ImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[
 			m["separator"] = ">"
 		}
 	} else {
-		lb := o.Lookback
-		if lb == 0 {
-			lb = attribution.DefaultLookback
-		}
-		m["lookback"] = lb.String()
 		m["conversion_label"] = o.ConversionLabel
 	}
 	var pairs []string
@@ -158,6 +156,32 @@ func ImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[
 	slices.Sort(pairs)
 	m["map"] = fmt.Sprint(pairs)
 	return m
+}
+
+// LegacyImportSettings are the settings fingerprints were hashed with
+// before lookback became a run parameter: ImportSettings plus the touch
+// log's lookback. A dataset recorded then is recognised by them.
+func LegacyImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[string]string {
+	m := ImportSettings(o, layout)
+	if layout != attribution.LayoutPaths {
+		lb := o.Lookback
+		if lb == 0 {
+			lb = attribution.DefaultLookback
+		}
+		m["lookback"] = lb.String()
+	}
+	return m
+}
+
+// SourceMatches reads r to the end and tells whether its bytes, read with
+// o, are the dataset with fingerprint want (by today's or the legacy
+// settings).
+func SourceMatches(r io.Reader, o attribution.ImportOptions, layout attribution.Layout, want string) (bool, error) {
+	f := NewFingerprint()
+	if _, err := io.Copy(f, r); err != nil {
+		return false, err
+	}
+	return f.Sum(ImportSettings(o, layout)) == want || f.Sum(LegacyImportSettings(o, layout)) == want, nil
 }
 
 // DescribeFile describes an imported file for the store: its summary,

@@ -152,7 +152,8 @@ func TestDescribeFile(t *testing.T) {
 		t.Errorf("info %+v", info)
 	}
 	// The same bytes read from elsewhere have the same fingerprint;
-	// another lookback is another dataset.
+	// another lookback is the same dataset (lookback is a run parameter),
+	// another conversion label is not.
 	same, err := DescribeSource(strings.NewReader(touchesSrc), "bundled", "x", attribution.ImportOptions{}, ds)
 	if err != nil {
 		t.Fatal(err)
@@ -161,8 +162,24 @@ func TestDescribeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if same.Fingerprint != info.Fingerprint || other.Fingerprint == info.Fingerprint {
-		t.Errorf("fingerprints %s, %s, %s", info.Fingerprint, same.Fingerprint, other.Fingerprint)
+	label, err := DescribeSource(strings.NewReader(touchesSrc), "bundled", "x", attribution.ImportOptions{ConversionLabel: "buy"}, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.Fingerprint != info.Fingerprint || other.Fingerprint != info.Fingerprint || label.Fingerprint == info.Fingerprint {
+		t.Errorf("fingerprints %s, same bytes %s, 1h lookback %s, label %s", info.Fingerprint, same.Fingerprint, other.Fingerprint, label.Fingerprint)
+	}
+	// A dataset recorded before lookback left the fingerprint is still
+	// recognised from its source.
+	legacy, err := FingerprintReader(strings.NewReader(touchesSrc), LegacyImportSettings(attribution.ImportOptions{Lookback: time.Hour}, attribution.LayoutTouches))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for fp, want := range map[string]bool{legacy: true, info.Fingerprint: true, label.Fingerprint: false} {
+		ok, err := SourceMatches(strings.NewReader(touchesSrc), attribution.ImportOptions{Lookback: time.Hour}, attribution.LayoutTouches, fp)
+		if err != nil || ok != want {
+			t.Errorf("SourceMatches(%.12s) = %v, %v; want %v", fp, ok, err, want)
+		}
 	}
 	_, err = DescribeFile(filepath.Join(t.TempDir(), "gone.csv"), "", attribution.ImportOptions{}, ds)
 	if err == nil || !strings.Contains(err.Error(), "fingerprint") || !errors.Is(err, os.ErrNotExist) {
