@@ -1,7 +1,10 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -68,5 +71,26 @@ func TestUntickModelAndRunTwice(t *testing.T) {
 			t.Fatalf("after run %d the model boxes are %v", i+1, got)
 		}
 		u.settle(t)
+	}
+}
+
+// TestOpenFileShowsPreview: "attrlab FILE" opens the app with the file in
+// the import preview on Datasets, after the start on the store.
+func TestOpenFileShowsPreview(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journeys.csv")
+	if err := os.WriteFile(path, assets.SampleTouches, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newStoreUI(t)
+	if err := u.Start(); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	u.OpenFile(path)
+	if u.Current() != ScreenDatasets || u.Datasets.preview == nil || u.Datasets.path != path || u.Datasets.ImportBtn.Disabled() {
+		t.Fatalf("screen %s, preview of %q, Import disabled %v", u.Current(), u.Datasets.path, u.Datasets.ImportBtn.Disabled())
+	}
+	if !strings.Contains(objectText(u.Datasets.previewBox), "journeys.csv") {
+		t.Errorf("preview does not name the file: %q", objectText(u.Datasets.previewBox))
 	}
 }

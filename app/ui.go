@@ -164,6 +164,13 @@ func (u *UI) addShortcuts() {
 	))
 }
 
+// OpenFile shows a journey file in the import preview on Datasets, as
+// "attrlab FILE" asks.
+func (u *UI) OpenFile(path string) {
+	u.Select(ScreenDatasets)
+	u.Datasets.OpenPath(path)
+}
+
 // runLogged tells the screens that list runs about a new one.
 func (u *UI) runLogged(*tracking.Run) {
 	u.Runs.Reload()
@@ -208,7 +215,7 @@ func (u *UI) showError(what string, err error, next string) {
 func (u *UI) Start() error {
 	err := u.start()
 	if err != nil {
-		u.showError("Start", err, "The app works without the sample: import a CSV on Datasets (Ctrl+O). If the run store cannot be read, set ATTRLAB_DB to another file and start again.")
+		u.showError("Start", err, "The app works without the sample: import a CSV on Datasets (Ctrl+O). If the run store cannot be read, start with another one: attrlab --db PATH (or set ATTRLAB_DB).")
 	}
 	return err
 }
@@ -277,7 +284,7 @@ func ShowStoreError(a fyne.App, path string, err error) fyne.Window {
 	w := a.NewWindow("Attribution Lab")
 	w.Resize(fyne.NewSize(720, 360))
 	d := dialog.NewError(fmt.Errorf("The run store cannot be opened (%s): %w\n\n"+
-		"Set ATTRLAB_DB to another file (a new one is created), free some disk space, "+
+		"Start with another run store (attrlab --db PATH, or set ATTRLAB_DB; a new file is created), free some disk space, "+
 		"or, if another attrlab version wrote it, use that version.", path, err), w)
 	d.SetOnClosed(a.Quit)
 	w.Show()
