@@ -195,6 +195,15 @@ func (s *BudgetScreen) load(name string) {
 	}
 	opts.Models = attribution.AvailableModels(d.ds.Paths)
 	s.running = name
+	if name != s.dataset {
+		s.dataset = ""
+		s.results = nil
+		s.ModelPicker.Options = nil
+		s.ModelPicker.Refresh()
+		s.clearProposal()
+		s.rows, s.rowsBox.Objects = nil, nil
+		s.rowsBox.Refresh()
+	}
 	s.setStatus("Running the models on "+name+"…", widget.MediumImportance)
 	go func() {
 		res, err := attribution.Run(context.Background(), d.ds.Paths, opts)
@@ -234,7 +243,7 @@ func (s *BudgetScreen) setResults(name string, d *loadedDataset, res []*attribut
 	s.ModelPicker.Refresh()
 	if name != s.dataset {
 		s.dataset = name
-		s.budget = nil
+		s.clearProposal()
 		onChanged := s.Total.OnChanged
 		s.Total.OnChanged = nil // a new dataset is not typing
 		s.Total.SetText("")
@@ -242,6 +251,20 @@ func (s *BudgetScreen) setResults(name string, d *loadedDataset, res []*attribut
 		s.setRows(res[0].Channels, d.ds.Spend, nil)
 	}
 	s.recompute()
+}
+
+// clearProposal takes the last dataset's proposal off the screen: table,
+// chart, the current total and the exports.
+func (s *BudgetScreen) clearProposal() {
+	s.budget = nil
+	s.gen++ // drops a chart still being drawn
+	s.Total.PlaceHolder = ""
+	s.Total.Refresh()
+	s.Table.Refresh()
+	s.Chart.Image = nil
+	s.Chart.Refresh()
+	s.ExportChart.Disable()
+	s.ExportCSV.Disable()
 }
 
 // setRows makes one row of entries per channel: the result's channels,
