@@ -25,7 +25,7 @@ type AttributeScreen struct {
 	ui *UI
 
 	DatasetPicker *widget.Select
-	Models        *widget.CheckGroup
+	Models        *ModelChecks
 	Order         *widget.Select
 	HalfLife      *widget.Entry
 	// Lookback is the touch log's lookback window ("0" is unlimited);
@@ -64,9 +64,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 		s.DatasetPicker.Options = u.datasetNames()
 		s.DatasetPicker.Refresh()
 	})
-	s.Models = widget.NewCheckGroup(attribution.ModelNames(), nil)
-	s.Models.Horizontal = true
-	s.Models.SetSelected(attribution.ModelNames())
+	s.Models = newModelChecks()
 	s.Order = widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
 	s.Order.SetSelected("1")
 	s.HalfLife = widget.NewEntry()
@@ -89,7 +87,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.CancelBtn.Disable()
 	s.Progress = widget.NewProgressBar()
 	s.Progress.Hide()
-	s.Status = widget.NewLabel("")
+	s.Status = newStatusLabel()
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
 		return widget.NewLabel("paid_search_brand")
 	}, s.updateCell)
@@ -131,14 +129,16 @@ func (s *AttributeScreen) chart() *report.Chart {
 func (s *AttributeScreen) Content() fyne.CanvasObject {
 	form := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Dataset"), nil, s.DatasetPicker),
-		s.Models,
+		s.Models.Content(),
+		// Two short rows rather than one long one: the form fits a
+		// 1024-pixel screen.
 		container.NewHBox(
 			widget.NewLabel("Markov order"), s.Order,
 			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
 			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(90, 36), s.Lookback),
-			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(180, 36), s.Direct),
 		),
 		container.NewHBox(
+			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(160, 36), s.Direct),
 			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
 			s.RunBtn, s.CancelBtn,
 		),
@@ -157,7 +157,7 @@ func (s *AttributeScreen) choose(name string) { s.DatasetPicker.SetSelected(name
 // options reads the form; a bad value returns an error naming the field.
 func (s *AttributeScreen) options() (attribution.Options, error) {
 	var o attribution.Options
-	o.Models = append([]string(nil), s.Models.Selected...)
+	o.Models = s.Models.Selected()
 	if len(o.Models) == 0 {
 		return o, errors.New("tick at least one model")
 	}

@@ -104,9 +104,12 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 // Content returns the screen's layout.
 func (s *BudgetScreen) Content() fyne.CanvasObject {
 	form := container.NewVBox(
+		// Two rows, so that the form fits a 1024-pixel screen.
 		container.NewHBox(
 			widget.NewLabel("Dataset"), container.NewGridWrap(fyne.NewSize(260, 36), s.DatasetPicker),
 			widget.NewLabel("Model"), container.NewGridWrap(fyne.NewSize(180, 36), s.ModelPicker),
+		),
+		container.NewHBox(
 			widget.NewLabel("Total"), container.NewGridWrap(fyne.NewSize(180, 36), s.Total),
 			s.LoadSpendBtn,
 		),

@@ -62,7 +62,7 @@ func newDatasetsScreen(u *UI) *DatasetsScreen {
 	s.previewBox = container.NewVBox()
 	s.Progress = widget.NewProgressBar()
 	s.Progress.Hide()
-	s.Status = widget.NewLabel("")
+	s.Status = newStatusLabel()
 	s.ImportBtn = widget.NewButton("Import", s.startImport)
 	s.ImportBtn.Importance = widget.HighImportance
 	s.ImportBtn.Disable()
@@ -146,12 +146,12 @@ func (s *DatasetsScreen) buildPreview() {
 	for i := range p.Header {
 		table.SetColumnWidth(i, 150)
 	}
-	scroll := container.NewGridWrap(fyne.NewSize(880, 230), table)
+	scroll := fixedHeight(table, 230)
 
 	s.layout = widget.NewSelect([]string{string(attribution.LayoutPaths), string(attribution.LayoutTouches)}, func(string) { s.buildMapping() })
 	mappingBox := container.NewVBox()
 	s.previewBox.Objects = []fyne.CanvasObject{
-		widget.NewLabelWithStyle(info, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		&widget.Label{Text: info, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord},
 		scroll,
 		container.NewHBox(widget.NewLabel("Layout:"), s.layout),
 		mappingBox,

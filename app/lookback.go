@@ -69,6 +69,7 @@ func (s *AttributeScreen) datasetChosen(name string) {
 	if d == nil {
 		return
 	}
+	s.Models.Allow(d.ds)
 	if d.ds.Summary.Layout == attribution.LayoutPaths {
 		s.Lookback.Disable()
 		s.LookbackNote.SetText("Lookback does not apply to a path table: its journeys were built before import, without timestamps to window.")

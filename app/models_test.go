@@ -8,22 +8,19 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
 )
 
-// tapModel clicks the box of model in the check group.
-func tapModel(t *testing.T, g *widget.CheckGroup, model string) {
+// tapModel clicks the box of model.
+func tapModel(t *testing.T, m *ModelChecks, model string) {
 	t.Helper()
-	for _, o := range test.TempWidgetRenderer(t, g).Objects() {
-		if c, ok := o.(*widget.Check); ok && c.Text == model {
-			test.Tap(c)
-			return
-		}
+	c := m.Check(model)
+	if c == nil {
+		t.Fatalf("no box for model %s", model)
 	}
-	t.Fatalf("no box for model %s", model)
+	test.Tap(c)
 }
 
 func resultModels(rs []*attribution.Result) []string {
@@ -49,7 +46,7 @@ func TestUntickModelAndRunTwice(t *testing.T) {
 	for i, want := range [][]string{without, without, all, without[:2]} {
 		// Tick and untick the boxes, as clicks do.
 		for _, m := range all {
-			if slices.Contains(u.Attribute.Models.Selected, m) != slices.Contains(want, m) {
+			if slices.Contains(u.Attribute.Models.Selected(), m) != slices.Contains(want, m) {
 				tapModel(t, u.Attribute.Models, m)
 			}
 		}
@@ -67,7 +64,7 @@ func TestUntickModelAndRunTwice(t *testing.T) {
 		if got := attribution.ModelNames(); !slices.Equal(got, all) {
 			t.Fatalf("after run %d the engine's models are %v", i+1, got)
 		}
-		if got := u.Attribute.Models.Options; !slices.Equal(got, all) {
+		if got := u.Attribute.Models.Options(); !slices.Equal(got, all) {
 			t.Fatalf("after run %d the model boxes are %v", i+1, got)
 		}
 		u.settle(t)
@@ -92,5 +89,37 @@ func TestOpenFileShowsPreview(t *testing.T) {
 	}
 	if !strings.Contains(objectText(u.Datasets.previewBox), "journeys.csv") {
 		t.Errorf("preview does not name the file: %q", objectText(u.Datasets.previewBox))
+	}
+}
+
+// TestTimeDecayDisabledForPathTable: on a path table the time-decay box is
+// disabled with the reason beside it, rather than ticked and dropped; back
+// on a touch log it is enabled and ticked again.
+func TestTimeDecayDisabledForPathTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "paths.csv")
+	if err := os.WriteFile(path, []byte("path,conversions,null\nemail>search,3,1\nsearch,1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newStoreUI(t)
+	if err := u.LoadSample(); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	u.importFile(t, path, nil)
+	u.Attribute.choose("paths.csv")
+	td := u.Attribute.Models.Check(attribution.TimeDecay)
+	if !td.Disabled() || !u.Attribute.Models.Note.Visible() || !strings.Contains(u.Attribute.Models.Note.Text, "timestamps") {
+		t.Fatalf("time-decay disabled %v, note %q (shown %v)", td.Disabled(), u.Attribute.Models.Note.Text, u.Attribute.Models.Note.Visible())
+	}
+	if slices.Contains(u.Attribute.Models.Selected(), attribution.TimeDecay) {
+		t.Error("time-decay counts as chosen while disabled")
+	}
+	u.runSettled(t, "1")
+	if got := resultModels(u.Attribute.Results()); slices.Contains(got, attribution.TimeDecay) || len(got) != 6 {
+		t.Errorf("path table ran %v", got)
+	}
+	u.Attribute.choose(assets.SampleTouchesName)
+	if td.Disabled() || !td.Checked || u.Attribute.Models.Note.Visible() {
+		t.Errorf("back on a touch log: time-decay disabled %v, ticked %v, note shown %v", td.Disabled(), td.Checked, u.Attribute.Models.Note.Visible())
 	}
 }
