@@ -51,6 +51,7 @@ type AttributeScreen struct {
 	// experiments are the experiments the picker offers.
 	experiments []string
 	running     bool
+	loading     string // a stored dataset being loaded for the picker
 	cancel      context.CancelFunc // a re-import under way, or nil
 	onDone      func(error)        // for tests: called on the UI thread
 }
@@ -60,7 +61,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.DatasetPicker = widget.NewSelect(nil, nil)
 	s.DatasetPicker.PlaceHolder = "Choose a dataset"
 	s.DatasetPicker.OnChanged = s.datasetChosen
-	u.onDatasetsChanged = append(u.onDatasetsChanged, func() {
+	u.onChoicesChanged = append(u.onChoicesChanged, func() {
 		s.DatasetPicker.Options = u.datasetNames()
 		s.DatasetPicker.Refresh()
 	})
@@ -183,7 +184,11 @@ func (s *AttributeScreen) Run() {
 	}
 	d := s.ui.dataset(s.DatasetPicker.Selected)
 	if d == nil {
-		s.Status.SetText("Choose a dataset first (import one on the Datasets screen).")
+		if s.loading != "" {
+			s.Status.SetText(s.loading + " is still loading from its source: Run again when it is loaded.")
+		} else {
+			s.Status.SetText("Choose a dataset first (import one on the Datasets screen).")
+		}
 		return
 	}
 	opts, err := s.options()

@@ -78,7 +78,7 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	s := &BudgetScreen{ui: u, own: map[string][]*attribution.Result{}}
 	s.DatasetPicker = widget.NewSelect(nil, s.load)
 	s.DatasetPicker.PlaceHolder = "Choose a dataset"
-	u.onDatasetsChanged = append(u.onDatasetsChanged, s.datasetsChanged)
+	u.onChoicesChanged = append(u.onChoicesChanged, s.datasetsChanged)
 	s.ModelPicker = widget.NewSelect(nil, func(string) { s.recompute() })
 	s.ModelPicker.PlaceHolder = "Choose a model"
 	s.LoadSpendBtn = widget.NewButton("Load spend CSV…", s.LoadSpendDialog)
@@ -145,10 +145,9 @@ func (v *budgetView) Refresh() {
 // datasetsChanged offers the datasets loaded; the newest is chosen when
 // none was, and is loaded when the screen is shown.
 func (s *BudgetScreen) datasetsChanged() {
-	names := s.ui.datasetNames()
-	s.DatasetPicker.Options = names
-	if s.DatasetPicker.Selected == "" && len(names) > 0 {
-		s.DatasetPicker.Selected = names[len(names)-1]
+	s.DatasetPicker.Options = s.ui.datasetNames()
+	if s.DatasetPicker.Selected == "" {
+		s.DatasetPicker.Selected = s.ui.lastLoaded()
 	}
 	s.DatasetPicker.Refresh()
 }
@@ -180,8 +179,25 @@ func (s *BudgetScreen) attributeResults(name string) []*attribution.Result {
 // results when it has them, otherwise from every model run here, off the
 // UI thread, with the Attribute screen's parameters.
 func (s *BudgetScreen) load(name string) {
+	if name == "" || name == s.running {
+		return
+	}
 	d := s.ui.dataset(name)
-	if d == nil || name == s.running {
+	if d == nil {
+		// A dataset of an earlier session: load it from its source first.
+		s.running = name
+		s.setStatus("Loading "+name+" from its source (progress on Datasets)…", widget.MediumImportance)
+		s.ui.ensureLoaded(name, func(d *loadedDataset, err error) {
+			s.running = ""
+			if err != nil {
+				s.setStatus("Cannot load "+name+": "+err.Error(), widget.DangerImportance)
+				s.updated(err)
+				return
+			}
+			if s.DatasetPicker.Selected == name {
+				s.load(name)
+			}
+		})
 		return
 	}
 	if res := s.attributeResults(name); res != nil {

@@ -84,6 +84,7 @@ func (s *DatasetsScreen) rebuildEntries() {
 	}
 	s.entries = entries
 	s.list.Refresh()
+	s.ui.choicesChanged()
 }
 
 func (s *DatasetsScreen) listLength() int { return len(s.entries) }
@@ -121,7 +122,7 @@ func (s *DatasetsScreen) entrySelected(i widget.ListItemID) {
 		s.showReport(e.loaded)
 		return
 	}
-	s.loadStored(i, e.info)
+	s.loadStoredAs(e.info, "", nil)
 }
 
 // datasetsChanged follows a dataset added to the session: the list shows
@@ -172,46 +173,68 @@ func (s *DatasetsScreen) storedLoaded(seq int, dss []*tracking.DatasetInfo, err 
 	}
 }
 
-// loadStored imports a dataset the store knows from its source, off the
+// loadStoredAs imports a dataset the store knows from its source, off the
 // UI thread, with the import options it was imported with, after checking
-// that the source still has the recorded fingerprint.
-func (s *DatasetsScreen) loadStored(i int, info *tracking.DatasetInfo) {
+// that the source still has the recorded fingerprint. It is named name
+// ("" for its recorded name); then, if set, is called on the UI thread
+// with the result.
+func (s *DatasetsScreen) loadStoredAs(info *tracking.DatasetInfo, name string, then func(*loadedDataset, error)) {
 	if s.cancel != nil {
-		s.list.Unselect(i)
+		s.unselect(info)
 		s.Status.SetText("Wait for the import under way to finish, or cancel it.")
+		if then != nil {
+			then(nil, errLoadBusy)
+		}
 		return
+	}
+	if name == "" {
+		name = info.Name
 	}
 	var size int64
 	if st, err := os.Stat(info.Source); err == nil {
 		size = st.Size()
 	}
-	ctx, progress := s.begin(size, "Loading "+info.Name+"…")
+	ctx, progress := s.begin(size, "Loading "+name+"…")
 	st, prefs := s.ui.Store, s.ui.App.Preferences()
 	go func() {
 		imp := storedImportOptions(ctx, st, prefs, info)
 		imp.Progress = progress
 		d, err := loadSource(ctx, info, imp)
-		onUI(func() { s.finishLoad(i, info, d, err) })
+		onUI(func() {
+			s.finishLoad(info, name, d, err)
+			if then != nil {
+				then(s.ui.dataset(name), err)
+			}
+		})
 	}()
 }
 
-func (s *DatasetsScreen) finishLoad(i int, info *tracking.DatasetInfo, d *loadedDataset, err error) {
+// unselect clears the list's selection of the entry for info.
+func (s *DatasetsScreen) unselect(info *tracking.DatasetInfo) {
+	for i, e := range s.entries {
+		if e.info.Fingerprint == info.Fingerprint {
+			s.list.Unselect(i)
+		}
+	}
+}
+
+func (s *DatasetsScreen) finishLoad(info *tracking.DatasetInfo, name string, d *loadedDataset, err error) {
 	s.end()
 	var le *loadError
 	switch {
 	case errors.Is(err, context.Canceled):
-		s.list.Unselect(i)
+		s.unselect(info)
 		s.Status.SetText("Loading cancelled: nothing was added.")
 	case errors.As(err, &le):
-		s.list.Unselect(i)
-		s.Status.SetText("Cannot load " + info.Name + ": " + le.Error())
-		s.ui.showError("Load "+info.Name, le.err, le.next)
+		s.unselect(info)
+		s.Status.SetText("Cannot load " + name + ": " + le.Error())
+		s.ui.showError("Load "+name, le.err, le.next)
 	case err != nil:
-		s.list.Unselect(i)
-		s.Status.SetText("Cannot load " + info.Name + ": " + err.Error())
-		s.ui.showError("Load "+info.Name, err, "Open the file again (Open…) and check the preview and column mapping.")
+		s.unselect(info)
+		s.Status.SetText("Cannot load " + name + ": " + err.Error())
+		s.ui.showError("Load "+name, err, "Open the file again (Open…) and check the preview and column mapping.")
 	default:
-		d.name = s.uniqueName(info.Name)
+		d.name = s.uniqueName(name)
 		s.Status.SetText(fmt.Sprintf("Loaded %s from %s: choose it on Attribute.", d.name, info.Source))
 		s.ui.addDataset(d)
 	}

@@ -67,6 +67,7 @@ func (s *AttributeScreen) lookbackChanged(string) {
 func (s *AttributeScreen) datasetChosen(name string) {
 	d := s.ui.dataset(name)
 	if d == nil {
+		s.loadChosen(name)
 		return
 	}
 	s.Models.Allow(d.ds)
@@ -199,4 +200,24 @@ func (s *AttributeScreen) CancelRun() {
 	if s.cancel != nil {
 		s.cancel()
 	}
+}
+
+// loadChosen loads a stored dataset chosen in the picker, then shows it
+// as chosen.
+func (s *AttributeScreen) loadChosen(name string) {
+	if name == "" || s.loading == name {
+		return
+	}
+	s.loading = name
+	s.Status.SetText("Loading " + name + " from its source (progress on Datasets)…")
+	s.ui.ensureLoaded(name, func(d *loadedDataset, err error) {
+		s.loading = ""
+		switch {
+		case err != nil:
+			s.Status.SetText("Cannot load " + name + ": " + err.Error())
+		case s.DatasetPicker.Selected == name:
+			s.Status.SetText("Loaded " + name + ".")
+			s.datasetChosen(name)
+		}
+	})
 }

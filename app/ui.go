@@ -60,8 +60,11 @@ type UI struct {
 	Store *storage.Store
 
 	datasets []*loadedDataset
-	// onDatasetsChanged lets screens refresh their dataset pickers.
+	// onDatasetsChanged follows a dataset added to the session;
+	// onChoicesChanged follows a change in what the dataset pickers offer
+	// (see choices.go).
 	onDatasetsChanged []func()
+	onChoicesChanged  []func()
 
 	sidebar   *widget.List
 	content   *fyne.Container
@@ -183,15 +186,6 @@ func (u *UI) addDataset(d *loadedDataset) {
 	for _, f := range u.onDatasetsChanged {
 		f()
 	}
-}
-
-// datasetNames lists loaded datasets, newest last.
-func (u *UI) datasetNames() []string {
-	names := make([]string, len(u.datasets))
-	for i, d := range u.datasets {
-		names[i] = d.name
-	}
-	return names
 }
 
 func (u *UI) dataset(name string) *loadedDataset {
