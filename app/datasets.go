@@ -38,18 +38,20 @@ type DatasetsScreen struct {
 	onStored  func(error) // for tests: a read of the store's datasets ended
 
 	// The import in progress (nil when none).
-	path        string
-	preview     *attribution.Preview
-	layout      *widget.Select
-	mapping     map[string]*widget.Select
-	skipBad     *widget.Check
-	previewBox  *fyne.Container
-	ImportBtn   *widget.Button
-	CancelBtn   *widget.Button
-	Progress    *widget.ProgressBar
-	Status      *widget.Label
-	cancel      context.CancelFunc
-	onImportEnd func(error) // for tests: called on the UI thread
+	path       string
+	preview    *attribution.Preview
+	layout     *widget.Select
+	mapping    map[string]*widget.Select
+	skipBad    *widget.Check
+	previewBox *fyne.Container
+	// PreviewTable shows the first rows of the file being previewed.
+	PreviewTable *widget.Table
+	ImportBtn    *widget.Button
+	CancelBtn    *widget.Button
+	Progress     *widget.ProgressBar
+	Status       *widget.Label
+	cancel       context.CancelFunc
+	onImportEnd  func(error) // for tests: called on the UI thread
 }
 
 func newDatasetsScreen(u *UI) *DatasetsScreen {
@@ -112,6 +114,11 @@ func (s *DatasetsScreen) OpenPath(path string) {
 		return
 	}
 	s.path, s.preview = path, p
+	// What is on show belongs to the new file now: not the last import's
+	// report, rejected rows or selection in the list.
+	s.list.UnselectAll()
+	s.report.SetText(fmt.Sprintf("Preview of %s: check the layout and the columns, then Import.", filepath.Base(path)))
+	s.Rejected.show(nil)
 	s.buildPreview()
 }
 
@@ -123,7 +130,7 @@ func (s *DatasetsScreen) buildPreview() {
 	}
 	table := widget.NewTableWithHeaders(
 		func() (int, int) { return len(p.Rows), len(p.Header) },
-		func() fyne.CanvasObject { return widget.NewLabel("cell text here") },
+		func() fyne.CanvasObject { return newCellLabel("cell text here") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			row := p.Rows[id.Row]
 			text := ""
@@ -132,6 +139,7 @@ func (s *DatasetsScreen) buildPreview() {
 			}
 			o.(*widget.Label).SetText(text)
 		})
+	s.PreviewTable = table
 	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
 		switch {
@@ -236,6 +244,11 @@ func (s *DatasetsScreen) startImport() {
 		d, err := importPath(ctx, path, opts)
 		var saveErr error
 		var stored []*tracking.DatasetInfo
+		if err == nil && d.ds.Summary.RowsAccepted == 0 {
+			// Nothing to attribute: not a dataset, so not stored.
+			d.rejected = rejected
+			err = &emptyImportError{file: filepath.Base(path), d: d}
+		}
 		if err == nil {
 			d.rejected = rejected
 			rememberImport(prefs, d)
@@ -312,9 +325,15 @@ func importPath(ctx context.Context, path string, opts attribution.ImportOptions
 // datasets read after it was saved there (nil without a store).
 func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveErr error, stored []*tracking.DatasetInfo) {
 	s.end()
+	var empty *emptyImportError
 	switch {
 	case errors.Is(err, context.Canceled):
 		s.Status.SetText("Import cancelled: nothing was added.")
+	case errors.As(err, &empty):
+		s.Status.SetText("Not imported: " + err.Error())
+		s.report.SetText(summaryText(empty.d.ds))
+		s.Rejected.show(empty.d)
+		s.ui.showError("Import "+filepath.Base(path), err, empty.next())
 	case err != nil:
 		s.Status.SetText("Import failed: " + err.Error())
 		s.ui.showError("Import "+filepath.Base(path), err, "Fix that row in the file, map the columns differently, or tick “Skip bad rows and report them”.")
@@ -335,6 +354,28 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveEr
 	if s.onImportEnd != nil {
 		s.onImportEnd(err)
 	}
+}
+
+// emptyImportError says an import accepted no row: there is nothing to
+// attribute, so it is neither added nor stored.
+type emptyImportError struct {
+	file string
+	d    *loadedDataset // what was read, with the rows rejected
+}
+
+func (e *emptyImportError) Error() string {
+	s := e.d.ds.Summary
+	if s.RowsRead == 0 {
+		return fmt.Sprintf("%s has a header but no rows of data, so there is nothing to attribute", e.file)
+	}
+	return fmt.Sprintf("none of the %d rows of %s could be used (%d rejected), so there is nothing to attribute", s.RowsRead, e.file, s.RowsRejected)
+}
+
+func (e *emptyImportError) next() string {
+	if e.d.ds.Summary.RowsRead == 0 {
+		return "Export the file again with its rows, or open another file."
+	}
+	return "The rejected rows are listed on Datasets with the reason for each: check the layout and the column mapping, or fix the file, then import it again."
 }
 
 // Cancel stops the import in progress.

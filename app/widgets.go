@@ -42,3 +42,11 @@ func fixedHeight(o fyne.CanvasObject, h float32) fyne.CanvasObject {
 	r.SetMinSize(fyne.NewSize(1, h))
 	return container.NewStack(r, o)
 }
+
+// newCellLabel is a table cell: text longer than its column is cut short
+// with an ellipsis instead of running across the next columns.
+func newCellLabel(sample string) fyne.CanvasObject {
+	l := widget.NewLabel(sample)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
