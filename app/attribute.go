@@ -51,7 +51,7 @@ type AttributeScreen struct {
 	// experiments are the experiments the picker offers.
 	experiments []string
 	running     bool
-	loading     string // a stored dataset being loaded for the picker
+	loading     string             // a stored dataset being loaded for the picker
 	cancel      context.CancelFunc // a re-import under way, or nil
 	onDone      func(error)        // for tests: called on the UI thread
 }
