@@ -78,7 +78,7 @@ func (s *DatasetsScreen) rebuildEntries() {
 		entries = append(entries, datasetEntry{info: info, loaded: d})
 	}
 	for _, info := range s.stored {
-		if !loadedFP[info.Fingerprint] {
+		if !loadedFP[info.Fingerprint] && !s.hidden(info.Fingerprint) {
 			entries = append(entries, datasetEntry{info: info})
 		}
 	}
@@ -118,6 +118,7 @@ func (s *DatasetsScreen) SelectEntry(i int) { s.list.Select(i) }
 // entrySelected shows a loaded dataset's report, or loads a stored one.
 func (s *DatasetsScreen) entrySelected(i widget.ListItemID) {
 	e := s.entries[i]
+	s.Edit.selected(e.info.Fingerprint)
 	if e.loaded != nil {
 		s.showReport(e.loaded)
 		return

@@ -28,6 +28,8 @@ type DatasetsScreen struct {
 
 	list   *widget.List
 	report *widget.Label
+	// Edit renames and deletes datasets.
+	Edit *datasetEditor
 	// Rejected lists the rows the shown import skipped.
 	Rejected *rejectedView
 	// entries are the list's rows; stored is the store's datasets as last
@@ -60,6 +62,8 @@ func newDatasetsScreen(u *UI) *DatasetsScreen {
 	s.Rejected = newRejectedView(u)
 	s.list = widget.NewList(s.listLength, s.newListItem, s.updateListItem)
 	s.list.OnSelected = s.entrySelected
+	s.list.OnUnselected = func(widget.ListItemID) { s.Edit.selected("") }
+	s.Edit = newDatasetEditor(s)
 	u.onDatasetsChanged = append(u.onDatasetsChanged, s.datasetsChanged)
 	s.previewBox = container.NewVBox()
 	s.Progress = widget.NewProgressBar()
@@ -85,7 +89,8 @@ func newDatasetsScreen(u *UI) *DatasetsScreen {
 func (s *DatasetsScreen) Content() fyne.CanvasObject {
 	open := widget.NewButton("Open…", s.OpenDialog)
 	top := container.NewHBox(open, widget.NewLabel("Ctrl+O, or drop a CSV on the window"))
-	left := container.NewBorder(widget.NewLabelWithStyle("Datasets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.list)
+	left := container.NewBorder(widget.NewLabelWithStyle("Datasets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewVBox(s.Edit.undoBar, container.NewHBox(s.Edit.RenameBtn, s.Edit.DeleteBtn)), nil, nil, s.list)
 	actions := container.NewHBox(s.skipBad, s.ImportBtn, s.CancelBtn)
 	right := container.NewBorder(container.NewVBox(top, s.previewBox, actions, s.Progress, s.Status), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(s.report, s.Rejected.Content())))
@@ -252,6 +257,7 @@ func (s *DatasetsScreen) startImport() {
 		if err == nil {
 			d.rejected = rejected
 			rememberImport(prefs, d)
+			prefs.RemoveValue(hiddenPrefKey(d.info.Fingerprint)) // imported again: shown again
 			if st != nil {
 				saveErr = st.PutDataset(context.Background(), d.info)
 				if saveErr == nil {

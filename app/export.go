@@ -81,17 +81,21 @@ func saveCSV(u *UI, path string, write func(io.Writer) error) {
 func saveChecked(u *UI, path string, save func(force bool) error) {
 	info, err := os.Stat(path)
 	fresh := err == nil && info.Size() == 0
-	if err := save(fresh); err != nil {
-		if !errors.Is(err, os.ErrExist) {
-			u.showError("Export", err, "Choose another folder or file name.")
-			return
-		}
-		dialog.ShowConfirm("Replace file?", fmt.Sprintf("%s already exists. Replace it?", path), func(ok bool) {
-			if ok {
-				if err := save(true); err != nil {
-					u.showError("Export", err, "Choose another folder or file name.")
-				}
+	// A save says where it went: the save dialog may have added an
+	// extension or a folder the user did not look at.
+	err = save(fresh)
+	switch {
+	case err == nil:
+		showSaved(u, path)
+	case !errors.Is(err, os.ErrExist):
+		u.showError("Export", err, "Choose another folder or file name.")
+	default:
+		showConfirm(u, "Replace file?", fmt.Sprintf("%s already exists. Replace it?", path), "Replace", func() {
+			if err := save(true); err != nil {
+				u.showError("Export", err, "Choose another folder or file name.")
+				return
 			}
-		}, u.Window)
+			showSaved(u, path)
+		})
 	}
 }

@@ -573,13 +573,7 @@ func parseTags(text string) (map[string]string, error) {
 }
 
 func (s *RunsScreen) showForm(title string, items []*widget.FormItem, save func()) {
-	s.form = dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
-		if ok {
-			save()
-		}
-	}, s.ui.Window)
-	s.form.Resize(fyne.NewSize(560, 200))
-	s.form.Show()
+	s.form = showForm(s.ui, title, "Save", items, save) // focus and Enter, as every form
 }
 
 func (s *RunsScreen) deleteTargets() {

@@ -188,6 +188,9 @@ func (u *UI) addDataset(d *loadedDataset) {
 	}
 }
 
+// budget returns the Budget screen.
+func (u *UI) budget() *BudgetScreen { return u.screens[ScreenBudget].(*budgetView).s }
+
 func (u *UI) dataset(name string) *loadedDataset {
 	for _, d := range u.datasets {
 		if d.name == name {
@@ -199,7 +202,7 @@ func (u *UI) dataset(name string) *loadedDataset {
 
 // showError shows err in a dialog that says what to do next.
 func (u *UI) showError(what string, err error, next string) {
-	dialog.ShowError(fmt.Errorf("%s: %w\n\n%s", what, err, next), u.Window)
+	showMessage(u, dialog.NewError(fmt.Errorf("%s: %w\n\n%s", what, err, next), u.Window))
 }
 
 // Start prepares a session on the bundled sample dataset. On a first start

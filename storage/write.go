@@ -73,6 +73,22 @@ func (s *Store) putDataset(ctx context.Context, tx *sql.Tx, d *tracking.DatasetI
 	return err
 }
 
+// SetDatasetName renames a dataset; its runs keep pointing at it by its
+// fingerprint.
+func (s *Store) SetDatasetName(ctx context.Context, fingerprint, name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("rename dataset %.12s: the name is empty", fingerprint)
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE datasets SET name = ? WHERE fingerprint = ?`, name, fingerprint)
+	if err != nil {
+		return fmt.Errorf("rename dataset %.12s: %w", fingerprint, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("rename dataset %.12s: %w", fingerprint, tracking.ErrNotFound)
+	}
+	return nil
+}
+
 // StartRun records a RUNNING run, with its params and tags, and returns
 // it. The experiment is created on first use and the dataset registered.
 func (s *Store) StartRun(ctx context.Context, nr tracking.NewRun) (*tracking.Run, error) {
