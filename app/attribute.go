@@ -46,6 +46,7 @@ type AttributeScreen struct {
 	ExportCSV   *widget.Button
 
 	results []*attribution.Result
+	sort    resultSort
 	// LastRun is the run the last results were logged as (nil if none).
 	LastRun *tracking.Run
 	// experiments are the experiments the picker offers.
@@ -57,7 +58,7 @@ type AttributeScreen struct {
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
-	s := &AttributeScreen{ui: u}
+	s := &AttributeScreen{ui: u, sort: resultSort{col: sortNone}}
 	s.DatasetPicker = widget.NewSelect(nil, nil)
 	s.DatasetPicker.PlaceHolder = "Choose a dataset"
 	s.DatasetPicker.OnChanged = s.datasetChosen
@@ -94,7 +95,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	}, s.updateCell)
 	// The header template sets the row-header width: wide enough for
 	// typical channel names.
-	s.Table.CreateHeader = headerTemplate("paid_search_brand")
+	s.Table.CreateHeader = newResultHeader
 	s.Table.UpdateHeader = s.updateHeader
 	s.Chart = newChartImage()
 	s.ExportChart = widget.NewButton("Export chart…", func() {
@@ -413,6 +414,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 		s.ui.showError("Attribute "+name, err, next)
 	default:
 		s.results = results
+		s.applySort()
 		s.LastRun = o.run
 		var warn []string
 		for _, r := range results {
@@ -464,24 +466,14 @@ func (s *AttributeScreen) tableSize() (int, int) {
 	return len(s.results[0].Channels), len(s.results)
 }
 
-// CellText is the text of results cell (channel row, model column).
+// CellText is the text of a results cell (table row, model column); rows
+// are in the results' channel order until the table is sorted.
 func (s *AttributeScreen) CellText(row, col int) string {
-	r := s.results[col]
-	return fmt.Sprintf("%.2f (%.1f%%)", r.Conversions[row], 100*r.Share[row])
+	r, ch := s.results[col], s.channelAt(row)
+	return fmt.Sprintf("%.2f (%.1f%%)", r.Conversions[ch], 100*r.Share[ch])
 }
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	o.(*widget.Label).SetText(s.CellText(id.Row, id.Col))
 }
 
-func (s *AttributeScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	switch {
-	case id.Row < 0 && id.Col >= 0:
-		l.SetText(s.results[id.Col].Model)
-	case id.Col < 0 && id.Row >= 0:
-		l.SetText(s.results[0].Channels[id.Row])
-	default:
-		l.SetText("")
-	}
-}
