@@ -476,4 +476,3 @@ func (s *AttributeScreen) CellText(row, col int) string {
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	o.(*widget.Label).SetText(s.CellText(id.Row, id.Col))
 }
-

@@ -92,4 +92,6 @@ func creditOf(t *testing.T, s *AttributeScreen, row, col int) float64 {
 	return v
 }
 
-func fmtSscan(s string, v *float64) (int, error) { return fmt.Sscan(strings.ReplaceAll(strings.Fields(s)[0], ",", ""), v) }
+func fmtSscan(s string, v *float64) (int, error) {
+	return fmt.Sscan(strings.ReplaceAll(strings.Fields(s)[0], ",", ""), v)
+}
