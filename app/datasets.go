@@ -145,8 +145,11 @@ func (s *DatasetsScreen) buildPreview() {
 			o.(*widget.Label).SetText(text)
 		})
 	s.PreviewTable = table
+	table.CreateHeader = headerTemplate("000") // the row numbers' width
 	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
+		// A long column name is cut short, not drawn over the next one.
+		l.Truncation = fyne.TextTruncateEllipsis
 		switch {
 		case id.Row < 0 && id.Col >= 0:
 			l.SetText(p.Header[id.Col])

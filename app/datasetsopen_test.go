@@ -67,7 +67,7 @@ func TestOpenNewFileClearsLastReport(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
 	long := strings.Repeat("a very long campaign name ", 6)
-	if err := os.WriteFile(bad, []byte("journey_id,timestamp,channel,conversion,old_only_column\na,2025-01-01,"+long+",0,x\nb,never,search,1,y\nb,2025-01-02,search,1,z\n"), 0o644); err != nil {
+	if err := os.WriteFile(bad, []byte("journey_id,timestamp,channel,conversion,old_only_column_with_a_name_far_too_long_for_its_column\na,2025-01-01,"+long+",0,x\nb,never,search,1,y\nb,2025-01-02,search,1,z\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	good := filepath.Join(dir, "good.csv")
@@ -83,6 +83,8 @@ func TestOpenNewFileClearsLastReport(t *testing.T) {
 	// No cell needs more than its column: long text is cut short.
 	checkCells(t, "rejected rows", v.Table, 340, long)
 	checkCells(t, "preview", u.Datasets.PreviewTable, 150, long)
+	checkHeader(t, "rejected rows", v.Table, 2+4, 120)
+	checkHeader(t, "preview", u.Datasets.PreviewTable, 4, 150)
 
 	u.OpenFile(good)
 	if v.Content().Visible() {
@@ -104,5 +106,17 @@ func checkCells(t *testing.T, name string, tbl *widget.Table, width float32, tex
 	l.SetText(text)
 	if w := l.MinSize().Width; w > width {
 		t.Errorf("%s: a cell with %d characters needs %.0f px, its column has %.0f", name, len(text), w, width)
+	}
+}
+
+// checkHeader fails if the header of column col of tbl (a long column
+// name) needs more than width.
+func checkHeader(t *testing.T, name string, tbl *widget.Table, col int, width float32) {
+	t.Helper()
+	o := tbl.CreateHeader()
+	tbl.UpdateHeader(widget.TableCellID{Row: -1, Col: col}, o)
+	l := o.(*widget.Label)
+	if w := l.MinSize().Width; w > width {
+		t.Errorf("%s: header %q needs %.0f px, its column has %.0f", name, l.Text, w, width)
 	}
 }

@@ -37,6 +37,7 @@ func newRejectedView(u *UI) *rejectedView {
 	v.Note.Wrapping = fyne.TextWrapWord
 	v.Table = widget.NewTableWithHeaders(v.size, func() fyne.CanvasObject { return newCellLabel("cell text here") }, v.updateCell)
 	v.Table.ShowHeaderColumn = false
+	v.Table.CreateHeader = headerTemplate("reason")
 	v.Table.UpdateHeader = v.updateHeader
 	v.SaveBtn = widget.NewButton("Save rejected rows…", v.save)
 	v.box = container.NewVBox(container.NewHBox(v.Title, v.SaveBtn), v.Note, fixedHeight(v.Table, 260))
@@ -104,6 +105,7 @@ func (v *rejectedView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 
 func (v *rejectedView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
+	l.Truncation = fyne.TextTruncateEllipsis // a long column name stays in its column
 	switch {
 	case id.Row >= 0 || id.Col < 0:
 		l.SetText("")
