@@ -350,6 +350,7 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveEr
 		d.name = s.uniqueName(filepath.Base(path))
 		ds := d.ds
 		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", d.name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
+		s.clearPreview() // the file is a dataset now: the report below is its
 		if stored != nil {
 			s.storedSeq++ // supersedes any read under way
 			s.stored = stored
@@ -363,6 +364,15 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveEr
 	if s.onImportEnd != nil {
 		s.onImportEnd(err)
 	}
+}
+
+// clearPreview takes the previewed file off the screen.
+func (s *DatasetsScreen) clearPreview() {
+	s.path, s.preview = "", nil
+	s.mapping = map[string]*widget.Select{}
+	s.previewBox.Objects = nil
+	s.previewBox.Refresh()
+	s.ImportBtn.Disable()
 }
 
 // emptyImportError says an import accepted no row: there is nothing to

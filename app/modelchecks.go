@@ -10,9 +10,8 @@ import (
 	"github.com/attrlab/attrlab/attribution"
 )
 
-// ModelChecks is the Attribute screen's model boxes, one per model. They
-// flow onto a second row in a narrow window (a horizontal check group set
-// the window's width), and a model the data cannot run is disabled on its
+// ModelChecks is the Attribute screen's model boxes, one per model, in two
+// rows (one horizontal check group set the window's width), and a model the data cannot run is disabled on its
 // own, with the reason beside it.
 type ModelChecks struct {
 	names  []string
@@ -26,18 +25,16 @@ func newModelChecks() *ModelChecks {
 	m := &ModelChecks{names: attribution.ModelNames(), Note: newStatusLabel()}
 	m.Note.Importance = widget.WarningImportance
 	m.Note.Hide()
-	widest := fyne.Size{}
-	for _, name := range m.names {
+	objs := make([]fyne.CanvasObject, len(m.names))
+	for i, name := range m.names {
 		c := widget.NewCheck(name, nil)
 		c.Checked = true
 		m.checks = append(m.checks, c)
-		widest = widest.Max(c.MinSize())
-	}
-	objs := make([]fyne.CanvasObject, len(m.checks))
-	for i, c := range m.checks {
 		objs[i] = c
 	}
-	m.box = container.NewGridWrap(widest, objs...)
+	// Two rows of four: narrow enough for a 1024-pixel screen, and a
+	// fixed height (a flowing layout would not know its rows in time).
+	m.box = container.NewGridWithColumns(4, objs...)
 	return m
 }
 
