@@ -368,9 +368,9 @@ func attributeAndLog(ctx context.Context, st *storage.Store, d *loadedDataset, o
 // logAdvice says what to do about a run that could not be logged.
 func logAdvice(err error) string {
 	var le *tracking.LogError
-	kept := "The results are shown but not kept."
+	kept := "The results were not stored."
 	if errors.As(err, &le) && le.Mark == nil {
-		kept = fmt.Sprintf("The results are shown but not kept: run %q is marked FAILED in Runs, with this error.", le.Run.Name)
+		kept = fmt.Sprintf("The results were not stored: run %q is marked FAILED in Runs, with this error.", le.Run.Name)
 	}
 	msg := strings.ToLower(err.Error())
 	for _, disk := range []string{"disk", "full", "readonly", "read-only", "permission", "locked", "busy", "no space", "i/o"} {
