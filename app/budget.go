@@ -60,6 +60,9 @@ type BudgetScreen struct {
 	// own keeps the models this screen ran itself, by dataset name.
 	own     map[string][]*attribution.Result
 	running string // the dataset being run, "" when none
+	// CancelBtn stops the models running for a budget (shown meanwhile).
+	CancelBtn *widget.Button
+	cancel    context.CancelFunc
 	// budget is the last proposal that worked: the one on show.
 	budget *attribution.Budget
 	// gen counts proposals, so that a chart drawn for an older one is dropped.
@@ -82,6 +85,12 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	s.ModelPicker = widget.NewSelect(nil, func(string) { s.recompute() })
 	s.ModelPicker.PlaceHolder = "Choose a model"
 	s.LoadSpendBtn = widget.NewButton("Load spend CSV…", s.LoadSpendDialog)
+	s.CancelBtn = widget.NewButton("Cancel", func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+	})
+	s.CancelBtn.Hide()
 	s.Total = s.newAmountEntry("", checkTotal)
 	s.Status = &widget.Label{Text: "Choose a dataset: its models' credit is shared out as a budget.", Wrapping: fyne.TextWrapWord}
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
@@ -108,6 +117,7 @@ func (s *BudgetScreen) Content() fyne.CanvasObject {
 		container.NewHBox(
 			widget.NewLabel("Dataset"), container.NewGridWrap(fyne.NewSize(260, 36), s.DatasetPicker),
 			widget.NewLabel("Model"), container.NewGridWrap(fyne.NewSize(180, 36), s.ModelPicker),
+			s.CancelBtn,
 		),
 		container.NewHBox(
 			widget.NewLabel("Total"), container.NewGridWrap(fyne.NewSize(180, 36), s.Total),
@@ -213,6 +223,16 @@ func (s *BudgetScreen) load(name string) {
 		opts = attribution.Options{} // the defaults, rather than a half-read form
 	}
 	opts.Models = attribution.AvailableModels(d.ds.Paths)
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.CancelBtn.Show()
+	opts.Progress = func(p attribution.RunProgress) {
+		onUI(func() {
+			if s.running == name {
+				s.setStatus(fmt.Sprintf("Running the models on %s: %d of %d done (%s finished)…", name, p.Done, p.Total, p.Model), widget.MediumImportance)
+			}
+		})
+	}
 	s.running = name
 	if name != s.dataset {
 		s.dataset = ""
@@ -225,13 +245,24 @@ func (s *BudgetScreen) load(name string) {
 	}
 	s.setStatus("Running the models on "+name+"…", widget.MediumImportance)
 	go func() {
-		res, err := attribution.Run(context.Background(), d.ds.Paths, opts)
+		res, err := attribution.Run(ctx, d.ds.Paths, opts)
 		onUI(func() { s.ran(name, d, res, err) })
 	}()
 }
 
 func (s *BudgetScreen) ran(name string, d *loadedDataset, res []*attribution.Result, err error) {
 	s.running = ""
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.CancelBtn.Hide()
+	if errors.Is(err, context.Canceled) {
+		s.setStatus("Cancelled: no budget for "+name+". Choose it again, or run it on Attribute and come back.", widget.MediumImportance)
+		s.DatasetPicker.ClearSelected()
+		s.updated(err)
+		return
+	}
 	if err != nil {
 		s.setStatus("Could not run the models on "+name+": "+err.Error(), widget.DangerImportance)
 		s.ui.showError("Budget for "+name, err, "Check the parameters on the Attribute screen, run it there, then come back to Budget.")

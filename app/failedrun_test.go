@@ -138,3 +138,39 @@ func TestCancelAttributionRun(t *testing.T) {
 		t.Errorf("a dialog after Cancel: %q", topDialogText(u.Window))
 	}
 }
+
+// TestCancelBudgetRun: the models Budget runs for a dataset show progress
+// and can be cancelled.
+func TestCancelBudgetRun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "many_paths.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	if err := synth.WritePaths(w, synth.Options{Paths: 40000, Channels: 30, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	u := newStoreUI(t)
+	u.importFile(t, path, nil)
+	u.Attribute.Order.SetSelected("4")
+	s := u.budget()
+	updated := make(chan error, 8)
+	s.onUpdate = func(err error) { updated <- err }
+	u.Select(ScreenBudget)
+	s.DatasetPicker.SetSelected("many_paths.csv")
+	if !s.CancelBtn.Visible() || !strings.Contains(s.Status.Text, "Running the models") {
+		t.Fatalf("while the models run: Cancel shown %v, status %q", s.CancelBtn.Visible(), s.Status.Text)
+	}
+	test.Tap(s.CancelBtn)
+	if err := waitFor(t, updated); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled budget ended with %v", err)
+	}
+	if s.CancelBtn.Visible() || !strings.Contains(s.Status.Text, "Cancelled") || s.Budget() != nil {
+		t.Errorf("after Cancel: button shown %v, status %q, budget %v", s.CancelBtn.Visible(), s.Status.Text, s.Budget())
+	}
+}
