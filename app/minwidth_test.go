@@ -33,6 +33,11 @@ func TestLongLinesKeepWindowNarrow(t *testing.T) {
 	u.settle(t)
 	u.Window.Resize(fyne.NewSize(1000, 680))
 	u.OpenFile(path)
+	u.Datasets.layout.SetSelected("touches") // the column pickers, one per field, with long names
+	if len(u.Datasets.mapping) == 0 {
+		t.Fatal("no column pickers shown")
+	}
+	u.Datasets.SetMapping("journey_id", "another_column_with_a_long_name")
 	for _, set := range []func(string){
 		u.Datasets.Status.SetText,
 		u.Attribute.Status.SetText,
