@@ -83,7 +83,10 @@ func TestFailedRunMarkedFailed(t *testing.T) {
 	if got := u.Runs.Runs(); len(got) != 1 || got[0].Status != tracking.StatusFailed {
 		t.Errorf("Runs lists %v", got)
 	}
-	closeDialogs(u.Window)
+	pressEnter(u.Window) // Enter closes the error
+	if u.Window.Canvas().Overlays().Top() != nil {
+		t.Errorf("Enter did not close the error dialog")
+	}
 
 	// A new start leaves it FAILED (it was never RUNNING to be KILLED).
 	again := newStoreUIOn(t, u.st)
