@@ -214,9 +214,27 @@ func importFile(ctx context.Context, env Env, path string, o attribution.ImportO
 		if err := rejected.write(ds.Summary.Header); err != nil {
 			return nil, "", err
 		}
-		return ds, rejectedPath, nil
+	} else {
+		rejectedPath = ""
 	}
-	return ds, "", nil
+	if err := notEmpty(o.File, ds.Summary, rejectedPath); err != nil {
+		return nil, "", err
+	}
+	return ds, rejectedPath, nil
+}
+
+// notEmpty refuses an import that accepted no row: there is nothing to
+// attribute, and it is no dataset to register (the app refuses it too).
+func notEmpty(file string, s attribution.Summary, rejectedPath string) error {
+	switch {
+	case s.RowsAccepted > 0:
+		return nil
+	case s.RowsRead == 0:
+		return &inputError{fmt.Errorf("%s has a header but no rows of data: there is nothing to attribute", file)}
+	case rejectedPath != "":
+		return &inputError{fmt.Errorf("none of the %d rows of %s could be used (%d rejected, written to %s with the reason for each): there is nothing to attribute", s.RowsRead, file, s.RowsRejected, rejectedPath)}
+	}
+	return &inputError{fmt.Errorf("none of the %d rows of %s could be used: there is nothing to attribute", s.RowsRead, file)}
 }
 
 // fileSize returns the size of path, or 0 for standard input or when it
