@@ -88,6 +88,7 @@ type LogError struct {
 	Mark error // why it could not even be marked FAILED, or nil
 }
 
+// Error gives the cause, and says if the run could not be marked FAILED.
 func (e *LogError) Error() string {
 	if e.Mark != nil {
 		return fmt.Sprintf("%v (and run %s could not be marked FAILED: %v)", e.Err, e.Run.Name, e.Mark)
@@ -95,6 +96,7 @@ func (e *LogError) Error() string {
 	return e.Err.Error()
 }
 
+// Unwrap returns why finishing the run failed.
 func (e *LogError) Unwrap() error { return e.Err }
 
 // failRun ends a started run as FAILED with err, without its data.
