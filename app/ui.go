@@ -60,6 +60,9 @@ type UI struct {
 	Store *storage.Store
 
 	datasets []*loadedDataset
+	// opened are the files opened through the app's open dialog: inputs
+	// that no save may replace.
+	opened []string
 	// onDatasetsChanged follows a dataset added to the session;
 	// onChoicesChanged follows a change in what the dataset pickers offer
 	// (see choices.go).
@@ -170,6 +173,7 @@ func (u *UI) addShortcuts() {
 // OpenFile shows a journey file in the import preview on Datasets, as
 // "attrlab FILE" asks.
 func (u *UI) OpenFile(path string) {
+	u.opened = append(u.opened, path) // an input: no save may replace it
 	u.Select(ScreenDatasets)
 	u.Datasets.OpenPath(path)
 }

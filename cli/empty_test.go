@@ -20,8 +20,8 @@ func TestEmptyImportRefused(t *testing.T) {
 		args []string
 		says string
 	}{
-		{[]string{"import", "--skip-bad-rows", allBad}, "none of the 2 rows"},
-		{[]string{"attribute", "--skip-bad-rows", allBad}, "none of the 2 rows"},
+		{[]string{"import", "--skip-bad-rows", "--force", allBad}, "none of the 2 rows"},
+		{[]string{"attribute", "--skip-bad-rows", "--force", allBad}, "none of the 2 rows"},
 		{[]string{"import", headerOnly}, "no rows"},
 		{[]string{"attribute", headerOnly}, "no rows"},
 	} {
@@ -30,7 +30,7 @@ func TestEmptyImportRefused(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %d saying %q", c.args, code, stderr, ExitBadInput, c.says)
 		}
 	}
-	if code, _, stderr := trackCLI(t, db, "", "import", "--skip-bad-rows", allBad); !strings.Contains(stderr, "all_bad.rejected.csv") {
+	if code, _, stderr := trackCLI(t, db, "", "import", "--skip-bad-rows", "--force", allBad); !strings.Contains(stderr, "all_bad.rejected.csv") {
 		t.Errorf("exit %d: stderr does not say where the rejected rows are: %q", code, stderr)
 	}
 	st, err := storage.Open(db)
