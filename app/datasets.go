@@ -44,6 +44,7 @@ type DatasetsScreen struct {
 	preview    *attribution.Preview
 	layout     *widget.Select
 	mapping    map[string]*widget.Select
+	rules      *importRules // the preview's reading rules (importrules.go)
 	skipBad    *widget.Check
 	previewBox *fyne.Container
 	// PreviewTable shows the first rows of the file being previewed.
@@ -172,6 +173,7 @@ func (s *DatasetsScreen) buildPreview() {
 		container.NewHBox(widget.NewLabel("Layout:"), s.layout),
 		mappingBox,
 	}
+	s.previewBox.Objects = append(s.previewBox.Objects, s.rulesPanel())
 	if p.Layout == attribution.LayoutAuto {
 		s.Status.SetText(p.LayoutError)
 	} else {
@@ -203,6 +205,9 @@ func (s *DatasetsScreen) buildMapping() {
 	box := s.previewBox.Objects[3].(*fyne.Container)
 	box.Objects = []fyne.CanvasObject{widget.NewLabel("Columns (change any that were matched wrongly):"), grid}
 	box.Refresh()
+	if s.rules != nil {
+		s.rules.refresh()
+	}
 }
 
 // SetMapping chooses the column for a field, as a user would in the picker.
@@ -227,6 +232,9 @@ func (s *DatasetsScreen) importOptions() attribution.ImportOptions {
 			}
 			o.Map[sel.Selected] = field
 		}
+	}
+	if s.rules != nil {
+		s.rules.apply(&o)
 	}
 	return o
 }
@@ -414,7 +422,7 @@ func (s *DatasetsScreen) uniqueName(base string) string {
 
 // showReport shows a dataset's validation report.
 func (s *DatasetsScreen) showReport(d *loadedDataset) {
-	s.report.SetText(summaryText(d.ds))
+	s.report.SetText(summaryText(d.ds) + s.directReport(d.ds))
 	s.Rejected.show(d)
 }
 
@@ -442,5 +450,6 @@ func summaryText(ds *attribution.Dataset) string {
 	if len(s.IgnoredColumns) > 0 {
 		fmt.Fprintf(&b, "Ignored columns: %s\n", strings.Join(s.IgnoredColumns, ", "))
 	}
+	b.WriteString(readingText(s))
 	return b.String()
 }
