@@ -93,8 +93,11 @@ func (s *DatasetsScreen) Content() fyne.CanvasObject {
 	left := container.NewBorder(widget.NewLabelWithStyle("Datasets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(s.Edit.undoBar, container.NewHBox(s.Edit.RenameBtn, s.Edit.DeleteBtn)), nil, nil, s.list)
 	actions := container.NewHBox(s.skipBad, s.ImportBtn, s.CancelBtn)
-	right := container.NewBorder(container.NewVBox(top, s.previewBox, actions, s.Progress, s.Status), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(s.report, s.Rejected.Content())))
+	// One scroll for the whole side: the preview, column pickers and
+	// reading rules are taller than a 700-pixel screen, and Import must
+	// stay reachable.
+	right := container.NewBorder(top, nil, nil, nil,
+		container.NewVScroll(container.NewVBox(s.previewBox, actions, s.Progress, s.Status, s.report, s.Rejected.Content())))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
 	return split
