@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,7 +38,7 @@ type AttributeScreen struct {
 	CancelBtn   *widget.Button
 	Status      *widget.Label
 	Table       *widget.Table
-	Chart       *canvas.Image
+	Chart       *ChartView
 	ExportChart *widget.Button
 	ExportCSV   *widget.Button
 
@@ -93,7 +92,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	// typical channel names.
 	s.Table.CreateHeader = headerTemplate("paid_search_brand")
 	s.Table.UpdateHeader = s.updateHeader
-	s.Chart = newChartImage()
+	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", func() {
 		if ch := s.chart(); ch != nil {
 			exportChart(u, ch, "attribution")
@@ -340,10 +339,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 			s.Table.SetColumnWidth(i, 128)
 		}
 		s.Table.Refresh()
-		if ch := s.chart(); ch != nil {
-			s.Chart.Image = ch.Image(chartDPI)
-			s.Chart.Refresh()
-		}
+		s.Chart.SetChart(s.chart())
 		s.ExportChart.Enable()
 		s.ExportCSV.Enable()
 		if o.run != nil {

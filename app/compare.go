@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,7 +32,7 @@ type CompareScreen struct {
 	Params      *widget.Table
 	Metrics     *widget.Table
 	Credit      *widget.Table
-	Chart       *canvas.Image
+	Chart       *ChartView
 	ExportChart *widget.Button
 	ExportCSV   *widget.Button
 	// ExportMetrics and ExportParams save the metric and param tables.
@@ -81,7 +80,7 @@ func newCompareScreen(u *UI) *CompareScreen {
 		return len(s.cmp.Channels), len(s.details)
 	}, s.CreditCell, func(row int) string { return s.cmp.Channels[row] })
 
-	s.Chart = newChartImage()
+	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export…", func() {
 		if ch := s.chart(); ch != nil {
 			exportChart(u, ch, "comparison")
@@ -260,16 +259,15 @@ func (s *CompareScreen) recompute() {
 		}
 		t.Refresh()
 	}
-	if ch := s.chart(); ch != nil {
-		s.Chart.Image = ch.Image(chartDPI)
+	ch := s.chart()
+	s.Chart.SetChart(ch)
+	if ch != nil {
 		s.ExportChart.Enable()
 		s.ExportCSV.Enable()
 	} else {
-		s.Chart.Image = nil
 		s.ExportChart.Disable()
 		s.ExportCSV.Disable()
 	}
-	s.Chart.Refresh()
 }
 
 func (s *CompareScreen) summary() string {

@@ -143,7 +143,7 @@ func TestCompareTwoRuns(t *testing.T) {
 			t.Errorf("%s cell %q, want it to begin %q", r.Channel, got, prefix)
 		}
 	}
-	if u.Compare.Chart.Image == nil || u.Compare.ExportChart.Disabled() || u.Compare.ExportCSV.Disabled() {
+	if u.Compare.Chart.Chart() == nil || u.Compare.ExportChart.Disabled() || u.Compare.ExportCSV.Disabled() {
 		t.Error("no comparison chart, or its exports are off")
 	}
 
