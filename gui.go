@@ -36,6 +36,7 @@ func runGUI() int {
 	if err := u.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "attrlab:", err)
 	}
+	defer u.WatchRuns(app.RunsPollInterval)()
 	u.Window.ShowAndRun()
 	return 0
 }
