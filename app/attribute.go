@@ -323,7 +323,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 				warn = append(warn, r.Model+": "+w)
 			}
 		}
-		msg := fmt.Sprintf("%s: %d models, %.0f conversions attributed.", name, len(results), results[0].TotalConversions)
+		msg := fmt.Sprintf("%s: %d models, %s conversions attributed.", name, len(results), report.Number(results[0].TotalConversions))
 		switch {
 		case o.run != nil:
 			msg += fmt.Sprintf(" Logged as run %q in %s.", o.run.Name, o.run.Experiment)
@@ -364,7 +364,7 @@ func (s *AttributeScreen) tableSize() (int, int) {
 // CellText is the text of results cell (channel row, model column).
 func (s *AttributeScreen) CellText(row, col int) string {
 	r := s.results[col]
-	return fmt.Sprintf("%.2f (%.1f%%)", r.Conversions[row], 100*r.Share[row])
+	return report.Fixed(r.Conversions[row], 2) + " (" + report.Percent(r.Share[row]) + ")"
 }
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -315,13 +316,17 @@ func (s *CompareScreen) MetricCell(row, col int) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	text := fmt.Sprintf("%.6g", v)
+	text := report.Number(v)
 	if col == s.cmp.Baseline || math.IsNaN(m.Abs[col]) {
 		return text
 	}
-	text += fmt.Sprintf(" (%+.4g", m.Abs[col])
+	text += " (" + report.Signed(m.Abs[col])
 	if !math.IsNaN(m.Rel[col]) {
-		text += fmt.Sprintf(", %+.1f%%", 100*m.Rel[col])
+		rel := report.Percent(m.Rel[col])
+		if !strings.HasPrefix(rel, "-") && rel != "0.0%" {
+			rel = "+" + rel
+		}
+		text += ", " + rel
 	}
 	return text + ")"
 }
@@ -334,7 +339,7 @@ func (s *CompareScreen) CreditCell(row, col int) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	text := fmt.Sprintf("%.2f (%.1f%%) #%d", v, 100*c.Share[row][col], c.Rank[row][col])
+	text := fmt.Sprintf("%s (%s) #%d", report.Fixed(v, 2), report.Percent(c.Share[row][col]), c.Rank[row][col])
 	if d := c.RankChange[row][col]; d != 0 && col != c.Baseline {
 		text += fmt.Sprintf(" %+d", d)
 	}
