@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
@@ -94,12 +93,14 @@ func newRunPage(s *RunsScreen) *RunPage {
 	p.open = func(u *url.URL) error { return p.ui.App.OpenURL(u) }
 	p.Back = widget.NewButton("← All runs", s.ClosePage)
 	p.Heading = widget.NewRichText()
+	p.Heading.Truncation = fyne.TextTruncateEllipsis
 	p.Facts = widget.NewRichText()
 	p.Facts.Wrapping = fyne.TextWrapWord
 	p.About = widget.NewRichText()
 	p.About.Wrapping = fyne.TextWrapWord
 	p.Status = widget.NewLabel("")
 	p.Status.Wrapping = fyne.TextWrapWord
+	p.Status.Hide()
 	p.Metrics = widget.NewForm()
 	p.Params = widget.NewForm()
 
@@ -191,18 +192,18 @@ func (p *RunPage) Content() fyne.CanvasObject {
 		return p.content
 	}
 	s := p.s
-	actions := container.NewHBox(p.Back, layout.NewSpacer(),
+	actions := container.NewHBox(
 		widget.NewButton("Rename…", s.renameDialog), widget.NewButton("Note…", s.noteDialog),
 		widget.NewButton("Tags…", s.tagsDialog), widget.NewButton("Re-run", s.rerunCurrent),
 		widget.NewButton("Delete", s.deleteTargets))
-	head := container.NewVBox(actions, p.Heading, p.Facts, p.Status)
+	head := container.NewVBox(container.NewBorder(nil, nil, container.NewCenter(p.Back), actions, p.Heading), p.Facts, p.Status)
 
 	overview := container.NewHSplit(
 		container.NewVScroll(container.NewVBox(bold2("Metrics"), p.Metrics, bold2("Params"), p.Params)),
 		container.NewVScroll(p.About))
 	overview.Offset = 0.5
 	credit := container.NewVSplit(p.Credit, p.CreditChart)
-	credit.Offset = 0.4
+	credit.Offset = 0.45
 	removal := container.NewVSplit(p.Removal, p.RemovalChart)
 	removal.Offset = 0.35
 	p.Tabs = container.NewAppTabs(
@@ -222,6 +223,16 @@ func bold2(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
+// setStatus shows a message under the facts, or hides the line for "".
+func (p *RunPage) setStatus(msg string) {
+	p.Status.SetText(msg)
+	if msg == "" {
+		p.Status.Hide()
+	} else {
+		p.Status.Show()
+	}
+}
+
 // Run returns the run on show, or nil.
 func (p *RunPage) Run() *tracking.Run { return p.run }
 
@@ -237,7 +248,7 @@ func (p *RunPage) load(id string) {
 	}
 	p.loads++
 	load := p.loads
-	p.Status.SetText("Loading the run…")
+	p.setStatus("Loading the run…")
 	go func() {
 		ctx := context.Background()
 		run, err := st.Run(ctx, id)
@@ -284,7 +295,7 @@ func (p *RunPage) reloadRun() {
 
 func (p *RunPage) loaded(run *tracking.Run, results []*attribution.Result, arts []tracking.Artifact, err, chainErr error) {
 	if err != nil {
-		p.Status.SetText("Could not read the run: " + err.Error() + ". Go back to all runs and search again.")
+		p.setStatus("Could not read the run: " + err.Error() + ". Go back to all runs and search again.")
 		if p.onLoaded != nil {
 			p.onLoaded(err)
 		}
@@ -305,7 +316,7 @@ func (p *RunPage) loaded(run *tracking.Run, results []*attribution.Result, arts 
 			}
 		}
 	}
-	p.Status.SetText("")
+	p.setStatus("")
 	p.showFacts()
 	p.showMetrics()
 	p.showParams()
@@ -321,6 +332,8 @@ func (p *RunPage) loaded(run *tracking.Run, results []*attribution.Result, arts 
 	switch n := len(arts); n {
 	case 0:
 		p.ArtifactsNote.SetText("No artifacts. Charts and tables exported from the command line with this run's id are kept here.")
+	case 1:
+		p.ArtifactsNote.SetText("1 file kept with the run. Open shows it in its app; Save… writes a copy.")
 	default:
 		p.ArtifactsNote.SetText(fmt.Sprintf("%d files kept with the run. Open shows one in its app; Save… writes a copy.", n))
 	}
@@ -335,7 +348,7 @@ func (p *RunPage) showFacts() {
 	if r.Deleted {
 		status += " (deleted)"
 	}
-	p.Heading.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleHeading, Text: r.Name}}
+	p.Heading.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleSubHeading, Text: r.Name}}
 	p.Heading.Refresh()
 	facts := fmt.Sprintf("%s in experiment %s · started %s", status, r.Experiment, r.StartTime.Local().Format("2 Jan 2006 15:04:05"))
 	if !r.EndTime.IsZero() {
@@ -348,17 +361,20 @@ func (p *RunPage) showFacts() {
 	p.Facts.Segments = []widget.RichTextSegment{para(facts)}
 	p.Facts.Refresh()
 
+	// Block (not inline) styles, one line each.
+	heading := widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}}
+	hint := widget.RichTextStyle{TextStyle: fyne.TextStyle{Italic: true}}
 	var segs []widget.RichTextSegment
-	segs = append(segs, bold("Tags"))
+	segs = append(segs, &widget.TextSegment{Style: heading, Text: "Tags"})
 	if len(r.Tags) == 0 {
-		segs = append(segs, &widget.TextSegment{Style: widget.RichTextStyleEmphasis, Text: "No tags. Tags… adds some."})
+		segs = append(segs, &widget.TextSegment{Style: hint, Text: "No tags. Tags… adds some."})
 	}
 	for _, k := range sortedKeys(r.Tags) {
 		segs = append(segs, para(k+" = "+r.Tags[k]))
 	}
-	segs = append(segs, bold("Note"))
+	segs = append(segs, &widget.TextSegment{Style: heading, Text: "Note"})
 	if strings.TrimSpace(r.Note) == "" {
-		segs = append(segs, &widget.TextSegment{Style: widget.RichTextStyleEmphasis, Text: "No note. Note… adds one (Markdown)."})
+		segs = append(segs, &widget.TextSegment{Style: hint, Text: "No note. Note… adds one (Markdown)."})
 	} else {
 		segs = append(segs, widget.NewRichTextFromMarkdown(r.Note).Segments...)
 	}
@@ -431,6 +447,13 @@ func (p *RunPage) showCharts(chainErr error) {
 			p.TransitionsNote.SetText("This run keeps no Markov chain (an older attrlab logged it). Re-run it to see the heat-map.")
 		default:
 			heat, _ = report.TransitionsChart(m, 0)
+		}
+	}
+	for _, l := range []*widget.Label{p.RemovalNote, p.TransitionsNote} {
+		if l.Text == "" {
+			l.Hide()
+		} else {
+			l.Show()
 		}
 	}
 	p.Removal.Refresh()
@@ -573,7 +596,7 @@ func (p *RunPage) OpenArtifact(i int) string {
 	if err := p.open(u); err != nil {
 		p.ui.showError("Open "+a.Path, err, "The file is at "+file+"; open it from there, or use Save….")
 	}
-	p.Status.SetText("Opened " + a.Path + " (a copy in " + dir + ").")
+	p.setStatus("Opened " + a.Path + " (a copy in " + dir + ").")
 	return file
 }
 
@@ -592,7 +615,7 @@ func (p *RunPage) SaveArtifact(i int, file string) {
 		if err := report.WriteFile(file, force, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return err
 		}
-		p.Status.SetText("Saved " + p.artifacts[i].Path + " as " + file + ".")
+		p.setStatus("Saved " + p.artifacts[i].Path + " as " + file + ".")
 		return nil
 	})
 }
