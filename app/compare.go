@@ -205,21 +205,62 @@ func (s *CompareScreen) loaded(details []tracking.RunDetail, err error) {
 	}
 }
 
-// runLabels names each run by its name, adding the start of its id where
-// names repeat.
+// runLabels names each run by its name, leaving out the parts (between
+// " · ") that every run's name shares, such as the dataset of generated
+// names, and adding the start of its id where labels repeat.
 func runLabels(details []tracking.RunDetail) []string {
-	count := map[string]int{}
-	for _, d := range details {
-		count[d.Run.Name]++
-	}
-	labels := make([]string, len(details))
+	names := make([]string, len(details))
 	for i, d := range details {
-		labels[i] = d.Run.Name
-		if count[d.Run.Name] > 1 {
+		names[i] = d.Run.Name
+	}
+	labels := distinctParts(names, " · ")
+	count := map[string]int{}
+	for _, l := range labels {
+		count[l]++
+	}
+	for i, d := range details {
+		if count[labels[i]] > 1 {
 			labels[i] += " " + d.Run.ID[:6]
 		}
 	}
 	return labels
+}
+
+// distinctParts drops from each name the parts (split at sep) that are
+// the same, at the same place, in every name. Names split into different
+// numbers of parts, or left with nothing, are kept whole.
+func distinctParts(names []string, sep string) []string {
+	out := slices.Clone(names)
+	if len(names) < 2 {
+		return out
+	}
+	parts := make([][]string, len(names))
+	for i, n := range names {
+		parts[i] = strings.Split(n, sep)
+		if len(parts[i]) != len(parts[0]) {
+			return out
+		}
+	}
+	var keep []int
+	for j := range parts[0] {
+		for _, p := range parts[1:] {
+			if p[j] != parts[0][j] {
+				keep = append(keep, j)
+				break
+			}
+		}
+	}
+	if len(keep) == 0 {
+		return out
+	}
+	for i, p := range parts {
+		var kept []string
+		for _, j := range keep {
+			kept = append(kept, p[j])
+		}
+		out[i] = strings.Join(kept, sep)
+	}
+	return out
 }
 
 // recompute compares the loaded runs with the baseline, model and

@@ -226,3 +226,29 @@ func TestCompareDifferentData(t *testing.T) {
 		t.Errorf("%d channels missing from the small run, want 6", dashes)
 	}
 }
+
+// TestRunLabelsDropSharedParts compares runs with generated names: the
+// labels keep what differs (the models and order, the time), so that
+// columns and legends stay short and tell the runs apart.
+func TestRunLabelsDropSharedParts(t *testing.T) {
+	run := func(id, name string) tracking.RunDetail {
+		return tracking.RunDetail{Run: &tracking.Run{ID: id + strings.Repeat("0", 32-len(id)), Name: name}}
+	}
+	for _, c := range []struct {
+		runs []tracking.RunDetail
+		want []string
+	}{
+		{[]tracking.RunDetail{run("a1", "markov o1 · journeys.csv · 28 Nov 09:14"), run("b2", "markov o2 · journeys.csv · 28 Nov 09:14")},
+			[]string{"markov o1", "markov o2"}},
+		{[]tracking.RunDetail{run("a1", "markov o1 · journeys.csv · 28 Nov 09:14"), run("b2", "markov o1 · journeys.csv · 28 Nov 10:02")},
+			[]string{"28 Nov 09:14", "28 Nov 10:02"}},
+		{[]tracking.RunDetail{run("a1", "spring"), run("b2", "markov o1 · journeys.csv · 28 Nov 09:14")},
+			[]string{"spring", "markov o1 · journeys.csv · 28 Nov 09:14"}},
+		{[]tracking.RunDetail{run("aaaaaa", "same"), run("bbbbbb", "same")},
+			[]string{"same aaaaaa", "same bbbbbb"}},
+	} {
+		if got := runLabels(c.runs); !slices.Equal(got, c.want) {
+			t.Errorf("labels %q, want %q", got, c.want)
+		}
+	}
+}
