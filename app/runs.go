@@ -31,7 +31,7 @@ type runColumn struct {
 
 // runColumns are the runs table's columns after the tick box.
 var runColumns = []runColumn{
-	{"Name", 210, "name", func(r *tracking.Run) string { return r.Name }},
+	{"Name", 300, "name", func(r *tracking.Run) string { return r.Name }},
 	{"Experiment", 110, "experiment", func(r *tracking.Run) string { return r.Experiment }},
 	{"Status", 100, "status", func(r *tracking.Run) string {
 		if r.Deleted {
@@ -416,7 +416,7 @@ func (s *RunsScreen) Current() *tracking.Run { return s.current }
 func (s *RunsScreen) showDetail() {
 	r := s.current
 	if r == nil {
-		s.Detail.Segments = []widget.RichTextSegment{para("Click a run to see its details; tick runs to compare, delete or restore them.")}
+		s.Detail.Segments = []widget.RichTextSegment{para("Click a run to open its page; tick runs to compare, delete or restore them.")}
 		s.Detail.Refresh()
 		return
 	}
