@@ -116,6 +116,8 @@ type RunsScreen struct {
 	sortCol  int
 	sortDesc bool
 	loads    int // counts loads so that a stale one is dropped
+	// applied is the filter of the last load.
+	applied string
 
 	// For tests, called on the UI thread: onLoaded after load n, onEdited
 	// after an edit that started load n.
@@ -211,13 +213,20 @@ func (s *RunsScreen) Runs() []*tracking.Run { return s.runs }
 
 // Reload searches the store again with the filter, sort and view chosen,
 // off the UI thread. A bad filter is shown under the search box.
-func (s *RunsScreen) Reload() {
+func (s *RunsScreen) Reload() { s.load(s.Search.Text) }
+
+// refresh loads the table again with the filter of the last load, not
+// what may be half-typed in the search box meanwhile (a live refresh).
+func (s *RunsScreen) refresh() { s.load(s.applied) }
+
+func (s *RunsScreen) load(filter string) {
 	st := s.ui.Store
 	if st == nil {
 		s.Status.SetText("No run store: runs are not kept in this session.")
 		return
 	}
-	srch := tracking.Search{Filter: s.Search.Text, Limit: runsPageSize}
+	s.applied = filter
+	srch := tracking.Search{Filter: filter, Limit: runsPageSize}
 	if s.ShowDeleted.Checked {
 		srch.View = tracking.AllRuns
 	}

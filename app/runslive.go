@@ -50,7 +50,7 @@ func (u *UI) WatchRuns(interval time.Duration) (stop func()) {
 // storeChanged reloads what shows runs after another process (or this
 // one) changed the store.
 func (u *UI) storeChanged() {
-	u.Runs.Reload()
+	u.Runs.refresh()
 	if u.Runs.PageOpen() {
 		u.Runs.Page.reloadRun()
 	}

@@ -40,6 +40,9 @@ func TestRunsFromTheCommandLineAppear(t *testing.T) {
 		t.Fatalf("the table reloaded %d times with nothing written", u.Runs.loads-loads)
 	}
 
+	// A filter half typed (and not yet valid) when the run lands is left
+	// alone: the refresh uses the filter of the table on show.
+	u.Runs.Search.SetText("metrics.share.")
 	var stderr bytes.Buffer
 	code := cli.Run(context.Background(), cli.Env{Stdout: &bytes.Buffer{}, Stderr: &stderr},
 		[]string{"attribute", "../assets/sample_touches.csv", "--db", u.st.Path(), "--order", "2", "--models", "markov"})
@@ -60,5 +63,8 @@ func TestRunsFromTheCommandLineAppear(t *testing.T) {
 	}
 	if c := u.Runs.Current(); c == nil || c.ID != first.ID {
 		t.Errorf("the run on show changed to %v", c)
+	}
+	if u.Runs.FilterError.Visible() || u.Runs.Search.Text != "metrics.share." {
+		t.Errorf("the refresh judged the half-typed filter: %q", u.Runs.FilterError.Text)
 	}
 }
