@@ -43,6 +43,7 @@ type ChartView struct {
 type drawKey struct {
 	chart      *report.Chart
 	w, h       int
+	scale      float32 // pixels per Fyne unit
 	background color.RGBA
 }
 
@@ -89,7 +90,10 @@ func (v *ChartView) Image() image.Image {
 // generate is the raster's generator: the chart drawn at w × h pixels.
 func (v *ChartView) generate(w, h int) image.Image {
 	th := chartTheme()
-	key := drawKey{w: w, h: h, background: toRGBA(th.Background)}
+	key := drawKey{w: w, h: h, scale: 1, background: toRGBA(th.Background)}
+	if s := v.Size(); s.Width > 0 {
+		key.scale = float32(w) / s.Width
+	}
 	v.mu.Lock()
 	key.chart = v.chart
 	if key.chart == nil || w <= 0 || h <= 0 {
@@ -142,13 +146,9 @@ func (v *ChartView) redraw(key drawKey, th report.Theme) {
 // draw lays the chart out for key at the canvas scale and keeps the
 // drawing.
 func (v *ChartView) draw(key drawKey, th report.Theme) image.Image {
-	scale := float32(1)
-	if s := v.Size(); s.Width > 0 {
-		scale = float32(key.w) / s.Width
-	}
 	// A point of chart text is a unit of Fyne text: 72 dots per inch at
 	// scale 1.
-	dpi := max(1, int(72*scale+0.5))
+	dpi := max(1, int(72*key.scale+0.5))
 	wl := vg.Length(float64(key.w)/float64(dpi)) * vg.Inch
 	hl := vg.Length(float64(key.h)/float64(dpi)) * vg.Inch
 	img := key.chart.Fit(wl, hl, th).Image(dpi)
