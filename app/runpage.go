@@ -604,14 +604,18 @@ func (p *RunPage) saveArtifactDialog(i int) {
 	if i >= len(p.artifacts) {
 		return
 	}
-	askSavePath(p.ui, path.Base(p.artifacts[i].Path), nil, func(to string) { p.SaveArtifact(i, to) })
+	askSavePath(p.ui, path.Base(p.artifacts[i].Path), nil, func(to string, confirmed bool) { p.saveArtifact(i, to, confirmed) })
 }
 
 // SaveArtifact writes artifact i to file, asking before it replaces an
-// existing file.
-func (p *RunPage) SaveArtifact(i int, file string) {
+// existing file (and never replacing one the app reads).
+func (p *RunPage) SaveArtifact(i int, file string) { p.saveArtifact(i, file, false) }
+
+// saveArtifact is SaveArtifact where confirmed says the save dialog has
+// already asked to replace the file.
+func (p *RunPage) saveArtifact(i int, file string, confirmed bool) {
 	data := p.artifacts[i].Data
-	saveChecked(p.ui, file, func(force bool) error {
+	saveChecked(p.ui, file, confirmed, func(force bool) error {
 		if err := report.WriteFile(file, force, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return err
 		}
