@@ -76,7 +76,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.LookbackNote.Wrapping = fyne.TextWrapWord
 	s.LookbackNote.Hide()
 	s.Direct = widget.NewEntry()
-	s.Direct.SetText("direct")
+	s.Direct.SetText(strings.Join(attribution.DefaultDirect(), ","))
 	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})
 	s.Experiment.SetText(tracking.DefaultExperiment)
 	s.Experiment.PlaceHolder = tracking.DefaultExperiment
