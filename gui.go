@@ -43,6 +43,7 @@ func runGUI(g cli.GUIArgs) int {
 	if g.File != "" {
 		u.OpenFile(g.File)
 	}
+	defer u.WatchRuns(app.RunsPollInterval)()
 	u.Window.ShowAndRun()
 	return 0
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -41,7 +40,7 @@ type AttributeScreen struct {
 	Progress    *widget.ProgressBar
 	Status      *widget.Label
 	Table       *widget.Table
-	Chart       *canvas.Image
+	Chart       *ChartView
 	ExportChart *widget.Button
 	ExportCSV   *widget.Button
 
@@ -97,7 +96,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	// typical channel names.
 	s.Table.CreateHeader = newResultHeader
 	s.Table.UpdateHeader = s.updateHeader
-	s.Chart = newChartImage()
+	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", func() {
 		if ch := s.chart(); ch != nil {
 			exportChart(u, ch, "attribution")
@@ -422,7 +421,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 				warn = append(warn, r.Model+": "+w)
 			}
 		}
-		msg := fmt.Sprintf("%s: %d models, %.0f conversions attributed.", name, len(results), results[0].TotalConversions)
+		msg := fmt.Sprintf("%s: %d models, %s conversions attributed.", name, len(results), report.Number(results[0].TotalConversions))
 		switch {
 		case o.run != nil:
 			msg += fmt.Sprintf(" Logged as run %q in %s.", o.run.Name, o.run.Experiment)
@@ -441,10 +440,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 			s.Table.SetColumnWidth(i, 128)
 		}
 		s.Table.Refresh()
-		if ch := s.chart(); ch != nil {
-			s.Chart.Image = ch.Image(chartDPI)
-			s.Chart.Refresh()
-		}
+		s.Chart.SetChart(s.chart())
 		s.ExportChart.Enable()
 		s.ExportCSV.Enable()
 		if o.run != nil {
@@ -470,7 +466,7 @@ func (s *AttributeScreen) tableSize() (int, int) {
 // are in the results' channel order until the table is sorted.
 func (s *AttributeScreen) CellText(row, col int) string {
 	r, ch := s.results[col], s.channelAt(row)
-	return fmt.Sprintf("%.2f (%.1f%%)", r.Conversions[ch], 100*r.Share[ch])
+	return report.Fixed(r.Conversions[ch], 2) + " (" + report.Percent(r.Share[ch]) + ")"
 }
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"math"
 	"os"
@@ -17,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -48,7 +46,7 @@ type BudgetScreen struct {
 	Total         *widget.Entry
 	Status        *widget.Label
 	Table         *widget.Table
-	Chart         *canvas.Image
+	Chart         *ChartView
 	ExportChart   *widget.Button
 	ExportCSV     *widget.Button
 
@@ -101,7 +99,7 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	for i, w := range budgetColumnWidths {
 		s.Table.SetColumnWidth(i, w)
 	}
-	s.Chart = newChartImage()
+	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", s.exportChart)
 	s.ExportCSV = widget.NewButton("Export CSV…", s.exportCSV)
 	s.ExportChart.Disable()
@@ -311,8 +309,7 @@ func (s *BudgetScreen) clearProposal() {
 	s.Total.PlaceHolder = ""
 	s.Total.Refresh()
 	s.Table.Refresh()
-	s.Chart.Image = nil
-	s.Chart.Refresh()
+	s.Chart.SetChart(nil)
 	s.ExportChart.Disable()
 	s.ExportCSV.Disable()
 }
@@ -513,11 +510,7 @@ func (s *BudgetScreen) show(b *attribution.Budget) {
 	s.ExportCSV.Enable()
 	gen := s.gen
 	go func() {
-		var img image.Image
 		ch, err := report.BudgetChart(b)
-		if err == nil {
-			img = ch.Image(chartDPI)
-		}
 		onUI(func() {
 			if gen != s.gen {
 				return // a newer proposal is on its way
@@ -525,8 +518,7 @@ func (s *BudgetScreen) show(b *attribution.Budget) {
 			if err != nil {
 				s.setStatus("Chart: "+err.Error(), widget.DangerImportance)
 			} else {
-				s.Chart.Image = img
-				s.Chart.Refresh()
+				s.Chart.SetChart(ch)
 			}
 			s.updated(err)
 		})

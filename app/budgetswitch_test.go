@@ -53,7 +53,7 @@ func TestBudgetSwitchToDatasetWithoutSpend(t *testing.T) {
 	if rows, _ := s.Table.Length(); s.Budget() == nil && rows != 0 {
 		t.Errorf("table has %d rows without a proposal", rows)
 	}
-	if s.Chart.Image != nil && s.Budget() == nil {
+	if s.Chart.Chart() != nil && s.Budget() == nil {
 		t.Error("the sample's chart is still on show")
 	}
 	if !strings.Contains(strings.ToLower(s.Status.Text), "spend") {

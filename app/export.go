@@ -14,9 +14,6 @@ import (
 	"github.com/attrlab/attrlab/report"
 )
 
-// chartDPI is the resolution charts are drawn at on screen.
-const chartDPI = 96
-
 // exportChart asks where to save a chart; the extension the user types
 // (.png, .svg or .pdf) picks the format. An existing file is replaced only
 // after the user confirms, and never when the app reads it.

@@ -77,6 +77,9 @@ type UI struct {
 	Attribute *AttributeScreen
 	Runs      *RunsScreen
 	Compare   *CompareScreen
+	// restored is set once the window is built and sized: from then on its
+	// size and screen are remembered (prefs.go).
+	restored bool
 }
 
 // New builds the main window on a (possibly test) app without showing it.
@@ -103,10 +106,11 @@ func New(a fyne.App, store *storage.Store) *UI {
 	u.sidebar.OnSelected = func(i widget.ListItemID) { u.show(screenOrder[i]) }
 	split := container.NewHSplit(u.sidebar, u.content)
 	split.Offset = 0.16
-	u.Window.SetContent(split)
-	u.Window.Resize(fyne.NewSize(1200, 760))
+	u.Window.SetContent(u.rememberSize(split))
+	u.restoreWindowSize()
 	u.addShortcuts()
 	u.Select(ScreenDatasets)
+	u.restored = true
 	return u
 }
 
@@ -128,6 +132,9 @@ func (u *UI) show(name string) {
 		u.Runs.Reload()
 	}
 	u.current = name
+	if u.restored {
+		u.rememberScreen(name)
+	}
 	u.content.Objects = []fyne.CanvasObject{u.screens[name]}
 	u.content.Refresh()
 }
@@ -239,7 +246,7 @@ func (u *UI) start() error {
 		return err
 	}
 	u.Attribute.choose(assets.SampleTouchesName)
-	u.Select(ScreenRuns)
+	u.Select(u.lastScreen(ScreenRuns))
 	return nil
 }
 

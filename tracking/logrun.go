@@ -27,7 +27,7 @@ type RunWriter interface {
 type RunLog struct {
 	// Experiment names the experiment; "" means DefaultExperiment.
 	Experiment string
-	// Name is the run's display name; "" means a generated one.
+	// Name is the run's display name; "" means one made by RunName.
 	Name       string
 	AppVersion string
 	// Dataset describes the data (see DescribeFile and DescribeSource).
@@ -50,6 +50,9 @@ func LogAttribution(ctx context.Context, st RunWriter, l RunLog) (*Run, error) {
 	data := FromAttribution(l.Attribution)
 	data.Params = append(data.Params, ImportParams(l.Import, l.Attribution.Summary.Layout)...)
 	data.Params = append(data.Params, l.Params...)
+	if l.Name == "" {
+		l.Name = runName(l)
+	}
 	run, err := st.StartRun(ctx, NewRun{Experiment: l.Experiment, Name: l.Name, AppVersion: l.AppVersion, Dataset: l.Dataset, Tags: l.Tags})
 	if err != nil {
 		return nil, err
