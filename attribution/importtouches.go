@@ -191,7 +191,13 @@ func (m *mergeState) finishTouches() {
 	default:
 		s.Lookback = FormatDuration(lookback)
 	}
+	if m.opts.By != "" {
+		ps.periods = newPeriodSplitter(m.opts.By, m.opts.Location, ps.Channels)
+	}
 	buildJourneys(ps, s, &m.rows, m.journeys.Len(), lookback)
+	if ps.periods != nil {
+		m.ds.Periods, ps.periods = ps.periods.periods(), nil
+	}
 }
 
 // buildJourneys turns accepted rows into paths.
@@ -256,6 +262,9 @@ func buildJourneys(ps *PathSet, s *Summary, rows *touchRows, nJourneys int, look
 			if len(touches) > 0 {
 				ps.addTimed(touches, ages, rows.value[i])
 			}
+			if ps.periods != nil {
+				ps.periods.add(at, touches, ages, 1, rows.value[i], 0)
+			}
 			pendCh, pendAt = pendCh[:0], pendAt[:0]
 		}
 		if len(pendCh) > 0 {
@@ -269,6 +278,9 @@ func buildJourneys(ps *PathSet, s *Summary, rows *touchRows, nJourneys int, look
 				touches = append(touches, pendCh[k])
 			}
 			ps.AddPath(touches, 0, 0, 1)
+			if ps.periods != nil {
+				ps.periods.add(last, touches, nil, 0, 0, 1)
+			}
 			s.NonConverting++
 		}
 	}

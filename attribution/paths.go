@@ -37,6 +37,9 @@ type PathSet struct {
 	HasNulls bool
 
 	channels interner
+	// periods, while a touch log's journeys are built with ImportOptions.By,
+	// also receives every path with its time.
+	periods *periodSplitter
 	// Distinct paths by hash of their touches; a hash shared by two
 	// different paths (vanishingly rare) sends the later one to collided.
 	pathIndex map[uint64]int32
