@@ -33,6 +33,7 @@ type attributeFlags struct {
 	first, last                                          float64
 	noLog, skipBad, progress                             bool
 	mapping                                              pairsFlag
+	trust                                                trustFlags
 }
 
 func runAttribute(ctx context.Context, env Env, args []string) error {
@@ -45,6 +46,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&f.experiment, "experiment", "Default", "experiment to log the run in")
 	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run in the run store")
 	fs.StringVar(&f.db, "db", "", "run store database (default $ATTRLAB_DB or the user data folder)")
+	f.trust.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -61,6 +63,9 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	}
 	iopts, err := f.importOptions()
 	if err != nil {
+		return err
+	}
+	if err := f.trust.apply(&iopts); err != nil {
 		return err
 	}
 	var progress *progressPrinter
@@ -81,8 +86,15 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.trust.bootstrap(ctx, ds.Paths, results, opts); err != nil {
+		return err
+	}
+	periods, err := f.trust.periods(ctx, ds, opts)
+	if err != nil {
+		return err
+	}
 	elapsed := time.Since(started)
-	rep := report{Dataset: ds, Results: results, Rejected: rejectedPath, Runtime: elapsed}
+	rep := report{Dataset: ds, Results: results, Periods: periods, Rejected: rejectedPath, Runtime: elapsed}
 	if rep.RunID, err = logAttribution(ctx, env, &f, pos[0], iopts, opts, ds, results, elapsed); err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ func logAttribution(ctx context.Context, env Env, f *attributeFlags, file string
 	}
 	defer st.Close()
 	var params []tracking.Param
+	params = append(params, f.trust.params()...)
 	if len(iopts.Map) > 0 {
 		// Columns mapped by hand, so that a re-run reads the file the same way.
 		params = append(params, tracking.MapParam(iopts.Map))
