@@ -11,8 +11,8 @@ import (
 	_ "time/tzdata" // --timezone works where the system has no zone files
 
 	"github.com/attrlab/attrlab/attribution"
-	"github.com/attrlab/attrlab/tracking"
 	charts "github.com/attrlab/attrlab/report"
+	"github.com/attrlab/attrlab/tracking"
 )
 
 // trustFlags are attribute's flags for intervals and periods.
