@@ -40,7 +40,10 @@ type BootstrapOptions struct {
 }
 
 // Interval is a percentile interval [Low, High].
-type Interval struct{ Low, High float64 }
+type Interval struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+}
 
 // Width returns High - Low.
 func (iv Interval) Width() float64 { return iv.High - iv.Low }

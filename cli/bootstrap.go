@@ -22,6 +22,8 @@ type trustFlags struct {
 	level      float64
 	by         string
 	timezone   string
+	// ran holds the periods' results once periods has run them.
+	ran []attribution.PeriodResult
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
@@ -89,6 +91,7 @@ func (t *trustFlags) periods(ctx context.Context, ds *attribution.Dataset, opts 
 			return nil, fmt.Errorf("period %s: %w", pr.Period.Label, err)
 		}
 	}
+	t.ran = prs
 	return prs, nil
 }
 

@@ -39,7 +39,7 @@ func logAttribution(ctx context.Context, env Env, f *attributeFlags, file string
 		Dataset:    info,
 		Import:     iopts,
 		Attribution: tracking.Attribution{Results: results, Options: opts, Summary: ds.Summary,
-			Runtime: runtime, Time: time.Now()},
+			Runtime: runtime, Time: time.Now(), Periods: f.trust.ran},
 	})
 	if err != nil {
 		return "", storeErr(err)

@@ -23,6 +23,8 @@ const runsUsage = `Usage: attrlab runs [flags]
        attrlab runs tag RUN_ID KEY=VALUE... [--remove KEY]
        attrlab runs note RUN_ID TEXT|-
        attrlab runs rename RUN_ID NAME
+       attrlab runs promote RUN_ID [--note TEXT]
+       attrlab runs champion [--experiment NAME]
 
 Lists logged runs, newest first, or edits them. --filter takes the search
 language of MLflow with or, not, parentheses, in (...), is null, like and
@@ -32,7 +34,8 @@ ilike, e.g.
   status != 'FAILED' and start_time >= '2024-05-01'
 
 Keys: metrics.NAME, params.NAME, tags.NAME and the attributes status, name,
-run_id, start_time, end_time, experiment, dataset. Quote names with other
+run_id, start_time, end_time, experiment, dataset, champion (true for
+the promoted run of each experiment). Quote names with other
 characters in backquotes: metrics.` + "`share.markov.paid search`" + `.
 CSV columns: run_id, experiment, name, status, start_time, end_time,
 dataset, then params.*, metrics.* and tags.*.
@@ -90,6 +93,10 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 		switch args[0] {
 		case "delete", "restore", "tag", "note", "rename":
 			return runRunsEdit(ctx, env, args[0], args[1:])
+		case "promote":
+			return runPromote(ctx, env, args[1:])
+		case "champion":
+			return runChampion(ctx, env, args[1:])
 		}
 	}
 	var l listFlags
@@ -104,7 +111,7 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("runs: unexpected argument %q (subcommands: delete, restore, tag, note, rename)", pos[0])
+		return usagef("runs: unexpected argument %q (subcommands: delete, restore, tag, note, rename, promote, champion)", pos[0])
 	}
 	if !slices.Contains([]string{"table", "csv", "json"}, format) {
 		return usagef("--format %q: use table, csv or json", format)

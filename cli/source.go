@@ -94,6 +94,9 @@ func (f *sourceFlags) sources(ctx context.Context, env Env, args []string) ([]so
 		if err := attachMarkovChain(ctx, st, arg, results); err != nil {
 			return fail(err)
 		}
+		if err := attachIntervals(ctx, st, arg, results); err != nil {
+			return fail(err)
+		}
 		out = append(out, source{label: label, runID: arg, results: results})
 	}
 	return out, st, nil

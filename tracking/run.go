@@ -189,4 +189,8 @@ type RunData struct {
 	// Artifacts are stored with the run in the same transaction, such as
 	// the Markov chain behind a markov result.
 	Artifacts []Artifact
+	// Intervals, Replicates and Periods are set by --bootstrap and --by.
+	Intervals  []IntervalRow
+	Replicates []ShareReplicates
+	Periods    []PeriodRow
 }

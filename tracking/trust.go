@@ -1,0 +1,81 @@
+package tracking
+
+import "time"
+
+// IntervalRow is one result row's bootstrap intervals.
+type IntervalRow struct {
+	Model, Channel                  string
+	ShareLow, ShareHigh             float64
+	ConversionsLow, ConversionsHigh float64
+	ValueLow, ValueHigh             float64
+}
+
+// ShareReplicates holds one model's share of every channel in every
+// bootstrap replicate: Shares[r*Channels+c].
+type ShareReplicates struct {
+	Model      string
+	Replicates int
+	Channels   int
+	Level      float64
+	Seed       uint64
+	Shares     []float64
+}
+
+// Share returns channel c's share in replicate r.
+func (s *ShareReplicates) Share(r, c int) float64 { return s.Shares[r*s.Channels+c] }
+
+// PeriodRow is one result row of one period of a run made with --by.
+type PeriodRow struct {
+	// Index counts periods from 0 in time order; Period is the label
+	// (2025-03, 2025-W09); [Start, End) bounds the period.
+	Index      int
+	Period     string
+	Start, End time.Time
+	ResultRow
+	// ShareLow and ShareHigh are set when the period was bootstrapped.
+	ShareLow, ShareHigh *float64
+}
+
+// PeriodShareKey returns the metric key under which a channel's share in
+// each period is logged, with step = period index and time = period start.
+func PeriodShareKey(model, channel string) string { return "period_share." + model + "." + channel }
+
+// addTrust adds a's intervals, bootstrap replicates and periods to d.
+func addTrust(d *RunData, a Attribution) {
+	for _, r := range a.Results {
+		iv := r.Intervals
+		if iv == nil {
+			continue
+		}
+		for i, ch := range r.Channels {
+			d.Intervals = append(d.Intervals, IntervalRow{Model: r.Model, Channel: ch,
+				ShareLow: iv.Share[i].Low, ShareHigh: iv.Share[i].High,
+				ConversionsLow: iv.Conversions[i].Low, ConversionsHigh: iv.Conversions[i].High,
+				ValueLow: iv.Value[i].Low, ValueHigh: iv.Value[i].High})
+		}
+		rep := ShareReplicates{Model: r.Model, Replicates: iv.Replicates, Channels: len(r.Channels), Level: iv.Level, Seed: iv.Seed,
+			Shares: make([]float64, 0, iv.Replicates*len(r.Channels))}
+		for _, shares := range iv.ShareReplicates {
+			rep.Shares = append(rep.Shares, shares...)
+		}
+		d.Replicates = append(d.Replicates, rep)
+	}
+	for p, pr := range a.Periods {
+		for _, r := range pr.Results {
+			for i, ch := range r.Channels {
+				row := PeriodRow{Index: p, Period: pr.Period.Label, Start: pr.Period.Start, End: pr.Period.End,
+					ResultRow: ResultRow{Model: r.Model, Channel: ch, Position: i, Conversions: r.Conversions[i], Value: r.Value[i], Share: r.Share[i]}}
+				if r.RemovalEffect != nil {
+					re := r.RemovalEffect[i]
+					row.RemovalEffect = &re
+				}
+				if r.Intervals != nil {
+					lo, hi := r.Intervals.Share[i].Low, r.Intervals.Share[i].High
+					row.ShareLow, row.ShareHigh = &lo, &hi
+				}
+				d.Periods = append(d.Periods, row)
+				d.Metrics = append(d.Metrics, Metric{Key: PeriodShareKey(r.Model, ch), Value: r.Share[i], Step: int64(p), Time: pr.Period.Start})
+			}
+		}
+	}
+}
