@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,6 +69,15 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err := f.trust.apply(&iopts); err != nil {
 		return err
 	}
+	if f.trust.refresh {
+		// The champion's parameters replace the model and import flags.
+		if opts, iopts, err = f.planRefresh(ctx, env, pos[0]); err != nil {
+			if errors.Is(err, errNothingNew) {
+				return nil
+			}
+			return err
+		}
+	}
 	var progress *progressPrinter
 	if f.progress || isTerminal(env.Stderr) {
 		progress = newProgressPrinter(env.Stderr, fileSize(pos[0]))
@@ -96,6 +106,9 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	elapsed := time.Since(started)
 	rep := report{Dataset: ds, Results: results, Periods: periods, Rejected: rejectedPath, Runtime: elapsed}
 	if rep.RunID, err = logAttribution(ctx, env, &f, pos[0], iopts, opts, ds, results, elapsed); err != nil {
+		return err
+	}
+	if err := f.trust.finishRefresh(ctx, env, f.db, rep.RunID); err != nil {
 		return err
 	}
 	if f.format != "json" {

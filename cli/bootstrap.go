@@ -24,6 +24,11 @@ type trustFlags struct {
 	timezone   string
 	// ran holds the periods' results once periods has run them.
 	ran []attribution.PeriodResult
+	// refresh and rewritten are --refresh and --rewritten; refreshOf,
+	// parent and tags are set by planRefresh for the run to log.
+	refresh, rewritten bool
+	refreshOf, parent  string
+	tags               map[string]string
 }
 
 func (t *trustFlags) register(fs *flag.FlagSet) {
@@ -32,6 +37,8 @@ func (t *trustFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&t.level, "level", attribution.DefaultLevel, "confidence level of the bootstrap intervals")
 	fs.StringVar(&t.by, "by", "", "attribute each week or month on its own: week (ISO) or month")
 	fs.StringVar(&t.timezone, "timezone", "UTC", "time zone of --by's periods, e.g. Europe/Berlin")
+	fs.BoolVar(&t.refresh, "refresh", false, "FILE has grown: import it as a new version of its dataset, rerun the --experiment's champion with its parameters and log the run linked to it")
+	fs.BoolVar(&t.rewritten, "rewritten", false, "with --refresh: FILE is a new version even though it does not begin with the old data")
 }
 
 // apply checks the flags and sets the import's period split.

@@ -35,6 +35,7 @@ func logAttribution(ctx context.Context, env Env, f *attributeFlags, file string
 	run, err := tracking.LogAttribution(ctx, st, tracking.RunLog{
 		Params:     params,
 		Experiment: f.experiment,
+		Tags:       f.trust.tags,
 		AppVersion: Version,
 		Dataset:    info,
 		Import:     iopts,

@@ -255,3 +255,50 @@ var (
 	_ tracking.ChampionStore = (*Store)(nil)
 	_ tracking.TrustReader   = (*Store)(nil)
 )
+
+// SetDatasetParent records that dataset fingerprint is a new version of
+// parent: its version becomes the parent's plus one.
+func (s *Store) SetDatasetParent(ctx context.Context, fingerprint, parent string) error {
+	if fingerprint == parent {
+		return fmt.Errorf("dataset %.12s cannot be a version of itself", fingerprint)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record dataset version: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE datasets SET parent = ?1,
+		version = (SELECT version + 1 FROM datasets WHERE fingerprint = ?1) WHERE fingerprint = ?2
+		AND EXISTS (SELECT 1 FROM datasets WHERE fingerprint = ?1)`, parent, fingerprint)
+	if err != nil {
+		return fmt.Errorf("record dataset version: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("record dataset version: dataset %.12s or %.12s: %w", fingerprint, parent, tracking.ErrNotFound)
+	}
+	return tx.Commit()
+}
+
+// DatasetVersions lists the datasets read from source, newest version
+// first.
+func (s *Store) DatasetVersions(ctx context.Context, source string) ([]tracking.DatasetVersion, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT fingerprint, COALESCE(parent, ''), version, created_ms FROM datasets
+		WHERE source = ? ORDER BY version DESC, created_ms DESC`, source)
+	if err != nil {
+		return nil, fmt.Errorf("read versions of %s: %w", source, err)
+	}
+	defer rows.Close()
+	var out []tracking.DatasetVersion
+	for rows.Next() {
+		var v tracking.DatasetVersion
+		var created int64
+		if err := rows.Scan(&v.Fingerprint, &v.Parent, &v.Version, &created); err != nil {
+			return nil, fmt.Errorf("read versions of %s: %w", source, err)
+		}
+		v.Created = fromMS(created)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+var _ tracking.LineageStore = (*Store)(nil)

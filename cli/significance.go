@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/attrlab/attrlab/storage"
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// shareSignificance reads the compared runs' bootstrap replicates and
+// bootstraps each channel's change of share against the baseline.
+func shareSignificance(ctx context.Context, st *storage.Store, c *tracking.Comparison, runs []tracking.RunDetail) ([][]*tracking.ShareChange, error) {
+	reps := make([][]tracking.ShareReplicates, len(runs))
+	for i, r := range runs {
+		var err error
+		if reps[i], err = st.Replicates(ctx, r.Run.ID); err != nil {
+			return nil, storeErr(err)
+		}
+	}
+	return tracking.ShareSignificance(c, runs, reps), nil
+}
+
+// significanceMark is the mark a credit cell gets: " *" for a change
+// beyond the noise, " ~" for one within it, nothing without a bootstrap.
+func significanceMark(s *tracking.ShareChange) string {
+	switch {
+	case s == nil:
+		return ""
+	case s.Significant:
+		return " *"
+	}
+	return " ~"
+}
+
+// writeSignificanceNote explains the marks when some cell has one.
+func writeSignificanceNote(w io.Writer, sig [][]*tracking.ShareChange) {
+	for _, row := range sig {
+		for _, s := range row {
+			if s != nil {
+				fmt.Fprintln(w, "\n* the change of share against the baseline lies outside the bootstrap noise (its interval excludes 0); ~ it does not")
+				return
+			}
+		}
+	}
+}
