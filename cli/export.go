@@ -273,6 +273,9 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 	for k, v := range r.Tags {
 		tags[k] = v
 	}
+	if err := addChampionTag(ctx, st, r, tags); err != nil {
+		return err
+	}
 	w.mkdir(filepath.Join(dir, "tags"))
 	for k, v := range tags {
 		w.keyed(filepath.Join(dir, "tags"), "tag", r.ID, k, []byte(v))

@@ -143,6 +143,22 @@ func writeBudgetRange(w io.Writer, b *attribution.Budget) error {
 	return tw.Flush()
 }
 
+// TagChampion marks the champion run of its experiment in an MLflow
+// export.
+const TagChampion = "attrlab.champion"
+
+// addChampionTag tags r as champion when it is its experiment's.
+func addChampionTag(ctx context.Context, st *storage.Store, r *tracking.Run, tags map[string]string) error {
+	id, err := st.Champion(ctx, r.Experiment)
+	if err != nil {
+		return storeErr(err)
+	}
+	if id == r.ID {
+		tags[TagChampion] = "true"
+	}
+	return nil
+}
+
 // errorsIsNotPromotable reports a promotion the user asked for in vain.
 func errorsIsNotPromotable(err error) bool {
 	return errors.Is(err, tracking.ErrNotPromotable) || errors.Is(err, tracking.ErrAlreadyChampion)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,6 +122,41 @@ func TestRefreshGrownFile(t *testing.T) {
 	_, out, _ = runIn(t, db, "compare", champ, run.ID, "--model", "markov")
 	if !strings.Contains(out, "outside the bootstrap noise") || !(strings.Contains(out, " *") || strings.Contains(out, " ~")) {
 		t.Errorf("compare table without marks:\n%s", out)
+	}
+
+	// MLflow: the champion is tagged, and each period's share is metric
+	// history with step = period index and time = period start.
+	mlruns := filepath.Join(dir, "mlruns")
+	if code, _, stderr := runIn(t, db, "export", "mlflow", "--out", mlruns); code != 0 {
+		t.Fatal(stderr)
+	}
+	runDir := func(id string) string {
+		m, _ := filepath.Glob(filepath.Join(mlruns, "*", id))
+		if len(m) != 1 {
+			t.Fatalf("run %s exported %d times", id, len(m))
+		}
+		return m[0]
+	}
+	if tag, err := os.ReadFile(filepath.Join(runDir(champ), "tags", TagChampion)); err != nil || string(tag) != "true" {
+		t.Errorf("champion tag: %q, %v", tag, err)
+	}
+	if _, err := os.Stat(filepath.Join(runDir(run.ID), "tags", TagChampion)); err == nil {
+		t.Error("the refreshed run, not champion, is tagged champion")
+	}
+	hist, err := os.ReadFile(filepath.Join(runDir(run.ID), "metrics", tracking.PeriodShareKey("markov", "email")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1735689600000", "1738368000000", "1740787200000", "1743465600000", "1746057600000"} // 1 Jan to 1 May 2025 UTC
+	lines := strings.Split(strings.TrimSpace(string(hist)), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("period history:\n%s", hist)
+	}
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if f[0] != want[i] || f[2] != strconv.Itoa(i) {
+			t.Errorf("period %d: %q, want time %s step %d", i, l, want[i], i)
+		}
 	}
 }
 
