@@ -34,6 +34,7 @@ func AttributionChart(results []*attribution.Result) (*Chart, error) {
 			_, _, share, _ := r.Credit(ch)
 			se.values[i] = share
 		}
+		se.low, se.high = shareIntervals(r, channels)
 		s.series = append(s.series, se)
 	}
 	if len(results) == 1 {
@@ -102,6 +103,9 @@ type Comparison struct {
 	Share    [][]float64
 	// Model optionally names the model whose credit is compared.
 	Model string
+	// Low and High optionally give run i's share intervals (nil rows for
+	// runs without them), drawn as error bars.
+	Low, High [][]float64
 }
 
 // check reports a Comparison whose shape does not match its labels.
@@ -139,7 +143,11 @@ func CompareChart(c Comparison) (*Chart, error) {
 		s.subtitle = fmt.Sprintf("Share of attributed conversions in each of %d runs, %s model", len(c.Runs), c.Model)
 	}
 	for i, run := range c.Runs {
-		s.series = append(s.series, barSeries{name: run, values: c.Share[i], color: seriesColor(i)})
+		se := barSeries{name: run, values: c.Share[i], color: seriesColor(i)}
+		if i < len(c.Low) && c.Low[i] != nil && c.High[i] != nil {
+			se.low, se.high = c.Low[i], c.High[i]
+		}
+		s.series = append(s.series, se)
 	}
 	return barChart(s), nil
 }
