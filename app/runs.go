@@ -32,7 +32,7 @@ type runColumn struct {
 
 // runColumns are the runs table's columns after the tick box.
 var runColumns = []runColumn{
-	{"Name", 210, "name", func(r *tracking.Run) string { return r.Name }},
+	{"Name", 210, "name", championName},
 	{"Experiment", 110, "experiment", func(r *tracking.Run) string { return r.Experiment }},
 	{"Status", 100, "status", func(r *tracking.Run) string {
 		if r.Deleted {
@@ -87,6 +87,7 @@ type RunsScreen struct {
 	DeleteBtn, RestoreBtn, RerunBtn, ExportBtn *widget.Button
 	UndoBtn                                    *widget.Button
 	undoBar                                    *fyne.Container
+	champion                                   *championActions
 	undoLabel                                  *widget.Label
 
 	// The edit dialog on show, and its entries (for tests).
@@ -135,6 +136,7 @@ func newRunsScreen(u *UI) *RunsScreen {
 	s.RerunBtn = widget.NewButton("Re-run", s.rerunCurrent)
 	s.ExportBtn = widget.NewButton("Export CSV…", s.exportCSV)
 	s.UndoBtn = widget.NewButton("Undo", s.undoDelete)
+	s.champion = s.newChampionActions()
 	s.undoLabel = widget.NewLabel("")
 	s.undoBar = container.NewHBox(s.undoLabel, s.UndoBtn)
 	s.undoBar.Hide()
@@ -155,7 +157,7 @@ func newRunsScreen(u *UI) *RunsScreen {
 func (s *RunsScreen) Content() fyne.CanvasObject {
 	search := container.NewBorder(nil, nil, nil, widget.NewButton("Search", s.Reload), s.Search)
 	actions := container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn,
-		s.DeleteBtn, s.RestoreBtn, s.RerunBtn, s.ExportBtn)
+		s.DeleteBtn, s.RestoreBtn, s.RerunBtn, s.ExportBtn, s.championButtons())
 	top := container.NewVBox(search, s.FilterError, actions, s.undoBar, s.Status)
 	split := container.NewHSplit(s.Table, container.NewVScroll(s.Detail))
 	split.Offset = 0.75
@@ -193,6 +195,9 @@ func (s *RunsScreen) Reload() {
 	load := s.loads
 	go func() {
 		page, err := st.SearchRuns(context.Background(), srch)
+		if err == nil {
+			err = st.MarkChampions(context.Background(), page.Runs)
+		}
 		onUI(func() {
 			if load == s.loads {
 				s.loaded(load, page, err)

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"text/tabwriter"
 	"time"
 	_ "time/tzdata" // --timezone works where the system has no zone files
@@ -104,17 +103,8 @@ func (t *trustFlags) periods(ctx context.Context, ds *attribution.Dataset, opts 
 
 // params are the run's parameters for the flags in use.
 func (t *trustFlags) params() []tracking.Param {
-	var ps []tracking.Param
-	if t.replicates > 0 {
-		// The seed is text: a uint64 above 2^53 has no exact float64.
-		ps = append(ps, tracking.NumberParam("bootstrap", float64(t.replicates)),
-			tracking.TextParam("bootstrap_seed", strconv.FormatUint(t.seed, 10)),
-			tracking.NumberParam("bootstrap_level", t.level))
-	}
-	if t.by != "" {
-		ps = append(ps, tracking.TextParam("by", t.by), tracking.TextParam("timezone", t.timezone))
-	}
-	return ps
+	b := t.options()
+	return tracking.TrustParams(&b, t.by, t.timezone)
 }
 
 // writeIntervalTable prints each channel's share with its interval, one

@@ -302,3 +302,29 @@ func (s *Store) DatasetVersions(ctx context.Context, source string) ([]tracking.
 }
 
 var _ tracking.LineageStore = (*Store)(nil)
+
+// MarkChampions sets Champion on the runs that are their experiment's
+// champion.
+func (s *Store) MarkChampions(ctx context.Context, runs []*tracking.Run) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id FROM runs r WHERE r.seq IN (SELECT (SELECT p.run FROM promotions p
+		WHERE p.experiment_id = e.id ORDER BY p.id DESC LIMIT 1) FROM experiments e)`)
+	if err != nil {
+		return fmt.Errorf("read champions: %w", err)
+	}
+	defer rows.Close()
+	champs := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("read champions: %w", err)
+		}
+		champs[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read champions: %w", err)
+	}
+	for _, r := range runs {
+		r.Champion = champs[r.ID]
+	}
+	return nil
+}

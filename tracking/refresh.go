@@ -92,21 +92,21 @@ func PlanRefresh(ctx context.Context, st interface {
 	}
 	r := &Refresh{Champion: run, Parent: run.Dataset}
 	r.Options, r.Import = RerunOptions(run)
-	if p, ok := run.Param("bootstrap"); ok {
+	if p, ok := run.Param(KeyBootstrap); ok {
 		n, _ := p.Number()
 		b := &attribution.BootstrapOptions{Replicates: int(n)}
-		if p, ok := run.Param("bootstrap_seed"); ok {
+		if p, ok := run.Param(KeyBootstrapSeed); ok {
 			b.Seed, _ = strconv.ParseUint(p.String(), 10, 64)
 		}
-		if p, ok := run.Param("bootstrap_level"); ok {
+		if p, ok := run.Param(KeyBootstrapLevel); ok {
 			b.Level, _ = p.Number()
 		}
 		r.Bootstrap = b
 	}
-	if p, ok := run.Param("by"); ok {
+	if p, ok := run.Param(KeyBy); ok {
 		r.By = p.String()
 		r.Timezone = "UTC"
-		if tz, ok := run.Param("timezone"); ok {
+		if tz, ok := run.Param(KeyTimezone); ok {
 			r.Timezone = tz.String()
 		}
 	}

@@ -64,8 +64,10 @@ type Run struct {
 	// DatasetName is the dataset's name, or "".
 	DatasetName string
 	Deleted     bool
-	Tags        map[string]string
-	Params      []Param
+	// Champion is set by MarkChampions for the champion of its experiment.
+	Champion bool
+	Tags     map[string]string
+	Params   []Param
 	// Metrics holds the latest point of each metric key.
 	Metrics []Metric
 }

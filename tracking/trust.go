@@ -1,6 +1,40 @@
 package tracking
 
-import "time"
+import (
+	"strconv"
+	"time"
+
+	"github.com/attrlab/attrlab/attribution"
+)
+
+// Keys of the params a bootstrapped or periodic run records.
+const (
+	KeyBootstrap      = "bootstrap"
+	KeyBootstrapSeed  = "bootstrap_seed"
+	KeyBootstrapLevel = "bootstrap_level"
+	KeyBy             = "by"
+	KeyTimezone       = "timezone"
+)
+
+// TrustParams are the params of a run made with bootstrap b (nil: none)
+// and periods by (""; none) in timezone. The seed is text: a uint64 above
+// 2^53 has no exact float64.
+func TrustParams(b *attribution.BootstrapOptions, by, timezone string) []Param {
+	var ps []Param
+	if b != nil && b.Replicates > 0 {
+		level := b.Level
+		if level == 0 {
+			level = attribution.DefaultLevel
+		}
+		ps = append(ps, NumberParam(KeyBootstrap, float64(b.Replicates)),
+			TextParam(KeyBootstrapSeed, strconv.FormatUint(b.Seed, 10)),
+			NumberParam(KeyBootstrapLevel, level))
+	}
+	if by != "" {
+		ps = append(ps, TextParam(KeyBy, by), TextParam(KeyTimezone, timezone))
+	}
+	return ps
+}
 
 // IntervalRow is one result row's bootstrap intervals.
 type IntervalRow struct {

@@ -1,0 +1,179 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/attrlab/attrlab/assets"
+	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/tracking"
+)
+
+// logBootstrapped logs, on st, a run of linear and markov on file with 80
+// bootstrap replicates and credit by month, as `attrlab attribute FILE
+// --bootstrap 80 --by month` does.
+func logBootstrapped(t *testing.T, st tracking.Store, file, experiment string) *tracking.Run {
+	t.Helper()
+	ctx := context.Background()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := attribution.ImportOptions{File: filepath.Base(file), By: attribution.ByMonth}
+	ds, err := attribution.Import(ctx, bytes.NewReader(data), imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := attribution.Options{Models: []string{attribution.Linear, attribution.Markov}}
+	results, err := attribution.Run(ctx, ds.Paths, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := attribution.BootstrapOptions{Replicates: 80, Seed: 9}
+	if err := attribution.Bootstrap(ctx, ds.Paths, results, opts, b); err != nil {
+		t.Fatal(err)
+	}
+	periods, err := attribution.RunPeriods(ctx, ds.Periods, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := tracking.DescribeFile(file, "", imp, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := tracking.LogAttribution(ctx, st, tracking.RunLog{Experiment: experiment, Dataset: info, Import: imp,
+		Params:      tracking.TrustParams(&b, "month", "UTC"),
+		Attribution: tracking.Attribution{Results: results, Options: opts, Summary: ds.Summary, Time: time.Now(), Periods: periods}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// A user promotes a bootstrapped run, the file grows, Refresh reruns the
+// champion on it and Compare opens on the pair with ± and marks on every
+// channel's change; the Runs table marks the champion; Over time shows
+// the run's months.
+func TestPromoteRefreshCompareMarks(t *testing.T) {
+	u := newStoreUI(t)
+	lines := strings.SplitAfter(string(assets.SampleTouches), "\n")
+	file := filepath.Join(t.TempDir(), "touches.csv")
+	if err := os.WriteFile(file, []byte(strings.Join(lines[:2500], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	champ := logBootstrapped(t, u.st, file, "web")
+	other := logBootstrapped(t, u.st, file, "web")
+	if err := u.next(t, u.Runs.Reload); err != nil {
+		t.Fatal(err)
+	}
+
+	// Promote the first run with a note.
+	u.Runs.Show(champ.ID)
+	test.Tap(u.Runs.champion.PromoteBtn)
+	u.Runs.champion.PromoteNote.SetText("agreed in the Monday review")
+	u.Runs.champion.promoteForm.Submit()
+	if m := u.waitEdit(t); m.err != nil {
+		t.Fatal(m.err)
+	}
+	if err := u.waitLoad(t, u.Runs.loads); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := u.st.Champion(context.Background(), "web"); id != champ.ID {
+		t.Fatalf("champion %s, want %s", id, champ.ID)
+	}
+	marked := 0
+	for _, r := range u.Runs.Runs() {
+		name := runColumns[0].text(r)
+		if strings.HasPrefix(name, championMark) {
+			marked++
+			if r.ID != champ.ID {
+				t.Errorf("run %s is marked champion", r.ID)
+			}
+		}
+	}
+	if marked != 1 {
+		t.Errorf("%d runs marked champion, want 1", marked)
+	}
+	hist, _ := u.st.Promotions(context.Background(), "web")
+	if len(hist) != 1 || hist[0].Note != "agreed in the Monday review" {
+		t.Errorf("promotions %+v", hist)
+	}
+
+	// Over time: the champion's months, one model at a time.
+	o, models, err := u.Runs.OverTime(context.Background(), champ.ID, "")
+	if err != nil || len(models) != 2 || len(o.Periods) < 3 || o.Periods[0] != "2025-01" {
+		t.Errorf("over time: %v, models %v, periods %v", err, models, o.Periods)
+	}
+
+	// The file grows; Refresh from another run of the experiment.
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(strings.Join(lines[2500:], ""))
+	f.Close()
+	refreshed := make(chan error, 1)
+	var freshID string
+	u.Runs.champion.onRefreshed = func(id string, err error) { freshID = id; refreshed <- err }
+	drain(u.cmp)
+	u.Runs.Show(other.ID)
+	test.Tap(u.Runs.champion.RefreshBtn)
+	if err := waitFor(t, refreshed); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitFor(t, u.cmp); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := u.st.Run(context.Background(), freshID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Tags[tracking.TagRefreshOf] != champ.ID || fresh.Dataset == champ.Dataset || fresh.Experiment != "web" {
+		t.Errorf("refreshed run: tags %v, dataset %.12s (champion %.12s)", fresh.Tags, fresh.Dataset, champ.Dataset)
+	}
+	if p, ok := fresh.Param(tracking.KeyBootstrap); !ok || p.String() != "80" {
+		t.Errorf("the refresh did not repeat the bootstrap: %v", fresh.Params)
+	}
+	abs, _ := filepath.Abs(file)
+	versions, _ := u.st.DatasetVersions(context.Background(), abs)
+	if len(versions) != 2 || versions[0].Parent != champ.Dataset || versions[0].Version != 2 {
+		t.Errorf("dataset versions %+v", versions)
+	}
+
+	// Compare is open on the pair, baseline the champion: every channel's
+	// credit has ± and, for the refresh, a mark.
+	c := u.Compare.Comparison()
+	if u.current != ScreenCompare || c == nil || len(c.RunIDs) != 2 || c.RunIDs[0] != champ.ID || c.RunIDs[1] != freshID {
+		t.Fatalf("compare shows %v on %s", c, u.current)
+	}
+	marks := 0
+	for row := range c.Channels {
+		base, next := u.Compare.CreditCell(row, 0), u.Compare.CreditCell(row, 1)
+		if !strings.Contains(base, "±") || !strings.Contains(next, "±") {
+			t.Errorf("%s: cells %q, %q without ±", c.Channels[row], base, next)
+		}
+		switch {
+		case strings.Contains(next, "✱ beyond noise"), strings.Contains(next, "≈ within noise"):
+			marks++
+		default:
+			t.Errorf("%s: %q has no mark", c.Channels[row], next)
+		}
+		if strings.Contains(base, "noise") {
+			t.Errorf("the baseline is marked: %q", base)
+		}
+	}
+	if marks != len(c.Channels) {
+		t.Errorf("%d marks for %d channels", marks, len(c.Channels))
+	}
+	rc, ok := u.Compare.chartData()
+	if !ok || rc.Low == nil || rc.Low[0] == nil || rc.High[1] == nil {
+		t.Error("the comparison chart has no error bars")
+	}
+}
