@@ -33,7 +33,11 @@ type AttributeScreen struct {
 	Lookback     *widget.Entry
 	LookbackNote *widget.Label
 	Direct       *widget.Entry
-	Experiment   *widget.SelectEntry
+	// Bootstrap is the number of bootstrap replicates ("" or 0: none);
+	// boot is what the running attribution read from it.
+	Bootstrap  *widget.Entry
+	boot       *attribution.BootstrapOptions
+	Experiment *widget.SelectEntry
 	RunBtn       *widget.Button
 	// CancelBtn stops the import again a new lookback needs.
 	CancelBtn   *widget.Button
@@ -78,6 +82,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.LookbackNote.Hide()
 	s.Direct = widget.NewEntry()
 	s.Direct.SetText("direct")
+	s.Bootstrap = newBootstrapEntry()
 	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})
 	s.Experiment.SetText(tracking.DefaultExperiment)
 	s.Experiment.PlaceHolder = tracking.DefaultExperiment
@@ -136,6 +141,7 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		),
 		container.NewHBox(
 			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
+			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(70, 36), s.Bootstrap),
 			s.RunBtn, s.CancelBtn,
 		),
 		s.LookbackNote,
@@ -188,6 +194,12 @@ func (s *AttributeScreen) Run() {
 	}
 	opts.Models = s.applicable(d.ds, opts.Models)
 	experiment := s.experiment()
+	boot, err := s.bootstrap()
+	if err != nil {
+		s.Status.SetText(err.Error())
+		return
+	}
+	s.boot = boot
 	if d.ds.Summary.Layout == attribution.LayoutTouches {
 		l, err := s.lookback()
 		if err != nil {
@@ -208,7 +220,7 @@ func (s *AttributeScreen) Run() {
 	s.RunBtn.Disable()
 	s.Status.SetText("Running…")
 	go func() {
-		o := attributeAndLog(s.ui.Store, d, opts, experiment, nil)
+		o := attributeAndLogBoot(s.ui.Store, d, opts, experiment, nil, boot)
 		onUI(func() { s.finish(d.name, o) })
 	}()
 }
@@ -273,8 +285,17 @@ type outcome struct {
 // attributeAndLog runs the models on a dataset and logs the run in st (if
 // any). It runs off the UI thread.
 func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
+	return attributeAndLogBoot(st, d, opts, experiment, tags, nil)
+}
+
+// attributeAndLogBoot is attributeAndLog with bootstrap intervals when
+// boot is not nil.
+func attributeAndLogBoot(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string, boot *attribution.BootstrapOptions) outcome {
 	started := time.Now()
 	results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
+	if err == nil && boot != nil {
+		err = attribution.Bootstrap(context.Background(), d.ds.Paths, results, opts, *boot)
+	}
 	if err != nil || st == nil {
 		return outcome{results: results, err: err}
 	}
@@ -290,6 +311,7 @@ func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Optio
 	if len(d.opts.Map) > 0 {
 		l.Params = []tracking.Param{tracking.MapParam(d.opts.Map)}
 	}
+	l.Params = append(l.Params, tracking.TrustParams(boot, "", "")...)
 	run, err := tracking.LogAttribution(context.Background(), st, l)
 	return outcome{results: results, run: run, logErr: err}
 }
@@ -368,7 +390,7 @@ func (s *AttributeScreen) tableSize() (int, int) {
 // CellText is the text of results cell (channel row, model column).
 func (s *AttributeScreen) CellText(row, col int) string {
 	r := s.results[col]
-	return fmt.Sprintf("%.2f (%.1f%%)", r.Conversions[row], 100*r.Share[row])
+	return fmt.Sprintf("%.2f (%.1f%%%s)", r.Conversions[row], 100*r.Share[row], plusMinus(r, row))
 }
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

@@ -177,3 +177,52 @@ func TestPromoteRefreshCompareMarks(t *testing.T) {
 		t.Error("the comparison chart has no error bars")
 	}
 }
+
+// Attribute with Bootstrap 50: every share gets its ±, the chart its error
+// bars, and the run keeps its intervals and bootstrap params; a re-run
+// repeats the bootstrap; a bad count is refused in the status line.
+func TestAttributeBootstrap(t *testing.T) {
+	u := newStoreUI(t)
+	if err := u.LoadSample(); err != nil {
+		t.Fatal(err)
+	}
+	u.Attribute.Bootstrap.SetText("many")
+	drain(u.ran)
+	test.Tap(u.Attribute.RunBtn)
+	if !strings.Contains(u.Attribute.Status.Text, `bootstrap "many"`) {
+		t.Errorf("status %q", u.Attribute.Status.Text)
+	}
+	u.Attribute.Bootstrap.SetText("50")
+	run := u.run(t, "1", "boot")
+	for _, r := range u.Attribute.Results() {
+		if r.Intervals == nil || r.Intervals.Replicates != 50 {
+			t.Fatalf("%s: intervals %+v", r.Model, r.Intervals)
+		}
+	}
+	if cell := u.Attribute.CellText(0, 0); !strings.Contains(cell, "% ± ") {
+		t.Errorf("cell %q without ±", cell)
+	}
+	ivs, err := u.st.Intervals(context.Background(), run.ID)
+	if err != nil || len(ivs) != len(u.Attribute.Results())*len(u.Attribute.Results()[0].Channels) {
+		t.Errorf("stored intervals: %d, %v", len(ivs), err)
+	}
+	stored, _ := u.st.Run(context.Background(), run.ID)
+	if p, ok := stored.Param(tracking.KeyBootstrap); !ok || p.String() != "50" {
+		t.Errorf("params %v", stored.Params)
+	}
+	if err := u.reload(t); err != nil {
+		t.Fatal(err)
+	}
+	u.Runs.Show(run.ID)
+	test.Tap(u.Runs.RerunBtn)
+	if m := u.waitEdit(t); m.err != nil {
+		t.Fatal(m.err)
+	}
+	again := u.Runs.Current()
+	if again == nil || again.ID == run.ID {
+		t.Fatal("no re-run")
+	}
+	if ivs, _ := u.st.Intervals(context.Background(), again.ID); len(ivs) == 0 {
+		t.Error("the re-run of a bootstrapped run has no intervals")
+	}
+}

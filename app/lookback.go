@@ -146,7 +146,7 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 		var o outcome
 		if err == nil {
 			nd.info.Name = name // the store lists the version by this name
-			o = attributeAndLog(st, nd, opts, experiment, nil)
+			o = attributeAndLogBoot(st, nd, opts, experiment, nil, s.boot)
 		}
 		onUI(func() { s.reimported(name, nd, o, err) })
 	}()

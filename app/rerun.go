@@ -126,6 +126,7 @@ func rerun(ctx context.Context, st *storage.Store, r *tracking.Run) rerunOutcome
 		}
 		d.name = info.Name
 	}
-	o := attributeAndLog(st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID})
+	boot, _, _ := tracking.RerunTrust(r)
+	o := attributeAndLogBoot(st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID}, boot)
 	return rerunOutcome{outcome: o, dataset: d, changed: d.info.Fingerprint != r.Dataset}
 }

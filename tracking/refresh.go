@@ -92,25 +92,30 @@ func PlanRefresh(ctx context.Context, st interface {
 	}
 	r := &Refresh{Champion: run, Parent: run.Dataset}
 	r.Options, r.Import = RerunOptions(run)
+	r.Bootstrap, r.By, r.Timezone = RerunTrust(run)
+	return r, nil
+}
+
+// RerunTrust returns the bootstrap (nil when none) and the periods (by ""
+// when none) a run was made with, from its params.
+func RerunTrust(run *Run) (b *attribution.BootstrapOptions, by, timezone string) {
 	if p, ok := run.Param(KeyBootstrap); ok {
 		n, _ := p.Number()
-		b := &attribution.BootstrapOptions{Replicates: int(n)}
+		b = &attribution.BootstrapOptions{Replicates: int(n)}
 		if p, ok := run.Param(KeyBootstrapSeed); ok {
 			b.Seed, _ = strconv.ParseUint(p.String(), 10, 64)
 		}
 		if p, ok := run.Param(KeyBootstrapLevel); ok {
 			b.Level, _ = p.Number()
 		}
-		r.Bootstrap = b
 	}
 	if p, ok := run.Param(KeyBy); ok {
-		r.By = p.String()
-		r.Timezone = "UTC"
+		by, timezone = p.String(), "UTC"
 		if tz, ok := run.Param(KeyTimezone); ok {
-			r.Timezone = tz.String()
+			timezone = tz.String()
 		}
 	}
-	return r, nil
+	return b, by, timezone
 }
 
 // GrownFrom reports whether the file at path begins with the bytes whose
