@@ -33,7 +33,7 @@ const budgetDebounce = 150 * time.Millisecond
 var budgetColumns = []string{"spend", "spend share", "conversions", "credit share", "CPA", "ROAS", "proposed", "change", "flags"}
 
 // budgetColumnWidths fit the columns' headers and typical contents.
-var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 92, 88, 150}
+var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 170, 88, 150}
 
 // BudgetScreen proposes a budget from one model's credit (DESIGN section
 // 3.2). Spend per channel comes from the dataset's cost column, a spend
@@ -412,6 +412,7 @@ func (s *BudgetScreen) recompute() {
 	if err == nil {
 		var b *attribution.Budget
 		if b, err = attribution.Allocate(spend, r, opts); err == nil {
+			attribution.AddProposedRange(b, r)
 			s.show(b)
 			return
 		}
@@ -534,7 +535,7 @@ func (s *BudgetScreen) CellText(row, col int) string {
 	case 5:
 		return l.ROAS.String()
 	case 6:
-		return fmt.Sprintf("%.2f", l.Proposed)
+		return fmt.Sprintf("%.2f", l.Proposed) + proposedRange(l)
 	case 7:
 		return fmt.Sprintf("%+.2f", l.Change)
 	default:

@@ -210,6 +210,15 @@ func TestAttributeBootstrap(t *testing.T) {
 	if p, ok := stored.Param(tracking.KeyBootstrap); !ok || p.String() != "50" {
 		t.Errorf("params %v", stored.Params)
 	}
+	// Budget from these results: each channel's proposal has its range,
+	// the total times the ends of its credit share's interval.
+	b, _ := openBudget(t, u.UI)
+	for i, l := range b.Budget().Lines {
+		r := l.ProposedRange
+		if r == nil || !(r.Low <= l.Proposed+1e-9 && l.Proposed <= r.High+1e-9) || !strings.Contains(b.CellText(i, 6), "–") {
+			t.Errorf("%s: proposed %v, range %+v, cell %q", l.Channel, l.Proposed, r, b.CellText(i, 6))
+		}
+	}
 	if err := u.reload(t); err != nil {
 		t.Fatal(err)
 	}

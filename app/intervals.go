@@ -43,3 +43,12 @@ func plusMinus(r *attribution.Result, i int) string {
 	iv := r.Intervals.Share[i]
 	return fmt.Sprintf(" ± %.1f", 100*math.Max(r.Share[i]-iv.Low, iv.High-r.Share[i]))
 }
+
+// proposedRange is a budget line's " (low–high)" from a bootstrapped
+// result, or "".
+func proposedRange(l attribution.BudgetLine) string {
+	if l.ProposedRange == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (%.0f–%.0f)", l.ProposedRange.Low, l.ProposedRange.High)
+}
