@@ -38,7 +38,7 @@ type AttributeScreen struct {
 	Bootstrap  *widget.Entry
 	boot       *attribution.BootstrapOptions
 	Experiment *widget.SelectEntry
-	RunBtn       *widget.Button
+	RunBtn     *widget.Button
 	// CancelBtn stops the import again a new lookback needs.
 	CancelBtn   *widget.Button
 	Status      *widget.Label
