@@ -55,6 +55,20 @@ func TestPromoteChampionBudget(t *testing.T) {
 	if !strings.Contains(out, second) || strings.Contains(out, first) {
 		t.Errorf("champion = true lists\n%s", out)
 	}
+	_, out, _ = runIn(t, db, "runs")
+	if strings.Count(out, "★ champion") != 1 || !strings.Contains(out, second+"  web") {
+		t.Errorf("runs table:\n%s", out)
+	}
+	_, out, _ = runIn(t, db, "runs", "--format", "json")
+	var listed []jsonRun
+	if err := json.Unmarshal([]byte(out), &listed); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range listed {
+		if r.Champion != (r.RunID == second) {
+			t.Errorf("run %s: champion %v", r.RunID, r.Champion)
+		}
+	}
 
 	spend := writeFile(t, "spend.csv", []byte("channel,spend\nemail,100\npaid_search,300\ndisplay,200\n"))
 	code, out, stderr = runIn(t, db, "budget", "--experiment", "web", "--spend", spend, "--model", "markov")

@@ -132,6 +132,9 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := st.MarkChampions(ctx, runs); err != nil {
+		return storeErr(err)
+	}
 	switch format {
 	case "csv":
 		return charts.WriteRunsCSV(env.Stdout, runs)
@@ -202,6 +205,9 @@ func writeRunsTable(w io.Writer, runs []*tracking.Run) error {
 		if r.Deleted {
 			status += " (deleted)"
 		}
+		if r.Champion {
+			status += " ★ champion"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, oneLine(r.Experiment), oneLine(r.Name), status,
 			r.StartTime.UTC().Format("2006-01-02 15:04:05"), dur, oneLine(datasetText(r)))
 	}
@@ -244,6 +250,7 @@ type jsonRun struct {
 	AppVersion  string              `json:"app_version,omitempty"`
 	Note        string              `json:"note,omitempty"`
 	Deleted     bool                `json:"deleted,omitempty"`
+	Champion    bool                `json:"champion,omitempty"`
 	Params      map[string]any      `json:"params"`
 	Metrics     map[string]*float64 `json:"metrics"`
 	Tags        map[string]string   `json:"tags"`
@@ -252,7 +259,7 @@ type jsonRun struct {
 func toJSONRun(r *tracking.Run) jsonRun {
 	j := jsonRun{RunID: r.ID, Experiment: r.Experiment, Name: r.Name, Status: string(r.Status), StartTime: timeText(r.StartTime),
 		EndTime: timeText(r.EndTime), Dataset: r.DatasetName, Fingerprint: r.Dataset, AppVersion: r.AppVersion, Note: r.Note,
-		Deleted: r.Deleted, Params: map[string]any{}, Metrics: map[string]*float64{}, Tags: r.Tags}
+		Deleted: r.Deleted, Champion: r.Champion, Params: map[string]any{}, Metrics: map[string]*float64{}, Tags: r.Tags}
 	for _, p := range r.Params {
 		switch p.Type() {
 		case tracking.ParamNumber:
