@@ -21,6 +21,9 @@ type trustFlags struct {
 	level      float64
 	by         string
 	timezone   string
+	// sharedZone is another --timezone already on the flag set (the zone
+	// of times written without one): periods are then cut in that zone.
+	sharedZone *flag.Flag
 	// ran holds the periods' results once periods has run them.
 	ran []attribution.PeriodResult
 	// refresh and rewritten are --refresh and --rewritten; refreshOf,
@@ -35,7 +38,9 @@ func (t *trustFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&t.seed, "seed", 1, "seed of the bootstrap's resampling: the same seed gives the same intervals")
 	fs.Float64Var(&t.level, "level", attribution.DefaultLevel, "confidence level of the bootstrap intervals")
 	fs.StringVar(&t.by, "by", "", "attribute each week or month on its own: week (ISO) or month")
-	fs.StringVar(&t.timezone, "timezone", "UTC", "time zone of --by's periods, e.g. Europe/Berlin")
+	if t.sharedZone = fs.Lookup("timezone"); t.sharedZone == nil {
+		fs.StringVar(&t.timezone, "timezone", "UTC", "time zone of --by's periods, e.g. Europe/Berlin")
+	}
 	fs.BoolVar(&t.refresh, "refresh", false, "FILE has grown: import it as a new version of its dataset, rerun the --experiment's champion with its parameters and log the run linked to it")
 	fs.BoolVar(&t.rewritten, "rewritten", false, "with --refresh: FILE is a new version even though it does not begin with the old data")
 }
@@ -48,8 +53,14 @@ func (t *trustFlags) apply(o *attribution.ImportOptions) error {
 	if !(t.level > 0 && t.level < 1) {
 		return usagef("--level %g: must be between 0 and 1, e.g. 0.95", t.level)
 	}
+	if t.sharedZone != nil {
+		t.timezone = t.sharedZone.Value.String()
+		if t.timezone == "" {
+			t.timezone = "UTC"
+		}
+	}
 	if t.by == "" {
-		if t.timezone != "UTC" {
+		if t.timezone != "UTC" && t.sharedZone == nil {
 			return usagef("--timezone needs --by week or --by month")
 		}
 		return nil

@@ -56,7 +56,8 @@ func (f *attributeFlags) planRefresh(ctx context.Context, env Env, file string) 
 		return none, attribution.ImportOptions{}, &inputError{fmt.Errorf("--refresh %s: %w (run %s's data); if it is a new version all the same, add --rewritten", file, tracking.ErrNotGrown, plan.Champion.ID)}
 	}
 	t := &f.trust
-	t.replicates, t.by = 0, ""
+	// The champion's bootstrap and periods, in the champion's zone.
+	t.replicates, t.by, t.timezone, t.sharedZone = 0, "", "UTC", nil
 	if b := plan.Bootstrap; b != nil {
 		t.replicates, t.seed, t.level = b.Replicates, b.Seed, b.Level
 	}
