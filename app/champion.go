@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -270,10 +271,8 @@ func (s *RunsScreen) OverTime(ctx context.Context, runID, model string) (report.
 	}
 	var models []string
 	for _, r := range rows {
-		if len(models) == 0 || models[len(models)-1] != r.Model {
-			if !containsString(models, r.Model) {
-				models = append(models, r.Model)
-			}
+		if !slices.Contains(models, r.Model) {
+			models = append(models, r.Model)
 		}
 	}
 	if len(models) == 0 {
@@ -284,15 +283,6 @@ func (s *RunsScreen) OverTime(ctx context.Context, runID, model string) (report.
 	}
 	o, err := report.OverTimeFromRows(rows, model)
 	return o, models, err
-}
-
-func containsString(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // showOverTime opens the current run's credit over time in a dialog: one

@@ -119,9 +119,11 @@ func RerunTrust(run *Run) (b *attribution.BootstrapOptions, by, timezone string)
 }
 
 // GrownFrom reports whether the file at path begins with the bytes whose
-// fingerprint (with settings) is parent, at a line end or at the end of
-// the file, and whether bytes follow them. It reads the file once,
-// checking the fingerprint of the bytes so far at every line end.
+// fingerprint (with settings) is parent, ending at a line end (just
+// before or after the newline, so an old file without a final newline
+// counts) or at the end of the file, and whether bytes follow them. It
+// reads the file once, checking the fingerprint of the bytes so far at
+// every line end.
 func GrownFrom(path, parent string, settings map[string]string) (prefix, grown bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -132,7 +134,14 @@ func GrownFrom(path, parent string, settings map[string]string) (prefix, grown b
 	br := bufio.NewReaderSize(f, 1<<20)
 	for {
 		line, err := br.ReadSlice('\n')
-		if len(line) > 0 {
+		if n := len(line); n > 0 {
+			if line[n-1] == '\n' {
+				fp.Write(line[:n-1])
+				if fp.Sum(settings) == parent {
+					return true, true, nil // the newline follows
+				}
+				line = line[n-1:]
+			}
 			fp.Write(line)
 			if fp.Sum(settings) == parent {
 				_, more := br.Peek(1)
