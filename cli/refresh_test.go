@@ -124,6 +124,22 @@ func TestRefreshGrownFile(t *testing.T) {
 		t.Errorf("compare table without marks:\n%s", out)
 	}
 
+	// Charts of bootstrapped runs carry error bars.
+	for _, kind := range []string{"attribution", "compare"} {
+		out := filepath.Join(dir, kind+".svg")
+		args := []string{"export", "chart", champ, "--kind", kind, "--out", out}
+		if kind == "compare" {
+			args = []string{"export", "chart", champ, run.ID, "--kind", kind, "--model", "markov", "--out", out}
+		}
+		if code, _, stderr := runIn(t, db, args...); code != 0 {
+			t.Fatalf("%v: %s", args, stderr)
+		}
+		svg, _ := os.ReadFile(out)
+		if n := strings.Count(string(svg), "stroke:#303030"); n == 0 {
+			t.Errorf("%s chart of bootstrapped runs without error bars", kind)
+		}
+	}
+
 	// MLflow: the champion is tagged, and each period's share is metric
 	// history with step = period index and time = period start.
 	mlruns := filepath.Join(dir, "mlruns")

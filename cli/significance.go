@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+
+	"github.com/attrlab/attrlab/attribution"
 
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
@@ -44,4 +47,32 @@ func writeSignificanceNote(w io.Writer, sig [][]*tracking.ShareChange) {
 			}
 		}
 	}
+}
+
+// comparisonIntervals are the share intervals of each picked result in
+// the comparison's channel order, for error bars; a result without a
+// bootstrap (or without one of the channels) has nil rows, and no result
+// with one gives nil.
+func comparisonIntervals(picked []*attribution.Result, channels []string) (low, high [][]float64) {
+	any := false
+	for _, r := range picked {
+		var lo, hi []float64
+		if r.Intervals != nil {
+			lo, hi = make([]float64, len(channels)), make([]float64, len(channels))
+			for j, ch := range channels {
+				i := slices.Index(r.Channels, ch)
+				if i < 0 {
+					lo, hi = nil, nil
+					break
+				}
+				lo[j], hi[j] = r.Intervals.Share[i].Low, r.Intervals.Share[i].High
+			}
+		}
+		any = any || lo != nil
+		low, high = append(low, lo), append(high, hi)
+	}
+	if !any {
+		return nil, nil
+	}
+	return low, high
 }
