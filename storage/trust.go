@@ -257,7 +257,9 @@ var (
 )
 
 // SetDatasetParent records that dataset fingerprint is a new version of
-// parent: its version becomes the parent's plus one.
+// parent: its version becomes one more than the highest of the datasets
+// read from the parent's source, so that refreshing the same parent twice
+// still numbers the versions in order.
 func (s *Store) SetDatasetParent(ctx context.Context, fingerprint, parent string) error {
 	if fingerprint == parent {
 		return fmt.Errorf("dataset %.12s cannot be a version of itself", fingerprint)
@@ -268,8 +270,9 @@ func (s *Store) SetDatasetParent(ctx context.Context, fingerprint, parent string
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE datasets SET parent = ?1,
-		version = (SELECT version + 1 FROM datasets WHERE fingerprint = ?1) WHERE fingerprint = ?2
-		AND EXISTS (SELECT 1 FROM datasets WHERE fingerprint = ?1)`, parent, fingerprint)
+		version = (SELECT MAX(d.version) + 1 FROM datasets d WHERE d.source = (SELECT p.source FROM datasets p WHERE p.fingerprint = ?1)
+			AND d.fingerprint != ?2)
+		WHERE fingerprint = ?2 AND EXISTS (SELECT 1 FROM datasets WHERE fingerprint = ?1)`, parent, fingerprint)
 	if err != nil {
 		return fmt.Errorf("record dataset version: %w", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,5 +207,44 @@ func TestMigrationGap(t *testing.T) {
 	s, _ := openTest(t)
 	if s.SchemaVersion() != len(migs) {
 		t.Errorf("schema version %d, want %d", s.SchemaVersion(), len(migs))
+	}
+}
+
+// Versions of one source number in order, even when one parent is
+// refreshed twice.
+func TestDatasetVersions(t *testing.T) {
+	s, c := openTest(t)
+	ctx := context.Background()
+	for _, fp := range []string{"v1", "v2", "v3"} {
+		c.t = c.t.Add(time.Second)
+		if err := s.PutDataset(ctx, &tracking.DatasetInfo{Fingerprint: fp, Name: "t.csv", Source: "/data/t.csv", Layout: "touches"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutDataset(ctx, &tracking.DatasetInfo{Fingerprint: "other", Name: "o.csv", Source: "/data/o.csv", Layout: "touches"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDatasetParent(ctx, "v2", "v1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDatasetParent(ctx, "v3", "v1"); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.DatasetVersions(ctx, "/data/t.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range vs {
+		got = append(got, v.Fingerprint+"@"+strconv.Itoa(v.Version)+"<"+v.Parent)
+	}
+	if want := "v3@3<v1 v2@2<v1 v1@1<"; strings.Join(got, " ") != want {
+		t.Errorf("versions %s, want %s", strings.Join(got, " "), want)
+	}
+	if err := s.SetDatasetParent(ctx, "v2", "missing"); !errors.Is(err, tracking.ErrNotFound) {
+		t.Errorf("an unknown parent: %v", err)
+	}
+	if err := s.SetDatasetParent(ctx, "v2", "v2"); err == nil {
+		t.Error("a dataset was made a version of itself")
 	}
 }

@@ -32,7 +32,7 @@ type DatasetVersion struct {
 // implements it.
 type LineageStore interface {
 	// SetDatasetParent records that dataset fingerprint is a new version
-	// of parent (its version is the parent's plus one).
+	// of parent (numbered after every version of the parent's source).
 	SetDatasetParent(ctx context.Context, fingerprint, parent string) error
 	// DatasetVersions lists the datasets read from source, newest version
 	// first.
