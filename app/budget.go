@@ -60,6 +60,9 @@ type BudgetScreen struct {
 	// own keeps the models this screen ran itself, by dataset name.
 	own     map[string][]*attribution.Result
 	running string // the dataset being run, "" when none
+	// champion is set while the champion run's credit is on show
+	// (budgetchampion.go), until a dataset is chosen.
+	champion *budgetChampion
 	// budget is the last proposal that worked: the one on show.
 	budget *attribution.Budget
 	// gen counts proposals, so that a chart drawn for an older one is dropped.
@@ -108,7 +111,7 @@ func (s *BudgetScreen) Content() fyne.CanvasObject {
 			widget.NewLabel("Dataset"), container.NewGridWrap(fyne.NewSize(260, 36), s.DatasetPicker),
 			widget.NewLabel("Model"), container.NewGridWrap(fyne.NewSize(180, 36), s.ModelPicker),
 			widget.NewLabel("Total"), container.NewGridWrap(fyne.NewSize(180, 36), s.Total),
-			s.LoadSpendBtn,
+			s.LoadSpendBtn, s.championButton(),
 		),
 		s.Status,
 	)
@@ -154,7 +157,7 @@ func (s *BudgetScreen) datasetsChanged() {
 // Attribute screen has new results for it.
 func (s *BudgetScreen) sync() {
 	name := s.DatasetPicker.Selected
-	if name == "" || name == s.running {
+	if name == "" || name == s.running || s.champion != nil {
 		return
 	}
 	if res := s.attributeResults(name); name != s.dataset || (res != nil && !slices.Equal(res, s.results)) {
@@ -177,6 +180,7 @@ func (s *BudgetScreen) attributeResults(name string) []*attribution.Result {
 // results when it has them, otherwise from every model run here, off the
 // UI thread, with the Attribute screen's parameters.
 func (s *BudgetScreen) load(name string) {
+	s.champion = nil
 	d := s.ui.dataset(name)
 	if d == nil || name == s.running {
 		return

@@ -219,6 +219,32 @@ func TestAttributeBootstrap(t *testing.T) {
 			t.Errorf("%s: proposed %v, range %+v, cell %q", l.Channel, l.Proposed, r, b.CellText(i, 6))
 		}
 	}
+	// Promoted, the run is what Budget's Champion button shows: its
+	// stored credit with the same ranges.
+	if _, err := u.st.Promote(context.Background(), run.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	updated := make(chan error, 8)
+	b.onUpdate = func(err error) { updated <- err }
+	b.UseChampion()
+	if err := waitFor(t, updated); err != nil {
+		t.Fatal(err)
+	}
+	if b.Champion() == nil || b.Champion().ID != run.ID || b.DatasetPicker.Selected != "" || !strings.Contains(b.Status.Text, "The champion of boot") {
+		t.Fatalf("champion budget: %v, picker %q, status %q", b.Champion(), b.DatasetPicker.Selected, b.Status.Text)
+	}
+	for _, l := range b.Budget().Lines {
+		if l.ProposedRange == nil {
+			t.Errorf("%s: no proposed range from the champion's stored intervals", l.Channel)
+		}
+	}
+	b.DatasetPicker.SetSelected(assets.SampleTouchesName)
+	if err := waitFor(t, updated); err != nil {
+		t.Fatal(err)
+	}
+	if b.Champion() != nil {
+		t.Error("choosing a dataset kept the champion on show")
+	}
 	if err := u.reload(t); err != nil {
 		t.Fatal(err)
 	}

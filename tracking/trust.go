@@ -1,6 +1,7 @@
 package tracking
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -112,4 +113,51 @@ func addTrust(d *RunData, a Attribution) {
 			}
 		}
 	}
+}
+
+// ResultsFromRows rebuilds per-model results from a run's stored rows
+// (ordered by model, then channel position) and its bootstrap intervals
+// (none for a run made without --bootstrap).
+func ResultsFromRows(rows []ResultRow, intervals []IntervalRow) []*attribution.Result {
+	var out []*attribution.Result
+	var r *attribution.Result
+	for _, row := range rows {
+		if r == nil || r.Model != row.Model {
+			r = &attribution.Result{Model: row.Model}
+			out = append(out, r)
+		}
+		r.Channels = append(r.Channels, row.Channel)
+		r.Conversions = append(r.Conversions, row.Conversions)
+		r.Value = append(r.Value, row.Value)
+		r.Share = append(r.Share, row.Share)
+		r.TotalConversions += row.Conversions
+		r.TotalValue += row.Value
+		if row.RemovalEffect != nil {
+			if r.RemovalEffect == nil {
+				r.RemovalEffect = make([]float64, len(r.Channels)-1)
+			}
+			r.RemovalEffect = append(r.RemovalEffect, *row.RemovalEffect)
+		}
+	}
+	for _, r := range out {
+		var iv *attribution.Intervals
+		for _, row := range intervals {
+			if row.Model != r.Model {
+				continue
+			}
+			i := slices.Index(r.Channels, row.Channel)
+			if i < 0 {
+				continue
+			}
+			if iv == nil {
+				n := len(r.Channels)
+				iv = &attribution.Intervals{Share: make([]attribution.Interval, n), Conversions: make([]attribution.Interval, n), Value: make([]attribution.Interval, n)}
+			}
+			iv.Share[i] = attribution.Interval{Low: row.ShareLow, High: row.ShareHigh}
+			iv.Conversions[i] = attribution.Interval{Low: row.ConversionsLow, High: row.ConversionsHigh}
+			iv.Value[i] = attribution.Interval{Low: row.ValueLow, High: row.ValueHigh}
+		}
+		r.Intervals = iv
+	}
+	return out
 }
