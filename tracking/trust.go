@@ -88,8 +88,11 @@ func addTrust(d *RunData, a Attribution) {
 				ConversionsLow: iv.Conversions[i].Low, ConversionsHigh: iv.Conversions[i].High,
 				ValueLow: iv.Value[i].Low, ValueHigh: iv.Value[i].High})
 		}
-		rep := ShareReplicates{Model: r.Model, Replicates: iv.Replicates, Channels: len(r.Channels), Level: iv.Level, Seed: iv.Seed,
-			Shares: make([]float64, 0, iv.Replicates*len(r.Channels))}
+		if len(iv.ShareReplicates) == 0 {
+			continue // intervals read back from a store keep no replicates
+		}
+		rep := ShareReplicates{Model: r.Model, Replicates: len(iv.ShareReplicates), Channels: len(r.Channels), Level: iv.Level, Seed: iv.Seed,
+			Shares: make([]float64, 0, len(iv.ShareReplicates)*len(r.Channels))}
 		for _, shares := range iv.ShareReplicates {
 			rep.Shares = append(rep.Shares, shares...)
 		}
