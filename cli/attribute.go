@@ -83,6 +83,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 		progress = newProgressPrinter(env.Stderr, fileSize(pos[0]))
 		iopts.Progress = progress.importProgress
 		opts.Progress = progress.runProgress
+		f.trust.progress = progress
 	}
 	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected)
 	if err != nil {

@@ -26,6 +26,8 @@ type trustFlags struct {
 	sharedZone *flag.Flag
 	// ran holds the periods' results once periods has run them.
 	ran []attribution.PeriodResult
+	// progress reports replicates as they finish (nil: quiet).
+	progress *progressPrinter
 	// refresh and rewritten are --refresh and --rewritten; refreshOf,
 	// parent and tags are set by planRefresh for the run to log.
 	refresh, rewritten bool
@@ -81,12 +83,26 @@ func (t *trustFlags) options() attribution.BootstrapOptions {
 	return attribution.BootstrapOptions{Replicates: t.replicates, Seed: t.seed, Level: t.level}
 }
 
+// bootstrapProgress reports replicates at most every 200 ms, and the last.
+func (p *progressPrinter) bootstrapProgress(done, total int) {
+	now := p.now()
+	if done < total && now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.print(fmt.Sprintf("bootstrap: %d of %d replicates", done, total), done == total)
+}
+
 // bootstrap adds intervals to results when --bootstrap asks for them.
 func (t *trustFlags) bootstrap(ctx context.Context, ps *attribution.PathSet, results []*attribution.Result, opts attribution.Options) error {
 	if t.replicates == 0 {
 		return nil
 	}
-	return attribution.Bootstrap(ctx, ps, results, opts, t.options())
+	b := t.options()
+	if t.progress != nil {
+		b.Progress = t.progress.bootstrapProgress
+	}
+	return attribution.Bootstrap(ctx, ps, results, opts, b)
 }
 
 // periods attributes every period (and bootstraps each when asked).
@@ -103,6 +119,7 @@ func (t *trustFlags) periods(ctx context.Context, ds *attribution.Dataset, opts 
 	if err != nil {
 		return nil, err
 	}
+	t.progress = nil // one line per period would be noise
 	for _, pr := range prs {
 		if err := t.bootstrap(ctx, pr.Period.Paths, pr.Results, opts); err != nil {
 			return nil, fmt.Errorf("period %s: %w", pr.Period.Label, err)
