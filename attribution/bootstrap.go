@@ -207,6 +207,9 @@ type bootPrep struct {
 	markov *markovPrep
 	// The data's conversions, value and nulls per path.
 	convOf, valueOf, nullsOf []float64
+	// valueOnly lists paths with value but no journey (no cell): they
+	// keep their value in every replicate.
+	valueOnly []int32
 }
 
 type modelKind int8
@@ -233,6 +236,9 @@ func newBootPrep(ps *PathSet, results []*Result, opts Options) (*bootPrep, error
 	for i := range np {
 		_, conv, value, nulls := ps.Path(i)
 		p.convOf[i], p.valueOf[i], p.nullsOf[i] = conv, value, nulls
+		if conv <= 0 && value != 0 {
+			p.valueOnly = append(p.valueOnly, int32(i))
+		}
 		if conv > 0 {
 			p.addCell(int32(i), false, conv)
 		}
@@ -432,6 +438,9 @@ type replicateState struct {
 	counts             []float64 // drawn journeys per cell
 	hits               []int32   // drawn journeys per cell, journey by journey
 	conv, value, nulls []float64 // resampled per path
+	// active lists the paths drawn in this replicate (and value-only
+	// paths): the only ones whose conv, value and nulls are not zero.
+	active []int32
 	outConv, outValue  []float64 // per model and channel
 	totals             []float64 // per model
 	markov             *markovScratch
@@ -557,27 +566,40 @@ func (p *bootPrep) replicate(ctx context.Context, rs *replicateState, rng *rand.
 
 // evaluate runs every model on the cell counts in rs.counts.
 func (p *bootPrep) evaluate(ctx context.Context, rs *replicateState, emit func(m int, conv, value []float64, totalConv float64)) error {
-	copy(rs.conv, p.convOf)
-	copy(rs.value, p.valueOf)
-	copy(rs.nulls, p.nullsOf)
+	// Paths without a draw are zero and skipped by every model: reset
+	// the last replicate's, then set this one's.
+	for _, i := range rs.active {
+		rs.conv[i], rs.value[i], rs.nulls[i] = 0, 0, 0
+	}
+	rs.active = rs.active[:0]
 	for k, path := range p.cellPath {
-		if path < 0 {
+		x := rs.counts[k]
+		if path < 0 || x == 0 {
 			continue
 		}
+		if n := len(rs.active); n == 0 || rs.active[n-1] != path {
+			rs.active = append(rs.active, path)
+		}
 		if p.cellNull[k] {
-			rs.nulls[path] = rs.counts[k]
+			rs.nulls[path] = x
 			continue
 		}
 		// A drawn conversion carries its path's mean value.
-		rs.value[path] = p.valueOf[path] * (rs.counts[k] / p.convOf[path])
-		rs.conv[path] = rs.counts[k]
+		rs.value[path] = p.valueOf[path] * (x / p.convOf[path])
+		rs.conv[path] = x
+	}
+	for _, i := range p.valueOnly {
+		if rs.nulls[i] == 0 { // else its null cell made it active already
+			rs.active = append(rs.active, i)
+		}
+		rs.value[i] = p.valueOf[i]
 	}
 	clear(rs.outConv)
 	clear(rs.outValue)
 	clear(rs.totals)
 	var heurTotal float64
-	for i, conv := range rs.conv {
-		value := rs.value[i]
+	for _, i := range rs.active {
+		conv, value := rs.conv[i], rs.value[i]
 		if conv == 0 && value == 0 {
 			continue
 		}
@@ -595,7 +617,7 @@ func (p *bootPrep) evaluate(ctx context.Context, rs *replicateState, emit func(m
 			rs.totals[m] = heurTotal
 		case kindTimed:
 			td := p.timed
-			for i := range rs.conv {
+			for _, i := range rs.active {
 				if td.pathConv[i] == 0 || rs.conv[i] == 0 {
 					continue
 				}

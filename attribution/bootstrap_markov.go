@@ -139,7 +139,7 @@ func (mp *markovPrep) solve(ctx context.Context, rs *replicateState, outConv, ou
 	clear(ch.lastConv)
 	clear(ch.lastValue)
 	var totalConv, totalValue float64
-	for i := range rs.conv {
+	for _, i := range rs.active {
 		conv, value, nulls := rs.conv[i], rs.value[i], rs.nulls[i]
 		totalConv += conv
 		totalValue += value
