@@ -440,10 +440,10 @@ type replicateState struct {
 	conv, value, nulls []float64 // resampled per path
 	// active lists the paths drawn in this replicate (and value-only
 	// paths): the only ones whose conv, value and nulls are not zero.
-	active []int32
-	outConv, outValue  []float64 // per model and channel
-	totals             []float64 // per model
-	markov             *markovScratch
+	active            []int32
+	outConv, outValue []float64 // per model and channel
+	totals            []float64 // per model
+	markov            *markovScratch
 }
 
 func (p *bootPrep) newReplicateState() *replicateState {
