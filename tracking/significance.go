@@ -24,7 +24,7 @@ type ShareChange struct {
 }
 
 // maxPairs bounds the differences an unpaired comparison sorts.
-const maxPairs = 1 << 20
+const maxPairs = 1 << 16
 
 // ShareSignificance bootstraps the change of every channel's share under
 // c.Model from the baseline to each other run. reps[r] are run r's stored
