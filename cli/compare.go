@@ -79,7 +79,7 @@ func runCompare(ctx context.Context, env Env, args []string) error {
 	}
 	switch format {
 	case "csv":
-		return writeCompareCSV(env.Stdout, c)
+		return writeCompareCSV(env.Stdout, c, sig)
 	case "json":
 		return writeCompareJSON(env.Stdout, c, sig)
 	}
@@ -190,7 +190,7 @@ func writeCompareTable(w io.Writer, c *tracking.Comparison, runs []tracking.RunD
 
 // writeCompareCSV writes one row per compared quantity: section, key,
 // then one column per run.
-func writeCompareCSV(w io.Writer, c *tracking.Comparison) error {
+func writeCompareCSV(w io.Writer, c *tracking.Comparison, sig [][]*tracking.ShareChange) error {
 	var b strings.Builder
 	writeCSVRow(&b, append([]string{"section", "key"}, c.RunIDs...))
 	row := func(section, key string, vals []string) { writeCSVRow(&b, append([]string{section, key}, vals...)) }
@@ -235,6 +235,9 @@ func writeCompareCSV(w io.Writer, c *tracking.Comparison) error {
 		row("share."+c.Model, ch, nums(c.Share[ci]))
 		row("rank."+c.Model, ch, ints(c.Rank[ci]))
 		row("rank_change."+c.Model, ch, ints(c.RankChange[ci]))
+		for _, r := range significanceRows(c.Model, sig[ci]) {
+			row(r[0], ch, r[1:])
+		}
 	}
 	for i, id := range c.RunIDs {
 		row("kendall_tau."+c.Model, id, nums(c.KendallTau[i]))

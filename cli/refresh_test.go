@@ -119,6 +119,12 @@ func TestRefreshGrownFile(t *testing.T) {
 			t.Errorf("%s: share change %+v", ch.Channel, ch.ShareChange)
 		}
 	}
+	_, out, _ = runIn(t, db, "compare", champ, run.ID, "--model", "markov", "--format", "csv")
+	for _, want := range []string{"share_change_low.markov,email,,", "significant.markov,email,,"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("compare CSV lacks %q:\n%s", want, out)
+		}
+	}
 	_, out, _ = runIn(t, db, "compare", champ, run.ID, "--model", "markov")
 	if !strings.Contains(out, "outside the bootstrap noise") || !(strings.Contains(out, " *") || strings.Contains(out, " ~")) {
 		t.Errorf("compare table without marks:\n%s", out)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 
 	"github.com/attrlab/attrlab/attribution"
 
@@ -75,4 +76,26 @@ func comparisonIntervals(picked []*attribution.Result, channels []string) (low, 
 		return nil, nil
 	}
 	return low, high
+}
+
+// significanceRows are the compare CSV rows of one channel's bootstrapped
+// changes (section, then one cell per run): share_change_low.MODEL,
+// share_change_high.MODEL and significant.MODEL, empty for the baseline
+// and runs without a bootstrap; none when no run has one.
+func significanceRows(model string, changes []*tracking.ShareChange) [][]string {
+	if !slices.ContainsFunc(changes, func(s *tracking.ShareChange) bool { return s != nil }) {
+		return nil
+	}
+	low := []string{"share_change_low." + model}
+	high := []string{"share_change_high." + model}
+	mark := []string{"significant." + model}
+	for _, s := range changes {
+		if s == nil {
+			low, high, mark = append(low, ""), append(high, ""), append(mark, "")
+			continue
+		}
+		low, high = append(low, num(s.Low)), append(high, num(s.High))
+		mark = append(mark, strconv.FormatBool(s.Significant))
+	}
+	return [][]string{low, high, mark}
 }
