@@ -34,11 +34,17 @@ type AttributeScreen struct {
 	LookbackNote *widget.Label
 	Direct       *widget.Entry
 	// Bootstrap is the number of bootstrap replicates ("" or 0: none);
-	// boot is what the running attribution read from it.
-	Bootstrap  *widget.Entry
-	boot       *attribution.BootstrapOptions
-	Experiment *widget.SelectEntry
-	RunBtn     *widget.Button
+	// boot is what the running attribution read from it (read off the UI
+	// thread by a lookback re-import, set before that starts).
+	Bootstrap *widget.Entry
+	boot      *attribution.BootstrapOptions
+	// By attributes each week or month too (intervals.go), ranBy as the
+	// running attribution does; OverTimeBtn shows the last run's periods.
+	By          *widget.Select
+	ranBy       attribution.PeriodKind
+	OverTimeBtn *widget.Button
+	Experiment  *widget.SelectEntry
+	RunBtn      *widget.Button
 	// CancelBtn stops the import again a new lookback needs.
 	CancelBtn   *widget.Button
 	Status      *widget.Label
@@ -83,6 +89,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.Direct = widget.NewEntry()
 	s.Direct.SetText("direct")
 	s.Bootstrap = newBootstrapEntry()
+	s.newPeriodControls()
 	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})
 	s.Experiment.SetText(tracking.DefaultExperiment)
 	s.Experiment.PlaceHolder = tracking.DefaultExperiment
@@ -142,12 +149,13 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		container.NewHBox(
 			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
 			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(70, 36), s.Bootstrap),
+			widget.NewLabel("By"), s.By,
 			s.RunBtn, s.CancelBtn,
 		),
 		s.LookbackNote,
 		s.Status,
 	)
-	tools := container.NewHBox(s.ExportCSV, s.ExportChart)
+	tools := container.NewHBox(s.ExportCSV, s.ExportChart, s.OverTimeBtn)
 	split := container.NewVSplit(s.Table, s.Chart)
 	split.Offset = 0.45
 	return container.NewBorder(form, tools, nil, nil, split)
@@ -200,6 +208,12 @@ func (s *AttributeScreen) Run() {
 		return
 	}
 	s.boot = boot
+	by, err := s.periodKind(d.ds)
+	if err != nil {
+		s.Status.SetText(err.Error())
+		return
+	}
+	s.ranBy = by
 	if d.ds.Summary.Layout == attribution.LayoutTouches {
 		l, err := s.lookback()
 		if err != nil {
@@ -220,7 +234,7 @@ func (s *AttributeScreen) Run() {
 	s.RunBtn.Disable()
 	s.Status.SetText("Running…")
 	go func() {
-		o := attributeAndLogBoot(s.ui.Store, d, opts, experiment, nil, boot)
+		o := attributeAndLogTrust(s.ui.Store, d, opts, experiment, nil, trustRun{boot: boot, by: by})
 		onUI(func() { s.finish(d.name, o) })
 	}()
 }
@@ -285,16 +299,21 @@ type outcome struct {
 // attributeAndLog runs the models on a dataset and logs the run in st (if
 // any). It runs off the UI thread.
 func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
-	return attributeAndLogBoot(st, d, opts, experiment, tags, nil)
+	return attributeAndLogTrust(st, d, opts, experiment, tags, trustRun{})
 }
 
-// attributeAndLogBoot is attributeAndLog with bootstrap intervals when
-// boot is not nil.
-func attributeAndLogBoot(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string, boot *attribution.BootstrapOptions) outcome {
+// attributeAndLogTrust is attributeAndLog with bootstrap intervals and
+// credit by period when tr asks for them.
+func attributeAndLogTrust(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string, tr trustRun) outcome {
 	started := time.Now()
+	boot := tr.boot
 	results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
 	if err == nil && boot != nil {
 		err = attribution.Bootstrap(context.Background(), d.ds.Paths, results, opts, *boot)
+	}
+	var periods []attribution.PeriodResult
+	if err == nil && tr.by != "" {
+		periods, err = runPeriods(d, opts, tr)
 	}
 	if err != nil || st == nil {
 		return outcome{results: results, err: err}
@@ -306,12 +325,12 @@ func attributeAndLogBoot(st *storage.Store, d *loadedDataset, opts attribution.O
 		Dataset:    d.info,
 		Import:     d.opts,
 		Attribution: tracking.Attribution{Results: results, Options: opts, Summary: d.ds.Summary,
-			Runtime: time.Since(started), Time: time.Now()},
+			Runtime: time.Since(started), Time: time.Now(), Periods: periods},
 	}
 	if len(d.opts.Map) > 0 {
 		l.Params = []tracking.Param{tracking.MapParam(d.opts.Map)}
 	}
-	l.Params = append(l.Params, tracking.TrustParams(boot, "", "")...)
+	l.Params = append(l.Params, tracking.TrustParams(boot, string(tr.by), tr.zone())...)
 	run, err := tracking.LogAttribution(context.Background(), st, l)
 	return outcome{results: results, run: run, logErr: err}
 }
@@ -371,6 +390,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 		if o.run != nil {
 			s.ui.runLogged(o.run)
 		}
+		s.showedRun(o.run)
 	}
 	if s.onDone != nil {
 		s.onDone(err)

@@ -263,9 +263,13 @@ func refreshChampion(ctx context.Context, st *storage.Store, experiment string, 
 }
 
 // OverTime returns a run's stored credit over time under model, or the
-// first model with periods when model is "".
+// first model with periods when model is "", and the models it has.
 func (s *RunsScreen) OverTime(ctx context.Context, runID, model string) (report.OverTime, []string, error) {
-	rows, err := s.ui.Store.PeriodResults(ctx, runID)
+	return overTime(ctx, s.ui.Store, runID, model)
+}
+
+func overTime(ctx context.Context, st *storage.Store, runID, model string) (report.OverTime, []string, error) {
+	rows, err := st.PeriodResults(ctx, runID)
 	if err != nil {
 		return report.OverTime{}, nil, err
 	}
@@ -276,7 +280,7 @@ func (s *RunsScreen) OverTime(ctx context.Context, runID, model string) (report.
 		}
 	}
 	if len(models) == 0 {
-		return report.OverTime{}, nil, errors.New("the run has no credit by period: run attribute with --by week or --by month")
+		return report.OverTime{}, nil, errors.New("the run has no credit by period: run it with By week or month (attrlab attribute --by)")
 	}
 	if model == "" {
 		model = models[0]
@@ -285,31 +289,38 @@ func (s *RunsScreen) OverTime(ctx context.Context, runID, model string) (report.
 	return o, models, err
 }
 
-// showOverTime opens the current run's credit over time in a dialog: one
-// model at a time, with Export… for the chart and Export CSV… for its
-// numbers.
+// showOverTime opens the current run's credit over time.
 func (s *RunsScreen) showOverTime() {
 	r := s.needCurrent()
 	if r == nil || s.ui.Store == nil {
 		return
 	}
-	o, models, err := s.OverTime(context.Background(), r.ID, "")
+	showOverTime(s.ui, r.ID, r.Name)
+}
+
+// showOverTime opens a run's credit over time in a dialog: one model at a
+// time, with Export… for the chart and Export CSV… for its numbers.
+func showOverTime(u *UI, runID, name string) {
+	if u.Store == nil {
+		return
+	}
+	o, models, err := overTime(context.Background(), u.Store, runID, "")
 	if err != nil {
-		s.Status.SetText(err.Error())
+		u.showError("Credit over time", err, "Run the dataset with By week or month, then open Over time… again.")
 		return
 	}
 	img := newChartImage()
-	var current report.OverTime
+	current := o
 	draw := func(model string) {
-		next, _, err := s.OverTime(context.Background(), r.ID, model)
+		next, _, err := overTime(context.Background(), u.Store, runID, model)
 		if err != nil {
-			s.Status.SetText(err.Error())
+			u.showError("Credit over time", err, "Choose another model.")
 			return
 		}
 		current = next
 		ch, err := report.OverTimeChart(current)
 		if err != nil {
-			s.Status.SetText(err.Error())
+			u.showError("Credit over time", err, "Choose another model.")
 			return
 		}
 		img.Image = ch.Image(chartDPI)
@@ -319,14 +330,14 @@ func (s *RunsScreen) showOverTime() {
 	pick.SetSelected(o.Model)
 	export := widget.NewButton("Export…", func() {
 		if ch, err := report.OverTimeChart(current); err == nil {
-			exportChart(s.ui, ch, "credit-over-time")
+			exportChart(u, ch, "credit-over-time")
 		}
 	})
 	exportCSVBtn := widget.NewButton("Export CSV…", func() {
-		exportCSV(s.ui, "credit-over-time.csv", func(w io.Writer) error { return report.WriteOverTimeCSV(w, current) })
+		exportCSV(u, "credit-over-time.csv", func(w io.Writer) error { return report.WriteOverTimeCSV(w, current) })
 	})
 	body := container.NewBorder(container.NewHBox(widget.NewLabel("Model"), pick), container.NewHBox(export, exportCSVBtn), nil, nil, img)
-	d := dialog.NewCustom("Credit over time: "+r.Name, "Close", body, s.ui.Window)
+	d := dialog.NewCustom("Credit over time: "+name, "Close", body, u.Window)
 	d.Resize(fyne.NewSize(900, 620))
 	d.Show()
 }

@@ -261,3 +261,51 @@ func TestAttributeBootstrap(t *testing.T) {
 		t.Error("the re-run of a bootstrapped run has no intervals")
 	}
 }
+
+// Attribute By month on the sample: the run keeps each month's credit, the
+// heuristic months add up to the whole, and Over time… opens on it; a
+// path table refuses By.
+func TestAttributeByMonth(t *testing.T) {
+	u := newStoreUI(t)
+	if err := u.LoadSample(); err != nil {
+		t.Fatal(err)
+	}
+	u.Attribute.By.SetSelected("month")
+	run := u.run(t, "1", "months")
+	rows, err := u.st.PeriodResults(context.Background(), run.ID)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("period rows: %d, %v", len(rows), err)
+	}
+	sum := map[string]float64{}
+	for _, r := range rows {
+		if r.Model == attribution.Linear {
+			sum[r.Channel] += r.Conversions
+		}
+	}
+	for _, res := range u.Attribute.Results() {
+		if res.Model != attribution.Linear {
+			continue
+		}
+		for i, ch := range res.Channels {
+			if d := sum[ch] - res.Conversions[i]; d > 1e-9 || d < -1e-9 {
+				t.Errorf("linear %s: months add to %v, whole %v", ch, sum[ch], res.Conversions[i])
+			}
+		}
+	}
+	if u.Attribute.OverTimeBtn.Disabled() {
+		t.Error("Over time… is disabled after a run by month")
+	}
+	test.Tap(u.Attribute.OverTimeBtn)
+	if u.Window.Canvas().Overlays().Top() == nil {
+		t.Error("Over time… opened nothing")
+	}
+	o, models, err := u.Runs.OverTime(context.Background(), run.ID, attribution.Markov)
+	if err != nil || o.Model != attribution.Markov || len(models) != len(attribution.ModelNames) || o.Periods[0] != "2025-01" {
+		t.Errorf("over time: %v %v %v", err, models, o.Periods)
+	}
+	u.Attribute.By.SetSelected(byNone)
+	u.run(t, "1", "months")
+	if !u.Attribute.OverTimeBtn.Disabled() {
+		t.Error("Over time… stays enabled for a run without periods")
+	}
+}

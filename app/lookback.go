@@ -146,7 +146,7 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 		var o outcome
 		if err == nil {
 			nd.info.Name = name // the store lists the version by this name
-			o = attributeAndLogBoot(st, nd, opts, experiment, nil, s.boot)
+			o = attributeAndLogTrust(st, nd, opts, experiment, nil, trustRun{boot: s.boot, by: s.ranBy})
 		}
 		onUI(func() { s.reimported(name, nd, o, err) })
 	}()
