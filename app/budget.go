@@ -61,8 +61,10 @@ type BudgetScreen struct {
 	own     map[string][]*attribution.Result
 	running string // the dataset being run, "" when none
 	// champion is set while the champion run's credit is on show
-	// (budgetchampion.go), until a dataset is chosen.
-	champion *budgetChampion
+	// (budgetchampion.go), until a dataset is chosen; championTried once
+	// the screen has looked for one to open on.
+	champion      *budgetChampion
+	championTried bool
 	// budget is the last proposal that worked: the one on show.
 	budget *attribution.Budget
 	// gen counts proposals, so that a chart drawn for an older one is dropped.
@@ -156,6 +158,7 @@ func (s *BudgetScreen) datasetsChanged() {
 // sync loads the chosen dataset if it is not the one on show, or if the
 // Attribute screen has new results for it.
 func (s *BudgetScreen) sync() {
+	s.defaultToChampion()
 	name := s.DatasetPicker.Selected
 	if name == "" || name == s.running || s.champion != nil {
 		return

@@ -71,6 +71,29 @@ func loadChampion(ctx context.Context, st interface {
 	return &budgetChampion{run: run, results: tracking.ResultsFromRows(rows, ivs)}, nil
 }
 
+// defaultToChampion, the first time Budget is shown, opens it on the
+// champion of the Attribute screen's experiment if there is one (quietly
+// keeping the dataset's budget if not).
+func (s *BudgetScreen) defaultToChampion() {
+	st := s.ui.Store
+	if s.championTried || st == nil {
+		return
+	}
+	s.championTried = true
+	experiment := s.ui.Attribute.experiment()
+	go func() {
+		c, err := loadChampion(context.Background(), st, experiment)
+		if err != nil {
+			return
+		}
+		onUI(func() {
+			if s.champion == nil {
+				s.championLoaded(experiment, c, nil)
+			}
+		})
+	}()
+}
+
 func (s *BudgetScreen) championLoaded(experiment string, c *budgetChampion, err error) {
 	if err != nil {
 		s.setStatus("No champion budget: "+err.Error(), widget.DangerImportance)

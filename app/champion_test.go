@@ -309,3 +309,33 @@ func TestAttributeByMonth(t *testing.T) {
 		t.Error("Over time… stays enabled for a run without periods")
 	}
 }
+
+// Budget opens on the champion of the Attribute screen's experiment when
+// there is one.
+func TestBudgetDefaultsToChampion(t *testing.T) {
+	u := newStoreUI(t)
+	if err := u.LoadSample(); err != nil {
+		t.Fatal(err)
+	}
+	u.Attribute.Bootstrap.SetText("30")
+	champ := u.run(t, "1", "plan")
+	if _, err := u.st.Promote(context.Background(), champ.ID, "the plan"); err != nil {
+		t.Fatal(err)
+	}
+	u.Attribute.Bootstrap.SetText("")
+	u.run(t, "2", "plan") // newer results on Attribute, not the champion
+	b := u.screens[ScreenBudget].(*budgetView).s
+	updated := make(chan error, 16)
+	b.onUpdate = func(err error) { updated <- err }
+	u.Select(ScreenBudget)
+	pumpWait(t, "the champion's budget", func() bool {
+		select {
+		case <-updated:
+		default:
+		}
+		return b.Champion() != nil
+	})
+	if b.Champion().ID != champ.ID || b.Budget() == nil || b.Budget().Lines[0].ProposedRange == nil {
+		t.Errorf("budget on %v, lines %+v", b.Champion(), b.Budget())
+	}
+}
