@@ -195,7 +195,9 @@ type bootPrep struct {
 	cellW    []float64
 	total    float64     // sum of cellW
 	draws    float64     // journeys drawn per replicate: total rounded, at least 1
-	alias    *aliasTable // for drawing journey by journey; nil: by binomials
+	alias    *aliasTable // with cellMean and cellExp, for drawPoissonCorrected; nil: by binomials
+	cellMean []float64
+	cellExp  []float64
 	kinds    []modelKind // per result
 	// Credits of every heuristic model in one table: path i gives its
 	// conversions times w[e] to slot[e] (model × channel), for e in
@@ -250,10 +252,11 @@ func newBootPrep(ps *PathSet, results []*Result, opts Options) (*bootPrep, error
 		p.addCell(-1, false, ps.UnattributedConversions)
 	}
 	p.draws = max(1, math.Round(p.total))
-	// Journey by journey while there are few journeys per cell; by one
-	// binomial per cell when the counts are large (a path table).
+	// Poisson counts corrected to the total while there are few journeys
+	// per cell; one binomial per cell when the counts are large.
 	if p.draws <= 8*float64(len(p.cellW)) {
 		p.alias = newAliasTable(p.cellW)
+		p.poissonDraws()
 	}
 	weighers := make([]func([]int32, []float64), len(results))
 	for m, res := range results {
@@ -436,7 +439,7 @@ func (p *PathSet) pathID(touches []int32) (int, bool) {
 // replicateState is one worker's scratch space.
 type replicateState struct {
 	counts             []float64 // drawn journeys per cell
-	hits               []int32   // drawn journeys per cell, journey by journey
+	hits               []int32   // drawn journeys per cell (drawPoissonCorrected)
 	conv, value, nulls []float64 // resampled per path
 	// active lists the paths drawn in this replicate (and value-only
 	// paths): the only ones whose conv, value and nulls are not zero.
@@ -470,10 +473,7 @@ func (p *bootPrep) newReplicateState() *replicateState {
 // the cells before), so the cost follows the cells, not the journeys.
 func (p *bootPrep) draw(rs *replicateState, rng *rand.Rand) {
 	if p.alias != nil {
-		clear(rs.hits)
-		for range int(p.draws) {
-			rs.hits[p.alias.draw(rng)]++
-		}
+		p.drawPoissonCorrected(rs, rng)
 		for k, x := range rs.hits {
 			rs.counts[k] = float64(x) / p.draws * p.total
 		}
