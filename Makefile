@@ -64,7 +64,7 @@ deps-check:
 # 10M-row file; `make bench QUICK=--quick` skips the scale table).
 bench: build
 	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 0 $(QUICK)
-	ATTRLAB_BENCH_DATA=$(CURDIR)/$(BENCHDATA) CGO_ENABLED=0 $(GO) test -tags ci -run '^$$' -bench . -benchmem -count 1 ./attribution/ ./storage/
+	ATTRLAB_BENCH_DATA=$(CURDIR)/$(BENCHDATA) CGO_ENABLED=0 $(GO) test -tags ci -run '^$$' -bench . -benchmem -count 1 ./attribution/ ./storage/ ./report/ ./cli/
 	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 3 $(QUICK)
 
 # A Linux bundle, bin/attrlab-linux.tar.xz (the binary, the icon, a

@@ -56,6 +56,9 @@ type UI struct {
 	Store *storage.Store
 
 	datasets []*loadedDataset
+	// opened are the files opened through the app's open dialog: inputs
+	// that no save may replace.
+	opened []string
 	// onDatasetsChanged lets screens refresh their dataset pickers.
 	onDatasetsChanged []func()
 

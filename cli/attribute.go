@@ -32,7 +32,7 @@ type attributeFlags struct {
 	order                                                int
 	halfLife, lookback                                   string
 	first, last                                          float64
-	noLog, skipBad, progress                             bool
+	noLog, skipBad, progress, force                      bool
 	mapping                                              pairsFlag
 	trust                                                trustFlags
 }
@@ -44,6 +44,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&f.format, "format", "table", "output: table, csv or json")
 	fs.BoolVar(&f.skipBad, "skip-bad-rows", false, "skip malformed rows, write them to a rejected-rows CSV and report them (default: stop at the first)")
 	fs.StringVar(&f.rejected, "rejected", "", "where --skip-bad-rows writes rejected rows (default: FILE.rejected.csv beside the input)")
+	fs.BoolVar(&f.force, "force", false, "replace an existing --rejected file (never the input)")
 	fs.StringVar(&f.experiment, "experiment", "Default", "experiment to log the run in")
 	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run in the run store")
 	fs.StringVar(&f.db, "db", "", "run store database (default $ATTRLAB_DB or the user data folder)")
@@ -69,6 +70,12 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err := f.trust.apply(&iopts); err != nil {
 		return err
 	}
+	if !f.noLog {
+		// A wrong --db fails now, not after the models have run.
+		if err := precheckStore(ctx, f.db); err != nil {
+			return err
+		}
+	}
 	if f.trust.refresh {
 		// The champion's parameters replace the model and import flags.
 		if opts, iopts, err = f.planRefresh(ctx, env, pos[0]); err != nil {
@@ -85,7 +92,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 		opts.Progress = progress.runProgress
 		f.trust.progress = progress
 	}
-	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected)
+	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected, f.force)
 	if err != nil {
 		return err
 	}
@@ -206,11 +213,15 @@ func (f *attributeFlags) importOptions() (attribution.ImportOptions, error) {
 }
 
 // importFile reads path ("-" for standard input). With skipBad it writes
-// rejected rows to a CSV and returns its path.
-func importFile(ctx context.Context, env Env, path string, o attribution.ImportOptions, skipBad bool, rejectedPath string) (*attribution.Dataset, string, error) {
+// rejected rows to a CSV and returns its path; that file is checked before
+// the import (never the input, and not replaced without force).
+func importFile(ctx context.Context, env Env, path string, o attribution.ImportOptions, skipBad bool, rejectedPath string, force bool) (*attribution.Dataset, string, error) {
 	var in io.Reader = env.Stdin
 	o.File = "stdin"
 	if path != "-" {
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			return nil, "", &inputError{fmt.Errorf("%s is a folder: give a CSV file", path)}
+		}
 		file, err := os.Open(path)
 		if err != nil {
 			return nil, "", &inputError{fmt.Errorf("open %s: %w", path, unwrapPathError(err))}
@@ -229,7 +240,10 @@ func importFile(ctx context.Context, env Env, path string, o attribution.ImportO
 			}
 			rejectedPath = strings.TrimSuffix(base, filepath.Ext(base)) + ".rejected.csv"
 		}
-		rejected = &rejectWriter{path: rejectedPath}
+		if err := checkOut("--rejected", rejectedPath, force, path); err != nil {
+			return nil, "", err
+		}
+		rejected = &rejectWriter{path: rejectedPath, input: path, force: force}
 		o.OnReject = rejected.add
 	}
 	ds, err := attribution.Import(ctx, in, o)
@@ -268,20 +282,15 @@ func unwrapPathError(err error) error {
 // rejectWriter keeps rejected rows and writes them as a dead-letter CSV:
 // line, reason, then the row's own cells.
 type rejectWriter struct {
-	path string
-	rows []attribution.RejectedRow
+	path, input string
+	force       bool
+	rows        []attribution.RejectedRow
 }
 
 func (r *rejectWriter) add(row attribution.RejectedRow) { r.rows = append(r.rows, row) }
 
 func (r *rejectWriter) write(header []string) error {
-	f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("write rejected rows: %w", err)
-	}
-	if err := charts.WriteRejectedCSV(f, header, r.rows); err != nil {
-		f.Close()
-		return fmt.Errorf("write rejected rows: %w", err)
-	}
-	return f.Close()
+	return writeOutFunc("--rejected", r.path, r.force, func(w io.Writer) error {
+		return charts.WriteRejectedCSV(w, header, r.rows)
+	}, r.input)
 }

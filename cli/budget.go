@@ -154,7 +154,7 @@ func runBudget(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if len(pos) == 0 && experiment != "" {
-		id, err := championRun(ctx, f.db, experiment)
+		id, err := championRun(ctx, env, f.db, experiment)
 		if err != nil {
 			return err
 		}
@@ -169,9 +169,13 @@ func runBudget(ctx context.Context, env Env, args []string) error {
 	if !slices.Contains([]string{"table", "csv", "json"}, format) {
 		return usagef("--format %q: use table, csv or json", format)
 	}
+	inputs := append(f.inputs(pos), b.spend)
 	if chart != "" {
 		if _, err := charts.FormatOf(chart); err != nil {
 			return usagef("--chart %v", err)
+		}
+		if err := checkOut("--chart", chart, force, inputs...); err != nil {
+			return err
 		}
 	}
 	if _, err := b.options(); err != nil {
@@ -201,7 +205,7 @@ func runBudget(ctx context.Context, env Env, args []string) error {
 		if err := c.Render(&buf, format); err != nil {
 			return err
 		}
-		if err := writeOut(chart, force, buf.Bytes()); err != nil {
+		if err := writeOutFunc("--chart", chart, force, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }, inputs...); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "wrote %s\n", chart)
@@ -231,7 +235,7 @@ func writeBudgetTable(w io.Writer, b *attribution.Budget) error {
 	fmt.Fprintln(tw, "channel\tspend\tspend share\tcredit share\tconversions\tCPA\tROAS\tproposed\tchange\tflags\t")
 	pct := func(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
 	for _, l := range b.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%+.2f\t%s\t\n", l.Channel, human(l.Spend), pct(l.SpendShare),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%+.2f\t%s\t\n", cellText(l.Channel), human(l.Spend), pct(l.SpendShare),
 			pct(l.CreditShare), l.Conversions, l.CPA, l.ROAS, human(l.Proposed), l.Change, l.Flags)
 	}
 	if err := tw.Flush(); err != nil {

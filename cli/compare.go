@@ -52,7 +52,7 @@ func runCompare(ctx context.Context, env Env, args []string) error {
 	if baseline != "" && !slices.Contains(ids, baseline) {
 		return usagef("--baseline %s is not one of the compared runs", baseline)
 	}
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, env, db)
 	if err != nil {
 		return err
 	}

@@ -4,13 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	charts "github.com/attrlab/attrlab/report"
 	"github.com/attrlab/attrlab/storage"
@@ -25,10 +31,16 @@ const exportUsage = `Usage: attrlab export runs --out FILE.csv [flags]
 export runs writes the runs as CSV: run_id, experiment, name, status,
 start_time, end_time, dataset, then params.*, metrics.* and tags.*.
 
+export runs never replaces --out without --force. export mlflow writes a
+new (or empty) folder, whole or not at all.
+
 export mlflow writes an MLflow "mlruns" folder: DIR/<experiment_id>/meta.yaml
 and DIR/<experiment_id>/<run_id>/{meta.yaml,params,metrics,tags,artifacts}.
 Recent MLflow releases read it with MLFLOW_ALLOW_FILE_STORE=true
 (mlflow ui --backend-store-uri DIR) or after mlflow migrate-filestore.
+The Default experiment is MLflow's experiment 0. Names keep Unicode
+letters; characters MLflow refuses in a name become _, and the run's
+artifact attrlab/name_map.json maps such names back.
 
 --experiment, --filter, --order-by and --deleted select runs as in
 attrlab runs.
@@ -56,9 +68,13 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	}
 	var l listFlags
 	var out string
+	var force bool
 	fs := newFlags("export "+what, exportUsage, env.Stdout)
 	l.add(fs)
 	fs.StringVar(&out, "out", "", "output file (runs) or folder (mlflow)")
+	if what == "runs" {
+		fs.BoolVar(&force, "force", false, "replace --out if it exists (never the run store)")
+	}
 	dbFlag(fs, &l.db)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -74,12 +90,18 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if what == "mlflow" {
-		if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
-			return usagef("export mlflow: %s is not empty; give a new or empty folder", out)
-		}
+	dbPath, err := storePath(l.db)
+	if err != nil {
+		return err
 	}
-	st, err := openStore(ctx, l.db)
+	if what == "mlflow" {
+		if err := checkMLflowOut(out); err != nil {
+			return err
+		}
+	} else if err := checkOut("--out", out, force, dbPath); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, env, l.db)
 	if err != nil {
 		return err
 	}
@@ -89,23 +111,42 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if what == "runs" {
-		var b strings.Builder
-		if err := charts.WriteRunsCSV(&b, runs); err != nil {
+		if err := writeOutFunc("--out", out, force, func(w io.Writer) error { return charts.WriteRunsCSV(w, runs) }, dbPath); err != nil {
 			return err
-		}
-		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
-			return &inputError{fmt.Errorf("export runs: %w", err)}
 		}
 		fmt.Fprintf(env.Stderr, "%d runs written to %s\n", len(runs), out)
 		return nil
 	}
-	skipped, err := writeMLflow(ctx, st, out, runs, userName())
+	renamed, err := writeMLflow(ctx, st, out, runs, userName())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "%d runs written to %s as an MLflow mlruns folder\n", len(runs), out)
-	for _, s := range skipped {
-		fmt.Fprintf(env.Stderr, "  skipped %s: MLflow names allow only letters, digits, _ - . : / and spaces\n", s)
+	if len(renamed) > 0 {
+		fmt.Fprintf(env.Stderr, "%d names MLflow refuses were renamed (characters other than letters, digits, _ - . : / and spaces became _); each run's artifact %s maps them back:\n", len(renamed), mlflowNameMapArtifact)
+		for i, r := range renamed {
+			if i == 10 {
+				fmt.Fprintf(env.Stderr, "  … and %d more\n", len(renamed)-i)
+				break
+			}
+			fmt.Fprintf(env.Stderr, "  %s\n", r)
+		}
+	}
+	return nil
+}
+
+// checkMLflowOut refuses an export folder that is a file or a folder
+// with something in it.
+func checkMLflowOut(out string) error {
+	fi, err := os.Stat(out)
+	switch {
+	case err != nil:
+		return nil
+	case !fi.IsDir():
+		return &inputError{fmt.Errorf("export mlflow: %s is a file; give a new or empty folder", out)}
+	}
+	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+		return usagef("export mlflow: %s is not empty; give a new or empty folder", out)
 	}
 	return nil
 }
@@ -115,12 +156,31 @@ var mlflowStatus = map[tracking.Status]int{
 	tracking.StatusRunning: 1, tracking.StatusFinished: 3, tracking.StatusFailed: 4, tracking.StatusKilled: 5,
 }
 
-// mlflowName is what MLflow accepts as a param, metric or tag name; names
-// that would escape their folder are refused too.
-var mlflowName = regexp.MustCompile(`^[\w\-.: /]+$`)
+// mlflowDefaultExperiment is the id MLflow gives its "Default" experiment;
+// attrlab's Default experiment is exported under it, so that MLflow (and
+// mlflow migrate-filestore) finds its own Default rather than a second
+// experiment of that name.
+const mlflowDefaultExperiment = "0"
 
+// mlflowNameMapArtifact is the artifact, in every run whose names had to
+// change, that maps each exported name back to attrlab's.
+const mlflowNameMapArtifact = "attrlab/name_map.json"
+
+// mlflowMaxName is MLflow's longest param, metric and tag key.
+const mlflowMaxName = 250
+
+// mlflowNameChar is what MLflow allows in a param, metric or tag name
+// (mlflow/utils/validation.py: ^[/\w.\- :]*$, where Python's \w is
+// Unicode letters, digits and _).
+func mlflowNameChar(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || strings.ContainsRune("_/.- :", r)
+}
+
+// validMLflowName reports whether MLflow accepts k as a name and stores it
+// as the same path: no other characters, no empty, . or .. part, no
+// leading or trailing slash or space in a part.
 func validMLflowName(k string) bool {
-	if !mlflowName.MatchString(k) || strings.HasPrefix(k, "/") || strings.HasSuffix(k, "/") {
+	if k == "" || utf8.RuneCountInString(k) > mlflowMaxName || strings.IndexFunc(k, func(r rune) bool { return !mlflowNameChar(r) }) >= 0 {
 		return false
 	}
 	for _, part := range strings.Split(k, "/") {
@@ -131,8 +191,63 @@ func validMLflowName(k string) bool {
 	return true
 }
 
-// writeMLflow writes runs as an MLflow file store under dir and returns
-// the names it had to skip.
+// mlflowSafeName maps k to a name MLflow accepts: other characters become
+// _, and so do empty, . and .. parts and spaces at a part's ends.
+func mlflowSafeName(k string) string {
+	k = strings.Map(func(r rune) rune {
+		if mlflowNameChar(r) {
+			return r
+		}
+		return '_'
+	}, k)
+	parts := strings.Split(k, "/")
+	for i, p := range parts {
+		switch {
+		case p == "" || p == ".":
+			parts[i] = "_"
+		case p == "..":
+			parts[i] = "__"
+		default:
+			t := strings.TrimSpace(p)
+			parts[i] = strings.Repeat("_", len(p)-len(strings.TrimLeft(p, " "))) + t + strings.Repeat("_", len(p)-len(strings.TrimRight(p, " ")))
+		}
+	}
+	k = strings.Join(parts, "/")
+	if r := []rune(k); len(r) > mlflowMaxName {
+		k = strings.TrimRight(string(r[:mlflowMaxName]), "/")
+	}
+	return k
+}
+
+// mlflowNames gives each key of one kind (params, metrics, tags,
+// artifacts) of one run its exported name, unique within the kind.
+type mlflowNames struct {
+	used    map[string]bool
+	renamed map[string]string // exported name -> attrlab's
+}
+
+func (n *mlflowNames) name(k string) string {
+	if n.used == nil {
+		n.used, n.renamed = map[string]bool{}, map[string]string{}
+	}
+	if validMLflowName(k) && !n.used[k] {
+		n.used[k] = true
+		return k
+	}
+	base := mlflowSafeName(k)
+	name := base
+	for i := 2; n.used[name]; i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	n.used[name] = true
+	n.renamed[name] = k
+	return name
+}
+
+// writeMLflow writes runs as an MLflow file store at dir: into a
+// temporary folder beside it, renamed to dir at the end, so that a failure
+// leaves nothing half-written. It returns a line for each name it had to
+// change.
 func writeMLflow(ctx context.Context, st *storage.Store, dir string, runs []*tracking.Run, user string) ([]string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -142,7 +257,16 @@ func writeMLflow(ctx context.Context, st *storage.Store, dir string, runs []*tra
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	w := &mlflowWriter{root: abs}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fileSystemError(abs, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".*.tmp")
+	if err != nil {
+		return nil, fileSystemError(abs, err)
+	}
+	defer os.RemoveAll(tmp)
+	// Paths inside the export (artifact locations) name the final folder.
+	w := &mlflowWriter{root: tmp, final: abs}
 	written := map[int64]bool{}
 	for _, r := range runs {
 		if !written[r.ExperimentID] {
@@ -157,23 +281,53 @@ func writeMLflow(ctx context.Context, st *storage.Store, dir string, runs []*tra
 			return nil, err
 		}
 	}
-	w.mkdir(filepath.Join(abs, ".trash"))
-	if w.err != nil {
-		return nil, &inputError{fmt.Errorf("export mlflow: %w", w.err)}
+	// MLflow's file store makes experiment 0 only in a new folder, and
+	// its client and UI expect it: write it even when no run of attrlab's
+	// Default is exported.
+	if !w.wroteDefault {
+		def := &tracking.Experiment{Name: tracking.DefaultExperiment, Created: time.Now(), Updated: time.Now()}
+		if i := slices.IndexFunc(exps, func(e *tracking.Experiment) bool { return e.Name == tracking.DefaultExperiment }); i >= 0 {
+			def = exps[i]
+		}
+		w.experiment(def)
 	}
-	return w.skipped, nil
+	w.mkdir(filepath.Join(tmp, ".trash"))
+	if w.err != nil {
+		return nil, fileSystemError(abs, fmt.Errorf("export mlflow: %w", w.err))
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fileSystemError(abs, err)
+	}
+	// Renaming onto an empty folder replaces it (POSIX); elsewhere remove
+	// it first.
+	if err := os.Rename(tmp, abs); err != nil {
+		if rerr := os.Remove(abs); rerr != nil {
+			return nil, fileSystemError(abs, err)
+		}
+		if err := os.Rename(tmp, abs); err != nil {
+			return nil, fileSystemError(abs, err)
+		}
+	}
+	return w.renamed, nil
 }
 
 // mlflowWriter writes files, keeping the first error.
 type mlflowWriter struct {
-	root    string
-	err     error
-	skipped []string
+	root, final string
+	err         error
+	renamed     []string
+	made        map[string]bool // folders made so far
+	// wroteDefault says experiment 0 (attrlab's Default) is written.
+	wroteDefault bool
 }
 
 func (w *mlflowWriter) mkdir(dir string) {
-	if w.err == nil {
+	if w.err == nil && !w.made[dir] {
 		w.err = os.MkdirAll(dir, 0o755)
+		if w.made == nil {
+			w.made = map[string]bool{}
+		}
+		w.made[dir] = true
 	}
 }
 
@@ -184,27 +338,34 @@ func (w *mlflowWriter) file(path string, data []byte) {
 	}
 }
 
-// keyed writes one file per key under dir, skipping names MLflow refuses.
-func (w *mlflowWriter) keyed(dir, what, runID, key string, data []byte) {
-	if !validMLflowName(key) {
-		w.skipped = append(w.skipped, fmt.Sprintf("%s %q of run %s", what, key, runID))
-		return
-	}
-	w.file(filepath.Join(dir, filepath.FromSlash(key)), data)
+// finalPath is where path inside the temporary folder will be.
+func (w *mlflowWriter) finalPath(path string) string {
+	rel, _ := filepath.Rel(w.root, path)
+	return filepath.Join(w.final, rel)
 }
 
 func fileURI(path string) string {
-	return "file://" + filepath.ToSlash(path)
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+}
+
+// mlflowExperimentID is the id an experiment is exported under.
+func mlflowExperimentID(id int64, name string) string {
+	if name == tracking.DefaultExperiment {
+		return mlflowDefaultExperiment
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 func (w *mlflowWriter) experiment(e *tracking.Experiment) {
-	id := strconv.FormatInt(e.ID, 10)
+	id := mlflowExperimentID(e.ID, e.Name)
+	w.wroteDefault = w.wroteDefault || id == mlflowDefaultExperiment
 	stage := "active"
 	if e.Deleted {
 		stage = "deleted"
 	}
-	w.file(filepath.Join(w.root, id, "meta.yaml"), yamlMap([][2]string{
-		{"artifact_location", yamlString(fileURI(filepath.Join(w.root, id)))},
+	dir := filepath.Join(w.root, id)
+	w.file(filepath.Join(dir, "meta.yaml"), yamlMap([][2]string{
+		{"artifact_location", yamlString(fileURI(w.finalPath(dir)))},
 		{"creation_time", strconv.FormatInt(e.Created.UnixMilli(), 10)},
 		{"experiment_id", yamlQuoted(id)},
 		{"last_update_time", strconv.FormatInt(e.Updated.UnixMilli(), 10)},
@@ -214,7 +375,7 @@ func (w *mlflowWriter) experiment(e *tracking.Experiment) {
 }
 
 func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.Run, user string) error {
-	expID := strconv.FormatInt(r.ExperimentID, 10)
+	expID := mlflowExperimentID(r.ExperimentID, r.Experiment)
 	dir := filepath.Join(w.root, expID, r.ID)
 	end := "null"
 	if !r.EndTime.IsZero() {
@@ -224,8 +385,9 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 	if r.Deleted {
 		stage = "deleted"
 	}
+	start := r.StartTime.UnixMilli()
 	w.file(filepath.Join(dir, "meta.yaml"), yamlMap([][2]string{
-		{"artifact_uri", yamlString(fileURI(filepath.Join(dir, "artifacts")))},
+		{"artifact_uri", yamlString(fileURI(w.finalPath(filepath.Join(dir, "artifacts"))))},
 		{"end_time", end},
 		{"entry_point_name", "''"},
 		{"experiment_id", yamlQuoted(expID)},
@@ -236,32 +398,43 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 		{"source_name", "''"},
 		{"source_type", "4"},
 		{"source_version", "''"},
-		{"start_time", strconv.FormatInt(r.StartTime.UnixMilli(), 10)},
+		{"start_time", strconv.FormatInt(start, 10)},
 		{"status", strconv.Itoa(mlflowStatus[r.Status])},
 		{"tags", "[]"},
 		{"user_id", yamlString(user)},
 	}))
+	var names struct{ params, metrics, tags, artifacts mlflowNames }
 	w.mkdir(filepath.Join(dir, "params"))
 	for _, p := range r.Params {
-		w.keyed(filepath.Join(dir, "params"), "param", r.ID, p.Key(), []byte(p.String()))
+		w.file(filepath.Join(dir, "params", filepath.FromSlash(names.params.name(p.Key()))), []byte(p.String()))
 	}
 	w.mkdir(filepath.Join(dir, "metrics"))
+	hists, err := st.MetricHistories(ctx, r.ID)
+	if err != nil {
+		return storeErr(err)
+	}
 	for _, m := range r.Metrics {
-		hist, err := st.MetricHistory(ctx, r.ID, m.Key)
-		if err != nil {
-			return storeErr(err)
-		}
+		hist := hists[m.Key]
 		var b strings.Builder
 		for _, p := range hist {
-			fmt.Fprintf(&b, "%d %s %d\n", p.Time.UnixMilli(), mlflowFloat(p.Value), p.Step)
+			// A point stamped before the run started (computed just before
+			// it was logged) is shown at the start; a period's share keeps
+			// its period's start (metric history over time).
+			at := max(p.Time.UnixMilli(), start)
+			if tracking.IsPeriodMetric(m.Key) {
+				at = p.Time.UnixMilli()
+			}
+			fmt.Fprintf(&b, "%d %s %d\n", at, mlflowFloat(p.Value), p.Step)
 		}
-		w.keyed(filepath.Join(dir, "metrics"), "metric", r.ID, m.Key, []byte(b.String()))
+		w.file(filepath.Join(dir, "metrics", filepath.FromSlash(names.metrics.name(m.Key))), []byte(b.String()))
 	}
 	tags := map[string]string{
-		"mlflow.runName":      r.Name,
-		"mlflow.note.content": r.Note,
-		"mlflow.source.type":  "LOCAL",
-		"mlflow.user":         user,
+		"mlflow.runName":     r.Name,
+		"mlflow.source.type": "LOCAL",
+		"mlflow.user":        user,
+	}
+	if r.Note != "" {
+		tags["mlflow.note.content"] = r.Note
 	}
 	if r.AppVersion != "" {
 		tags["attrlab.app_version"] = r.AppVersion
@@ -277,8 +450,8 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 		return err
 	}
 	w.mkdir(filepath.Join(dir, "tags"))
-	for k, v := range tags {
-		w.keyed(filepath.Join(dir, "tags"), "tag", r.ID, k, []byte(v))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		w.file(filepath.Join(dir, "tags", filepath.FromSlash(names.tags.name(k))), []byte(tags[k]))
 	}
 	arts := filepath.Join(dir, "artifacts")
 	w.mkdir(arts)
@@ -296,14 +469,34 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 			}
 			writeCSVRow(&b, []string{x.Model, x.Channel, num(x.Conversions), num(x.Value), num(x.Share), re})
 		}
-		w.file(filepath.Join(arts, "results.csv"), []byte(b.String()))
+		w.file(filepath.Join(arts, names.artifacts.name("results.csv")), []byte(b.String()))
 	}
 	stored, err := st.Artifacts(ctx, r.ID)
 	if err != nil {
 		return storeErr(err)
 	}
+	names.artifacts.name(mlflowNameMapArtifact) // reserved for the name map
+	delete(names.artifacts.renamed, mlflowNameMapArtifact)
 	for _, a := range stored {
-		w.keyed(arts, "artifact", r.ID, a.Path, a.Data)
+		w.file(filepath.Join(arts, filepath.FromSlash(names.artifacts.name(a.Path))), a.Data)
+	}
+	nameMap := map[string]map[string]string{}
+	for _, k := range []struct {
+		kind string
+		n    *mlflowNames
+	}{{"params", &names.params}, {"metrics", &names.metrics}, {"tags", &names.tags}, {"artifacts", &names.artifacts}} {
+		kind, n := k.kind, k.n
+		if len(n.renamed) == 0 {
+			continue
+		}
+		nameMap[kind] = n.renamed
+		for _, to := range slices.Sorted(maps.Keys(n.renamed)) {
+			w.renamed = append(w.renamed, fmt.Sprintf("%s %q of run %s exported as %q", strings.TrimSuffix(kind, "s"), n.renamed[to], r.ID, to))
+		}
+	}
+	if len(nameMap) > 0 {
+		b, _ := json.MarshalIndent(nameMap, "", "  ")
+		w.file(filepath.Join(arts, filepath.FromSlash(mlflowNameMapArtifact)), append(b, '\n'))
 	}
 	return nil
 }

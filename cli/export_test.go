@@ -32,7 +32,7 @@ func TestExportMLflowGolden(t *testing.T) {
 	re := 0.5
 	a, err := st.StartRun(ctx, tracking.NewRun{ID: strings.Repeat("a", 32), Experiment: "Default", Name: "markov order 2", AppVersion: "0.1.0",
 		Dataset: &tracking.DatasetInfo{Fingerprint: strings.Repeat("f", 64), Name: "paths.csv", Source: "/data/paths.csv", Layout: "paths"},
-		Tags:    map[string]string{"team": "emea", "bad\nkey": "x"},
+		Tags:    map[string]string{"team": "emea", "bad\nkey": "x", "équipe": "Köln"},
 		Params:  []tracking.Param{tracking.NumberParam("order", 2), tracking.TextParam("models", "linear,markov"), tracking.BoolParam("cumulative", true)}})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,9 @@ func TestExportMLflowGolden(t *testing.T) {
 	must(st.PutArtifact(ctx, a.ID, tracking.Artifact{Path: "charts/attribution.svg", MediaType: "image/svg+xml", Data: []byte("<svg/>")}))
 	now = now.Add(time.Minute)
 	must(st.FinishRun(ctx, a.ID, tracking.StatusFinished, tracking.RunData{
-		Metrics: []tracking.Metric{{Key: "p_conv", Value: 0.375, Time: now}, {Key: "share.markov.email", Value: 0.6, Time: now}},
+		Metrics: []tracking.Metric{{Key: "p_conv", Value: 0.375, Time: now}, {Key: "share.markov.email", Value: 0.6, Time: now},
+			{Key: "share.markov.Télé", Value: 0.1, Time: now}, {Key: "share.markov.(direct)", Value: 0.2, Time: now},
+			{Key: "share.markov.[direct]", Value: 0.3, Time: now}, {Key: "runtime_ms", Value: 12, Time: now.Add(-2 * time.Minute)}},
 		Results: []tracking.ResultRow{
 			{Model: "linear", Channel: "email", Conversions: 3, Value: 30, Share: 0.6},
 			{Model: "linear", Channel: "=search", Position: 1, Conversions: 2, Value: 20, Share: 0.4},
@@ -65,12 +67,17 @@ func TestExportMLflowGolden(t *testing.T) {
 	runs, _, err := collectRuns(ctx, st, tracking.Search{View: tracking.AllRuns}, 0)
 	must(err)
 	out := filepath.Join(t.TempDir(), "mlruns")
-	skipped, err := writeMLflow(ctx, st, out, runs, "tester")
+	renamed, err := writeMLflow(ctx, st, out, runs, "tester")
 	must(err)
-	if len(skipped) != 1 || !strings.Contains(skipped[0], `"bad\nkey"`) {
-		t.Errorf("skipped %v, want the tag with a newline", skipped)
+	want := []string{
+		`metric "share.markov.(direct)" of run ` + a.ID + ` exported as "share.markov._direct_"`,
+		`metric "share.markov.[direct]" of run ` + a.ID + ` exported as "share.markov._direct__2"`,
+		`tag "bad\nkey" of run ` + a.ID + ` exported as "bad_key"`,
 	}
-	for _, run := range []string{"1/" + a.ID, "2/" + b.ID, "2/" + strings.Repeat("c", 32)} {
+	if strings.Join(renamed, "\n") != strings.Join(want, "\n") {
+		t.Errorf("renamed:\n%s\nwant:\n%s", strings.Join(renamed, "\n"), strings.Join(want, "\n"))
+	}
+	for _, run := range []string{"0/" + a.ID, "2/" + b.ID, "2/" + strings.Repeat("c", 32)} {
 		for _, sub := range []string{"params", "metrics", "tags", "artifacts"} {
 			if fi, err := os.Stat(filepath.Join(out, run, sub)); err != nil || !fi.IsDir() {
 				t.Errorf("run folder %s has no %s folder", run, sub)
@@ -90,14 +97,14 @@ func TestExportMLflowGolden(t *testing.T) {
 			must(os.WriteFile(p, []byte(data), 0o644))
 		}
 	}
-	want := readTree(t, golden, "")
-	for name, data := range want {
+	wantTree := readTree(t, golden, "")
+	for name, data := range wantTree {
 		if got[name] != data {
 			t.Errorf("%s:\n got %q\nwant %q", name, got[name], data)
 		}
 	}
 	for name := range got {
-		if _, ok := want[name]; !ok {
+		if _, ok := wantTree[name]; !ok {
 			t.Errorf("unexpected file %s (run with -update-mlflow to accept)", name)
 		}
 	}

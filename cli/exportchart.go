@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
+	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"slices"
 	"strings"
 
@@ -20,7 +18,8 @@ const exportChartUsage = `Usage: attrlab export chart RUN_ID|FILE... --kind KIND
 Draws a chart of a logged run (RUN_ID) or of a journey file (FILE, on
 which the models run first) and writes it as PNG, SVG or PDF, chosen by
 the --out extension, sized for a slide. A chart of a run is also stored
-with the run as an artifact.
+with the run as an artifact (--no-artifact: not). --out is never
+replaced without --force, and never when it is an input or the run store.
 
 Kinds:
   attribution   each channel's share of conversions under every model
@@ -38,7 +37,8 @@ const exportResultsUsage = `Usage: attrlab export results RUN_ID|FILE --out FILE
 Writes every model's credit per channel as CSV (model, channel,
 conversions, value, share, removal_effect), with cells that a spreadsheet
 would run as formulas escaped. Results of a run are also stored with the
-run as an artifact.
+run as an artifact (--no-artifact: not). --out is never replaced
+without --force, and never when it is an input or the run store.
 
 Flags:
 `
@@ -50,7 +50,18 @@ type chartFlags struct {
 	kind, out string
 	model     string
 	top       int
-	force     bool
+	outputFlags
+}
+
+// outputFlags are --force and --no-artifact, shared by export chart and
+// export results.
+type outputFlags struct {
+	force, noArtifact bool
+}
+
+func (o *outputFlags) add(fs *flag.FlagSet) {
+	fs.BoolVar(&o.force, "force", false, "replace --out if it exists (never an input file or the run store)")
+	fs.BoolVar(&o.noArtifact, "no-artifact", false, "do not store the file with the run as an artifact")
 }
 
 func runExportChart(ctx context.Context, env Env, args []string) error {
@@ -58,7 +69,7 @@ func runExportChart(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("export chart", exportChartUsage, env.Stdout)
 	fs.StringVar(&f.kind, "kind", "", "chart to draw: "+kindList())
 	fs.StringVar(&f.out, "out", "", "file to write: .png, .svg or .pdf (taken literally)")
-	fs.BoolVar(&f.force, "force", false, "replace --out if it exists")
+	f.outputFlags.add(fs)
 	fs.StringVar(&f.model, "model", "", "model of a budget or compare chart (default markov, else the first)")
 	fs.IntVar(&f.top, "top", charts.DefaultTopStates, "transitions: show at most this many states, the busiest")
 	f.budget.register(fs)
@@ -87,6 +98,10 @@ func runExportChart(ctx context.Context, env Env, args []string) error {
 	if _, err := charts.FormatOf(f.out); err != nil {
 		return usagef("--out %v", err)
 	}
+	inputs := f.inputs(pos)
+	if err := checkOut("--out", f.out, f.force, inputs...); err != nil {
+		return err
+	}
 	switch kind {
 	case charts.KindRemoval, charts.KindTransitions:
 		f.models = attribution.Markov
@@ -111,10 +126,13 @@ func runExportChart(ctx context.Context, env Env, args []string) error {
 	if err := chart.Render(&buf, format); err != nil {
 		return err
 	}
-	if err := writeOut(f.out, f.force, buf.Bytes()); err != nil {
+	if err := writeOut(f.out, f.force, buf.Bytes(), inputs...); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "wrote %s\n", f.out)
+	if f.noArtifact {
+		return nil
+	}
 	return storeArtifact(ctx, env, st, srcs, "charts/"+string(kind)+"."+format, mediaType(format), buf.Bytes())
 }
 
@@ -213,10 +231,10 @@ func comparison(srcs []source, model string) (charts.Comparison, error) {
 func runExportResults(ctx context.Context, env Env, args []string) error {
 	var f sourceFlags
 	var out string
-	var force bool
+	var o outputFlags
 	fs := newFlags("export results", exportResultsUsage, env.Stdout)
 	fs.StringVar(&out, "out", "", "CSV file to write (taken literally)")
-	fs.BoolVar(&force, "force", false, "replace --out if it exists")
+	o.add(fs)
 	f.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -227,6 +245,10 @@ func runExportResults(ctx context.Context, env Env, args []string) error {
 		return usagef("export results takes one RUN_ID or FILE, got %d (see attrlab export results --help)", len(pos))
 	case out == "":
 		return usagef("export results needs --out FILE.csv")
+	}
+	inputs := f.inputs(pos)
+	if err := checkOut("--out", out, o.force, inputs...); err != nil {
+		return err
 	}
 	srcs, st, err := f.sources(ctx, env, pos)
 	if err != nil {
@@ -239,24 +261,14 @@ func runExportResults(ctx context.Context, env Env, args []string) error {
 	if err := charts.WriteResultsCSV(&buf, srcs[0].results); err != nil {
 		return err
 	}
-	if err := writeOut(out, force, buf.Bytes()); err != nil {
+	if err := writeOut(out, o.force, buf.Bytes(), inputs...); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "wrote %s\n", out)
-	return storeArtifact(ctx, env, st, srcs, "results.csv", "text/csv", buf.Bytes())
-}
-
-// writeOut writes data to path with charts.WriteFile, turning a refusal
-// to overwrite into a usage error that names --force.
-func writeOut(path string, force bool, data []byte) error {
-	err := charts.WriteFile(path, force, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-	if errors.Is(err, fs.ErrExist) {
-		return usagef("%s already exists: choose another name, or add --force to replace it", path)
+	if o.noArtifact {
+		return nil
 	}
-	return err
+	return storeArtifact(ctx, env, st, srcs, "results.csv", "text/csv", buf.Bytes())
 }
 
 // mediaType is the MIME type an artifact of format is stored with.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/attrlab/attrlab/synth"
 )
@@ -13,7 +12,7 @@ const genUsage = `Usage: attrlab gen [flags]
 
 Writes seeded synthetic journey data: a touch log or a path table whose
 channels differ in how much they really drive conversion. The same seed
-writes the same bytes.
+writes the same bytes. --out is never replaced without --force.
 
 Flags:
 `
@@ -22,6 +21,7 @@ func runGen(ctx context.Context, env Env, args []string) error {
 	var o synth.Options
 	var layout, out string
 	var seed int64
+	var force bool
 	fs := newFlags("gen", genUsage, env.Stdout)
 	fs.IntVar(&o.Journeys, "journeys", 10000, "journeys to simulate")
 	fs.IntVar(&o.Paths, "paths", 0, "path table: write exactly this many distinct paths (instead of --journeys)")
@@ -30,6 +30,7 @@ func runGen(ctx context.Context, env Env, args []string) error {
 	fs.Int64Var(&seed, "seed", 1, "random seed")
 	fs.StringVar(&layout, "layout", "touches", "paths or touches")
 	fs.StringVar(&out, "out", "-", "output file (- for standard output)")
+	fs.BoolVar(&force, "force", false, "replace --out if it exists")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -50,26 +51,17 @@ func runGen(ctx context.Context, env Env, args []string) error {
 		return usagef("--layout %q: use paths or touches", layout)
 	}
 	o.Seed = uint64(seed)
-	var w io.Writer = env.Stdout
-	var file *os.File
-	if out != "-" {
-		if file, err = os.Create(out); err != nil {
+	write := func(w io.Writer) error {
+		if layout == "paths" {
+			return synth.WritePaths(w, o)
+		}
+		return synth.WriteTouches(w, o)
+	}
+	if out == "-" {
+		if err := write(env.Stdout); err != nil {
 			return fmt.Errorf("gen: %w", err)
 		}
-		w = file
+		return nil
 	}
-	if layout == "paths" {
-		err = synth.WritePaths(w, o)
-	} else {
-		err = synth.WriteTouches(w, o)
-	}
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("gen: %w", err)
-	}
-	return nil
+	return writeOutFunc("--out", out, force, write)
 }

@@ -28,6 +28,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&f.label, "conversion-label", "", "value of an event-type column that marks a conversion (default conversion)")
 	fs.BoolVar(&f.skipBad, "skip-bad-rows", false, "skip malformed rows, write them to a rejected-rows CSV and report them (default: stop at the first)")
 	fs.StringVar(&f.rejected, "rejected", "", "where --skip-bad-rows writes rejected rows (default: FILE.rejected.csv beside the input)")
+	fs.BoolVar(&f.force, "force", false, "replace an existing --rejected file (never the input)")
 	fs.BoolVar(&f.progress, "progress", false, "report progress on standard error (default: only when it is a terminal)")
 	dbFlag(fs, &f.db)
 	f.mapping.what = "COLUMN=FIELD"
@@ -42,10 +43,13 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := precheckStore(ctx, f.db); err != nil {
+		return err
+	}
 	if f.progress || isTerminal(env.Stderr) {
 		iopts.Progress = newProgressPrinter(env.Stderr, fileSize(pos[0])).importProgress
 	}
-	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected)
+	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected, f.force)
 	if err != nil {
 		return err
 	}
@@ -55,7 +59,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, f.db)
+	st, err := openStore(ctx, env, f.db)
 	if err != nil {
 		return err
 	}

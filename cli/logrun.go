@@ -21,7 +21,7 @@ func logAttribution(ctx context.Context, env Env, f *attributeFlags, file string
 	if err != nil {
 		return "", err
 	}
-	st, err := openStore(ctx, f.db)
+	st, err := openStore(ctx, env, f.db)
 	if err != nil {
 		return "", err
 	}

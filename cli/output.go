@@ -68,7 +68,7 @@ type jsonResult struct {
 
 type jsonReport struct {
 	RunID        string                     `json:"run_id,omitempty"`
-	Summary      attribution.Summary        `json:"summary"`
+	Summary      jsonSummary                `json:"summary"`
 	Spend        []attribution.ChannelSpend `json:"spend,omitempty"`
 	RejectedFile string                     `json:"rejected_rows_file,omitempty"`
 	RuntimeMS    float64                    `json:"runtime_ms"`
@@ -76,8 +76,27 @@ type jsonReport struct {
 	Periods      []jsonPeriod               `json:"periods,omitempty"`
 }
 
+// jsonSummary is the import summary with its times written by jsonTime
+// (its own fields of the same names take their place).
+type jsonSummary struct {
+	attribution.Summary
+	FirstTime jsonTime `json:"first_time,omitzero"`
+	LastTime  jsonTime `json:"last_time,omitzero"`
+}
+
+// jsonTime writes a time as RFC 3339 in UTC for every year: time.Time's
+// own MarshalJSON fails outside years 0 to 9999, which made a finished,
+// logged run end in an error.
+type jsonTime struct{ time.Time }
+
+// MarshalJSON writes the time as a JSON string.
+func (t jsonTime) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.Quote(t.UTC().Format(time.RFC3339Nano))), nil
+}
+
 func (r *report) writeJSON(w io.Writer) error {
-	out := jsonReport{RunID: r.RunID, Summary: r.Dataset.Summary, Spend: r.Dataset.Spend,
+	sum := r.Dataset.Summary
+	out := jsonReport{RunID: r.RunID, Summary: jsonSummary{sum, jsonTime{sum.FirstTime}, jsonTime{sum.LastTime}}, Spend: r.Dataset.Spend,
 		RejectedFile: r.Rejected, RuntimeMS: float64(r.Runtime.Microseconds()) / 1000}
 	out.Results = jsonResults(r.Results)
 	for _, pr := range r.Periods {
@@ -131,11 +150,11 @@ func (r *report) writeTable(w io.Writer) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprint(tw, "channel\t")
 		for _, res := range r.Results {
-			fmt.Fprintf(tw, "%s\t", res.Model)
+			fmt.Fprintf(tw, "%s\t", cellText(res.Model))
 		}
 		fmt.Fprintln(tw)
 		for i, ch := range channels {
-			fmt.Fprintf(tw, "%s\t", ch)
+			fmt.Fprintf(tw, "%s\t", cellText(ch))
 			for _, res := range r.Results {
 				vals, total := block.get(res)
 				share := 0.0
@@ -164,7 +183,7 @@ func (r *report) writeTable(w io.Writer) error {
 		if m := res.Markov; m != nil {
 			fmt.Fprintf(w, "markov (order %d): P(conv) = %.6g over %d states; removal effects:", m.Order, m.PConv, len(m.States))
 			for i, ch := range res.Channels {
-				fmt.Fprintf(w, " %s %.4g", ch, res.RemovalEffect[i])
+				fmt.Fprintf(w, " %s %.4g", cellText(ch), res.RemovalEffect[i])
 				if i < len(res.Channels)-1 {
 					fmt.Fprint(w, ",")
 				}

@@ -45,7 +45,7 @@ func runPromote(ctx context.Context, env Env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("runs promote takes one RUN_ID, got %d", len(pos))
 	}
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, env, db)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func runChampion(ctx context.Context, env Env, args []string) error {
 	if !slices.Contains([]string{"table", "json"}, format) {
 		return usagef("--format %q: use table or json", format)
 	}
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, env, db)
 	if err != nil {
 		return err
 	}
@@ -166,8 +166,8 @@ func errorsIsNotPromotable(err error) bool {
 
 // championRun returns the champion of experiment, as budget uses it when
 // given no run.
-func championRun(ctx context.Context, db, experiment string) (string, error) {
-	st, err := openStore(ctx, db)
+func championRun(ctx context.Context, env Env, db, experiment string) (string, error) {
+	st, err := openStore(ctx, env, db)
 	if err != nil {
 		return "", err
 	}

@@ -31,7 +31,7 @@ func (f *attributeFlags) planRefresh(ctx context.Context, env Env, file string) 
 	if err != nil {
 		return none, attribution.ImportOptions{}, &inputError{err}
 	}
-	st, err := openStore(ctx, f.db)
+	st, err := openStore(ctx, env, f.db)
 	if err != nil {
 		return none, attribution.ImportOptions{}, err
 	}
@@ -79,7 +79,7 @@ func (t *trustFlags) finishRefresh(ctx context.Context, env Env, db, runID strin
 	if t.refreshOf == "" || runID == "" {
 		return nil
 	}
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, env, db)
 	if err != nil {
 		return err
 	}

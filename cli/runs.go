@@ -9,9 +9,11 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	charts "github.com/attrlab/attrlab/report"
 	"github.com/attrlab/attrlab/storage"
@@ -123,7 +125,7 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, l.db)
+	st, err := openStore(ctx, env, l.db)
 	if err != nil {
 		return err
 	}
@@ -214,18 +216,33 @@ func writeRunsTable(w io.Writer, runs []*tracking.Run) error {
 	return tw.Flush()
 }
 
-// oneLine keeps a table cell on one line and readable.
+// oneLine keeps a table cell on one line and readable (cellText), cut to
+// 60 characters.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < ' ' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
+	s = cellText(s)
 	if len([]rune(s)) > 60 {
 		s = string([]rune(s)[:59]) + "…"
 	}
 	return s
+}
+
+// cellText shows control characters in a table cell as escapes (a newline
+// as \n, a tab as \t), so that a name holding one stays one row and one
+// column, and differs visibly from a name with a space there.
+func cellText(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !unicode.IsControl(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
 }
 
 func writeCSVRow(b *strings.Builder, cells []string) {
@@ -326,7 +343,7 @@ func runRunsEdit(ctx context.Context, env Env, sub string, args []string) error 
 				if err := st.SetDeleted(ctx, id, sub == "delete"); err != nil {
 					return err
 				}
-				fmt.Fprintf(env.Stderr, "run %s %sd\n", id, strings.TrimSuffix(sub, "e"))
+				fmt.Fprintf(env.Stderr, "run %s %s\n", id, map[string]string{"delete": "deleted", "restore": "restored"}[sub])
 			}
 			return nil
 		}
@@ -374,7 +391,7 @@ func runRunsEdit(ctx context.Context, env Env, sub string, args []string) error 
 		}
 		edit = func(st *storage.Store) error { return st.SetName(ctx, pos[0], pos[1]) }
 	}
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, env, db)
 	if err != nil {
 		return err
 	}

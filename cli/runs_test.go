@@ -163,7 +163,12 @@ func TestRunsListAndEdit(t *testing.T) {
 	if deleted := runsJSON(t, db, "--deleted", "only"); len(deleted) != 1 || deleted[0].RunID != b || !deleted[0].Deleted {
 		t.Errorf("deleted runs %+v", deleted)
 	}
-	trackCLI(t, db, "", "runs", "restore", b)
+	if _, _, stderr := trackCLI(t, db, "", "runs", "delete", b); stderr != "run "+b+" deleted\n" {
+		t.Errorf("runs delete says %q", stderr)
+	}
+	if _, _, stderr := trackCLI(t, db, "", "runs", "restore", b); stderr != "run "+b+" restored\n" {
+		t.Errorf("runs restore says %q", stderr)
+	}
 	if len(runsJSON(t, db)) != 2 {
 		t.Error("restore did not bring the run back")
 	}

@@ -38,6 +38,16 @@ func (f *sourceFlags) register(fs *flag.FlagSet) {
 	f.registerData(fs, "for a FILE: ")
 }
 
+// inputs returns what a command reading args must never write onto: the
+// data files among args and the run store.
+func (f *sourceFlags) inputs(args []string) []string {
+	out := slices.Clone(args)
+	if p, err := storePath(f.db); err == nil {
+		out = append(out, p)
+	}
+	return out
+}
+
 // isRunID reports whether arg names a run rather than a file: 32
 // lowercase hex digits, and no file of that name.
 func isRunID(arg string) bool {
@@ -71,7 +81,7 @@ func (f *sourceFlags) sources(ctx context.Context, env Env, args []string) ([]so
 		}
 		if st == nil {
 			var err error
-			if st, err = openStore(ctx, f.db); err != nil {
+			if st, err = openStore(ctx, env, f.db); err != nil {
 				return fail(err)
 			}
 		}
@@ -113,7 +123,7 @@ func (f *sourceFlags) fileSource(ctx context.Context, env Env, path string) (sou
 	if err != nil {
 		return source{}, err
 	}
-	ds, _, err := importFile(ctx, env, path, iopts, false, "")
+	ds, _, err := importFile(ctx, env, path, iopts, false, "", false)
 	if err != nil {
 		return source{}, err
 	}

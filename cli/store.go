@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
@@ -35,6 +37,10 @@ func storeErr(err error) error {
 		return usagef("%v\n%s", fe, indent(fe.Caret()))
 	case errors.Is(err, tracking.ErrNotFound):
 		return usagef("%v", err)
+	case errors.Is(err, storage.ErrReadOnly):
+		return &inputError{err}
+	case strings.Contains(err.Error(), "database or disk is full"):
+		return &storeError{fmt.Errorf("%w: the disk holding the run store has no space left; free some space and try again (the store was left as it was): %w", storage.ErrDiskFull, err)}
 	}
 	return &storeError{err}
 }
@@ -71,16 +77,51 @@ func storePath(flagValue string) (string, error) {
 	return p, nil
 }
 
+// precheckStore refuses, before any long work, a --db that openStore would
+// refuse (a folder, another program's file, a newer store), with the same
+// error and exit status; it creates and changes nothing.
+func precheckStore(ctx context.Context, flagValue string) error {
+	path, err := storePath(flagValue)
+	if err != nil {
+		return err
+	}
+	return classifyOpenError(storage.Precheck(ctx, path))
+}
+
+// classifyOpenError gives an error opening the store its exit status: a
+// folder or an unwritable place is bad input (2), anything else the
+// store's (3).
+func classifyOpenError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, storage.ErrNotAFile), errors.Is(err, storage.ErrReadOnly):
+		return &inputError{err}
+	}
+	return &storeError{err}
+}
+
 // openStore opens the run store named by --db, $ATTRLAB_DB or the
-// default.
-func openStore(ctx context.Context, flagValue string) (*storage.Store, error) {
+// default. A folder or an unwritable place given as the store is bad input
+// (exit 2); a file that is not an attrlab store, or any other failure of
+// the store, is a store error (exit 3). A write that has to wait for
+// another process says so on env.Stderr every few seconds and keeps
+// waiting, so a finished computation is not lost to a busy store.
+func openStore(ctx context.Context, env Env, flagValue string) (*storage.Store, error) {
 	path, err := storePath(flagValue)
 	if err != nil {
 		return nil, err
 	}
-	s, err := storage.OpenWith(ctx, path, storage.Options{})
+	var next time.Duration
+	s, err := storage.OpenWith(ctx, path, storage.Options{OnWait: func(waited time.Duration) {
+		if waited < next {
+			return
+		}
+		next = waited + 5*time.Second
+		fmt.Fprintf(env.Stderr, "waiting for the run store %s: another process is writing to it (%s so far; Ctrl+C stops)\n", path, waited.Round(time.Second))
+	}})
 	if err != nil {
-		return nil, &storeError{fmt.Errorf("%w", err)}
+		return nil, classifyOpenError(err)
 	}
 	return s, nil
 }

@@ -41,7 +41,13 @@ func WriteFile(path string, force bool, write func(w io.Writer) error) (err erro
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	// A replaced file keeps its permissions (a private export stays
+	// private); a new one is readable by all, as os.WriteFile would make it.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
@@ -50,6 +56,9 @@ func WriteFile(path string, force bool, write func(w io.Writer) error) (err erro
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// The folder is flushed too, so that after a crash the new name
+	// points at the whole new file.
+	defer syncDir(filepath.Dir(path))
 	if force {
 		if err := os.Rename(tmp.Name(), path); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
@@ -72,4 +81,12 @@ func WriteFile(path string, force bool, write func(w io.Writer) error) (err erro
 		return nil
 	}
 	return os.Remove(tmp.Name())
+}
+
+// syncDir flushes a folder's entries to disk, where the system allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }

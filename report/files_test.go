@@ -101,3 +101,22 @@ func TestChartSave(t *testing.T) {
 		t.Errorf("folder holds %q, want the three charts only", names)
 	}
 }
+
+// TestWriteFileKeepsPermissions replaces a private file: it stays
+// private.
+func TestWriteFileKeepsPermissions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "private.csv")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, true, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v after replacing a 0600 file", fi.Mode().Perm())
+	}
+}

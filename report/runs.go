@@ -48,27 +48,37 @@ func WriteRunsCSV(w io.Writer, runs []*tracking.Run) error {
 		header = append(header, "tags."+k)
 	}
 	cw.Write(EscapeText(header))
+	// One lookup table per run, so that a run with M metrics costs O(M),
+	// not O(M²) (Run.Metric and Run.Param scan).
+	metricAt := make(map[string]int, len(metrics))
+	for i, k := range metrics {
+		metricAt[k] = i
+	}
+	paramAt := make(map[string]int, len(params))
+	for i, k := range params {
+		paramAt[k] = i
+	}
+	var row []string
 	for _, r := range runs {
 		dataset := r.DatasetName
 		if dataset == "" {
 			dataset = r.Dataset
 		}
-		row := []string{r.ID, r.Experiment, r.Name, string(r.Status), runTime(r.StartTime), runTime(r.EndTime), dataset}
-		for _, k := range params {
-			p, _ := r.Param(k)
-			row = append(row, p.String())
+		row = append(row[:0], r.ID, r.Experiment, r.Name, string(r.Status), runTime(r.StartTime), runTime(r.EndTime), dataset)
+		fixed := len(row)
+		row = append(row, make([]string, len(params)+len(metrics))...)
+		for _, p := range r.Params {
+			row[fixed+paramAt[p.Key()]] = p.String()
 		}
-		for _, k := range metrics {
-			v := ""
-			if m, ok := r.Metric(k); ok {
-				v = strconv.FormatFloat(m.Value, 'g', -1, 64)
-			}
-			row = append(row, v)
+		for _, m := range r.Metrics {
+			row[fixed+len(params)+metricAt[m.Key]] = strconv.FormatFloat(m.Value, 'g', -1, 64)
 		}
 		for _, k := range tags {
 			row = append(row, r.Tags[k])
 		}
-		cw.Write(EscapeText(row))
+		if err := cw.Write(EscapeText(row)); err != nil {
+			return err
+		}
 	}
 	cw.Flush()
 	return cw.Error()

@@ -9,7 +9,13 @@
 // reads use a separate pool. The schema is created and upgraded by the
 // numbered migrations embedded from migrations/, each applied with its
 // PRAGMA user_version bump in one immediate transaction. A database written
-// by a newer attrlab is refused before anything is written to it.
+// by a newer attrlab is refused before anything is written to it, and so is
+// any file that is not an attrlab store (PRAGMA application_id, or for a
+// store from before the id, its schema read through an immutable
+// connection). A new store is built in a temporary file and linked into
+// place whole, so a kill never leaves a half-created one. Opening never
+// waits for another process's write; a write that must wait reports it
+// through Options.OnWait and keeps waiting.
 //
 // A run's result rows, metrics and final status are committed in one
 // transaction, so a crash leaves either the whole run or a RUNNING one;

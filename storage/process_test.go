@@ -64,6 +64,13 @@ const sampleMetrics, sampleResults = 50, 48
 // child runs a child process's job.
 func child(job string) error {
 	ctx := context.Background()
+	n, _ := strconv.Atoi(os.Getenv(countEnv))
+	switch job {
+	case "hot-journal":
+		return hotJournal(os.Getenv(dbEnv), os.Getenv(stopEnv))
+	case "hold":
+		return hold(os.Getenv(dbEnv), os.Getenv(stopEnv), n)
+	}
 	s, err := Open(os.Getenv(dbEnv))
 	if err != nil {
 		return err
@@ -71,7 +78,6 @@ func child(job string) error {
 	defer s.Close()
 	switch job {
 	case "logger":
-		n, _ := strconv.Atoi(os.Getenv(countEnv))
 		for i := 0; n == 0 || i < n; i++ {
 			if err := logSample(ctx, s, i, os.Getenv(childEnv+"_EXPERIMENT")); err != nil {
 				return err

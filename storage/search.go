@@ -2,10 +2,12 @@ package storage
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
 	"github.com/attrlab/attrlab/tracking"
+	"modernc.org/sqlite"
 )
 
 // query accumulates SQL text and its parameters. Only fixed SQL fragments
@@ -33,19 +35,13 @@ func (q *query) arg(v any) {
 }
 
 // compileFilter writes e as a boolean SQL expression over runs r and
-// experiments e.
+// experiments e. A chain of ands or ors (a or b or c ...) is written as a
+// balanced tree, so that a filter of a thousand terms stays within
+// SQLite's expression depth (1,000).
 func compileFilter(q *query, e tracking.Expr) {
 	switch e := e.(type) {
 	case *tracking.BinaryExpr:
-		q.sql("(")
-		compileFilter(q, e.X)
-		if e.Op == tracking.And {
-			q.sql(" AND ")
-		} else {
-			q.sql(" OR ")
-		}
-		compileFilter(q, e.Y)
-		q.sql(")")
+		compileChain(q, e.Op, chain(e.Op, e, nil))
 	case *tracking.NotExpr:
 		q.sql("NOT (")
 		compileFilter(q, e.X)
@@ -57,6 +53,41 @@ func compileFilter(q *query, e tracking.Expr) {
 	default:
 		panic(fmt.Sprintf("storage: unknown filter node %T", e))
 	}
+}
+
+// chain appends the operands of a chain of op (looking through
+// parentheses, since and and or are associative) to out.
+func chain(op tracking.BoolOp, e tracking.Expr, out []tracking.Expr) []tracking.Expr {
+	for {
+		p, ok := e.(*tracking.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.X
+	}
+	if b, ok := e.(*tracking.BinaryExpr); ok && b.Op == op {
+		return chain(op, b.Y, chain(op, b.X, out))
+	}
+	return append(out, e)
+}
+
+// compileChain writes operands joined by op, halving the list at each
+// level of parentheses.
+func compileChain(q *query, op tracking.BoolOp, operands []tracking.Expr) {
+	if len(operands) == 1 {
+		compileFilter(q, operands[0])
+		return
+	}
+	mid := len(operands) / 2
+	q.sql("(")
+	compileChain(q, op, operands[:mid])
+	if op == tracking.And {
+		q.sql(" AND ")
+	} else {
+		q.sql(" OR ")
+	}
+	compileChain(q, op, operands[mid:])
+	q.sql(")")
 }
 
 // negated maps each negative operator to its positive form.
@@ -111,16 +142,68 @@ func compileCondition(q *query, c *tracking.Condition) {
 	}
 	q.sql("(")
 	if op == tracking.In {
-		for i, v := range c.Values {
-			if i > 0 {
-				q.sql(" OR ")
-			}
-			compileValue(q, k.Kind, tracking.Eq, v)
-		}
+		compileIn(q, k.Kind, c.Values)
 	} else {
 		compileValue(q, k.Kind, op, c.Values[0])
 	}
 	q.sql("))")
+}
+
+// compileIn writes an in list as SQL IN lists, one per kind of value (a
+// param compares numbers and bools with its number column, text with its
+// text), joined by OR: one expression however long the list.
+func compileIn(q *query, kind tracking.KeyKind, vs []tracking.Value) {
+	groups := map[tracking.ValueKind][]any{}
+	var order []tracking.ValueKind
+	for _, v := range vs {
+		var lit any = v.Str
+		switch v.Kind {
+		case tracking.ValueNumber:
+			lit = v.Num
+		case tracking.ValueBool:
+			if kind == tracking.KeyParam {
+				lit = 0.0
+				if v.Bool {
+					lit = 1.0
+				}
+			}
+		}
+		if _, ok := groups[v.Kind]; !ok {
+			order = append(order, v.Kind)
+		}
+		groups[v.Kind] = append(groups[v.Kind], lit)
+	}
+	for i, vk := range order {
+		if i > 0 {
+			q.sql(" OR ")
+		}
+		q.sql("(")
+		col := "x.value"
+		if kind == tracking.KeyParam {
+			switch vk {
+			case tracking.ValueNumber:
+				q.sql("x.type = 'number' AND ")
+				col = "x.num"
+			case tracking.ValueBool:
+				q.sql("x.type = 'bool' AND ")
+				col = "x.num"
+			}
+		}
+		inValues(q, col, groups[vk])
+		q.sql(")")
+	}
+}
+
+// inValues writes col IN (?, ?, ...).
+func inValues(q *query, col string, lits []any) {
+	q.sql(col, " IN (")
+	for i, v := range lits {
+		if i > 0 {
+			q.sql(", ")
+		}
+		q.arg(v)
+	}
+	q.sql(")")
 }
 
 // valueKinds returns the kind all values share, or -1 if they differ.
@@ -166,7 +249,7 @@ func predicate(q *query, col string, op tracking.CompareOp, v any) {
 				q.sql(col, " = ")
 				q.arg(pat)
 			} else {
-				q.sql("lower(", col, ") = lower(")
+				q.sql(foldFunc+"(", col, ") = "+foldFunc+"(")
 				q.arg(pat)
 				q.sql(")")
 			}
@@ -180,8 +263,11 @@ func predicate(q *query, col string, op tracking.CompareOp, v any) {
 			q.sql(col, " GLOB ")
 			q.arg(likeToGlob(pat))
 		} else {
-			q.sql(col, " LIKE ")
+			// SQLite's LIKE folds ASCII letters only: fold both sides
+			// first, so that ilike 'kampagne ü%' finds "Kampagne Ü".
+			q.sql(foldFunc+"(", col, ") LIKE "+foldFunc+"(")
 			q.arg(pat)
+			q.sql(")")
 		}
 		return
 	}
@@ -266,11 +352,22 @@ func compileAttribute(q *query, c *tracking.Condition) {
 		predicate(q, col, op, lit)
 	}
 	if op == tracking.In {
-		for i, v := range c.Values {
-			if i > 0 {
-				q.sql(" OR ")
+		var lits []any
+		for _, v := range c.Values {
+			var lit any = v.Str
+			if v.Kind == tracking.ValueNumber {
+				lit = v.Num
 			}
-			one(tracking.Eq, v)
+			lits = append(lits, lit)
+		}
+		if c.Key.Name == tracking.AttrDataset {
+			q.sql("EXISTS (SELECT 1 FROM datasets d WHERE d.fingerprint = r.dataset AND (")
+			inValues(q, "d.name", lits)
+			q.sql(" OR ")
+			inValues(q, "d.fingerprint", lits)
+			q.sql("))")
+		} else {
+			inValues(q, col, lits)
 		}
 	} else {
 		one(op, c.Values[0])
@@ -331,6 +428,10 @@ func (s *Store) searchRuns(ctx context.Context, srch tracking.Search) (*tracking
 		if where.err != nil {
 			return nil, &tracking.FilterError{Filter: srch.Filter, Pos: expr.Pos(), Msg: where.err.Error()}
 		}
+		if n := len(where.args); n > maxFilterValues {
+			return nil, &tracking.FilterError{Filter: srch.Filter, Pos: expr.Pos(),
+				Msg: fmt.Sprintf("the filter has %d keys and values; the run store takes at most %d in one search (SQLite's limit of %d variables): split it into smaller searches", n, maxFilterValues, maxVariables)}
+		}
 	}
 	var seqs []int64
 	if len(order) == 1 && order[0].Key.Kind == tracking.KeyMetric {
@@ -339,6 +440,9 @@ func (s *Store) searchRuns(ctx context.Context, srch tracking.Search) (*tracking
 		seqs, err = s.pageGeneral(ctx, &where, order, limit+1, offset)
 	}
 	if err != nil {
+		if msg, ok := sqliteLimit(err); ok && expr != nil {
+			return nil, &tracking.FilterError{Filter: srch.Filter, Pos: expr.Pos(), Msg: "the filter is too large for the run store (" + msg + "): split it into smaller searches"}
+		}
 		return nil, err
 	}
 	page := &tracking.RunPage{More: len(seqs) > limit}
@@ -347,6 +451,26 @@ func (s *Store) searchRuns(ctx context.Context, srch tracking.Search) (*tracking
 	}
 	page.Runs, err = s.loadRuns(ctx, seqs)
 	return page, err
+}
+
+// maxVariables is SQLite's limit on the parameters of one statement
+// (SQLITE_MAX_VARIABLE_NUMBER); maxFilterValues leaves room for the
+// search's own (experiments, ordering, paging).
+const (
+	maxVariables    = 32766
+	maxFilterValues = maxVariables - 100
+)
+
+// sqliteLimit reports whether err is SQLite refusing a statement for its
+// size, with SQLite's words.
+func sqliteLimit(err error) (string, bool) {
+	msg := err.Error()
+	for _, s := range []string{"too many SQL variables", "Expression tree is too large", "too many terms", "too complex", "string or blob too big"} {
+		if strings.Contains(msg, s) {
+			return s, true
+		}
+	}
+	return "", false
 }
 
 const runsFrom = " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE "
@@ -463,4 +587,20 @@ func (s *Store) seqs(ctx context.Context, q *query) ([]int64, error) {
 		out = append(out, seq)
 	}
 	return out, rows.Err()
+}
+
+// foldFunc is the SQL function ilike compares through: Unicode lower case
+// (SQLite's own lower() and LIKE fold ASCII only).
+const foldFunc = "attrlab_fold"
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction(foldFunc, 1, func(ctx *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return strings.ToLower(string(v)), nil
+		}
+		return args[0], nil
+	})
 }

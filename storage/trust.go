@@ -155,7 +155,7 @@ func (s *Store) PeriodResults(ctx context.Context, runID string) ([]tracking.Per
 // FINISHED and not deleted; promoting the current champion again is an
 // error, so the history never repeats itself.
 func (s *Store) Promote(ctx context.Context, runID, note string) (*tracking.Promotion, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("promote run %s: %w", runID, err)
 	}
@@ -264,7 +264,7 @@ func (s *Store) SetDatasetParent(ctx context.Context, fingerprint, parent string
 	if fingerprint == parent {
 		return fmt.Errorf("dataset %.12s cannot be a version of itself", fingerprint)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("record dataset version: %w", err)
 	}

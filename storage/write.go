@@ -15,7 +15,7 @@ import (
 
 // Experiment returns the experiment named name, creating it on first use.
 func (s *Store) Experiment(ctx context.Context, name string) (*tracking.Experiment, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("experiment %q: %w", name, err)
 	}
@@ -48,7 +48,7 @@ func (s *Store) ensureExperiment(ctx context.Context, tx *sql.Tx, name string) (
 // PutDataset registers a dataset; a fingerprint already known keeps its
 // first record.
 func (s *Store) PutDataset(ctx context.Context, d *tracking.DatasetInfo) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("register dataset: %w", err)
 	}
@@ -97,7 +97,7 @@ func (s *Store) startRun(ctx context.Context, nr tracking.NewRun) (*tracking.Run
 	if nr.Name == "" {
 		nr.Name = now.UTC().Format("20060102-150405") + "-" + nr.ID[:6]
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func insertParams(ctx context.Context, tx *sql.Tx, seq int64, ps []tracking.Para
 
 // Heartbeat records that a RUNNING run is still alive.
 func (s *Store) Heartbeat(ctx context.Context, runID string) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("heartbeat of run %s: %w", runID, err)
 	}
@@ -202,7 +202,7 @@ func (s *Store) Heartbeat(ctx context.Context, runID string) error {
 // LogMetrics appends metric points to a RUNNING run. A point without a
 // time is stamped now.
 func (s *Store) LogMetrics(ctx context.Context, runID string, points []tracking.Metric) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("log metrics of run %s: %w", runID, err)
 	}
@@ -231,7 +231,7 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 	if !status.Terminal() {
 		return fmt.Errorf("finish run %s: status %q is not FINISHED, FAILED or KILLED", runID, status)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("finish run %s: %w", runID, err)
 	}
@@ -277,7 +277,7 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 }
 
 // batchRows is how many rows one multi-row INSERT carries.
-const batchRows = 100
+const batchRows = 500
 
 // insertMetrics appends points to the history and updates the latest
 // value of each key. It returns the metric key ids it used, to be cached
@@ -292,14 +292,18 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, seq int64, points
 		sortOrder int
 	}
 	rows := make([]row, 0, len(points))
-	for i, m := range points {
+	keys := make([]string, 0, len(points))
+	for _, m := range points {
 		if m.Key == "" {
 			return nil, errors.New("metric with an empty key")
 		}
-		id, err := s.metricKeyID(ctx, tx, m.Key, ids)
-		if err != nil {
-			return nil, fmt.Errorf("metric %q: %w", m.Key, err)
-		}
+		keys = append(keys, m.Key)
+	}
+	if err := s.metricKeyIDs(ctx, tx, keys, ids); err != nil {
+		return nil, fmt.Errorf("metric keys: %w", err)
+	}
+	for i, m := range points {
+		id := ids[m.Key]
 		ts := now
 		if !m.Time.IsZero() {
 			ts = ms(m.Time)
@@ -352,28 +356,77 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, seq int64, points
 	return ids, nil
 }
 
-// metricKeyID returns the id of a metric key, creating it if needed.
-// Committed ids are cached in the store; ids made in tx go to local.
-func (s *Store) metricKeyID(ctx context.Context, tx *sql.Tx, key string, local map[string]int64) (int64, error) {
-	if id, ok := local[key]; ok {
-		return id, nil
-	}
+// metricKeyIDs puts the id of every key into local, creating keys that
+// do not exist yet. Committed ids are cached in the store; the others are
+// looked up and created in batches (a run over many channels has hundreds
+// of thousands of keys, and a statement per key was most of its cost).
+func (s *Store) metricKeyIDs(ctx context.Context, tx *sql.Tx, keys []string, local map[string]int64) error {
+	var missing []string
+	seen := map[string]bool{}
 	s.mu.Lock()
-	id, ok := s.keyIDs[key]
+	for _, k := range keys {
+		if _, ok := local[k]; ok || seen[k] {
+			continue
+		}
+		if id, ok := s.keyIDs[k]; ok {
+			local[k] = id
+			continue
+		}
+		seen[k] = true
+		missing = append(missing, k)
+	}
 	s.mu.Unlock()
-	if ok {
-		local[key] = id
-		return id, nil
+	placeholders := func(n int, one string) string { return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ") }
+	scan := func(rows *sql.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var k string
+			if err := rows.Scan(&id, &k); err != nil {
+				return err
+			}
+			local[k] = id
+		}
+		return rows.Err()
 	}
-	err := tx.QueryRowContext(ctx, `SELECT id FROM metric_keys WHERE key = ?`, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = tx.QueryRowContext(ctx, `INSERT INTO metric_keys (key) VALUES (?) RETURNING id`, key).Scan(&id)
+	args := func(chunk []string) []any {
+		out := make([]any, len(chunk))
+		for i, k := range chunk {
+			out[i] = k
+		}
+		return out
 	}
-	if err != nil {
+	for chunk := range slices.Chunk(missing, keyBatch) {
+		rows, err := tx.QueryContext(ctx, `SELECT id, key FROM metric_keys WHERE key IN (`+placeholders(len(chunk), "?")+`)`, args(chunk)...)
+		if err != nil {
+			return err
+		}
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	missing = slices.DeleteFunc(missing, func(k string) bool { _, ok := local[k]; return ok })
+	for chunk := range slices.Chunk(missing, keyBatch) {
+		rows, err := tx.QueryContext(ctx, `INSERT INTO metric_keys (key) VALUES `+placeholders(len(chunk), "(?)")+` RETURNING id, key`, args(chunk)...)
+		if err != nil {
+			return err
+		}
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyBatch is how many metric keys one statement looks up or creates.
+const keyBatch = 500
+
+// metricKeyID returns the id of one metric key, creating it if needed.
+func (s *Store) metricKeyID(ctx context.Context, tx *sql.Tx, key string, local map[string]int64) (int64, error) {
+	if err := s.metricKeyIDs(ctx, tx, []string{key}, local); err != nil {
 		return 0, err
 	}
-	local[key] = id
-	return id, nil
+	return local[key], nil
 }
 
 func (s *Store) rememberKeys(ids map[string]int64) {
@@ -383,6 +436,9 @@ func (s *Store) rememberKeys(ids map[string]int64) {
 }
 
 func insertResults(ctx context.Context, tx *sql.Tx, seq int64, rows []tracking.ResultRow) error {
+	values := func(n int) string { return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") }
+	const insert = `INSERT INTO results (run, model, channel, position, conversions, value, share, removal_effect) VALUES `
+	var full *sql.Stmt
 	for chunk := range slices.Chunk(rows, batchRows) {
 		args := make([]any, 0, 8*len(chunk))
 		for _, r := range chunk {
@@ -392,8 +448,20 @@ func insertResults(ctx context.Context, tx *sql.Tx, seq int64, rows []tracking.R
 			}
 			args = append(args, seq, r.Model, r.Channel, r.Position, r.Conversions, r.Value, r.Share, re)
 		}
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO results (run, model, channel, position, conversions, value, share, removal_effect) VALUES `+values, args...); err != nil {
+		var err error
+		switch {
+		case len(chunk) < batchRows:
+			_, err = tx.ExecContext(ctx, insert+values(len(chunk)), args...)
+		case full == nil:
+			if full, err = tx.PrepareContext(ctx, insert+values(batchRows)); err != nil {
+				return fmt.Errorf("results: %w", err)
+			}
+			defer full.Close()
+			fallthrough
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("results: %w", err)
 		}
 	}
@@ -434,7 +502,7 @@ func (s *Store) DeleteTag(ctx context.Context, runID, key string) error {
 
 // updateRun runs one statement whose last parameter is the run's seq.
 func (s *Store) updateRun(ctx context.Context, what, runID, query string, args ...any) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", what, runID, err)
 	}

@@ -3,6 +3,7 @@ package tracking
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/attrlab/attrlab/attribution"
@@ -74,6 +75,11 @@ type PeriodRow struct {
 // PeriodShareKey returns the metric key under which a channel's share in
 // each period is logged, with step = period index and time = period start.
 func PeriodShareKey(model, channel string) string { return "period_share." + model + "." + channel }
+
+// IsPeriodMetric reports whether key is a period share's metric, whose
+// points are stamped with their period's start rather than a wall-clock
+// time.
+func IsPeriodMetric(key string) bool { return strings.HasPrefix(key, "period_share.") }
 
 // addTrust adds a's intervals, bootstrap replicates and periods to d.
 func addTrust(d *RunData, a Attribution) {
