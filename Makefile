@@ -84,6 +84,7 @@ FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzImportPaths$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzImportTouches$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzSplitSimpleQuoted$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDuration$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadSpend$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./tracking/

@@ -3,9 +3,12 @@ package attribution
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/attrlab/attrlab/synth"
 )
 
 // benchFile returns a file from $ATTRLAB_BENCH_DATA (made by `make
@@ -42,6 +45,12 @@ func benchImportAndRun(b *testing.B, name string, opts Options) {
 // runs every model on it.
 func BenchmarkPaths200k(b *testing.B) { benchImportAndRun(b, "paths200k.csv", Options{}) }
 
+// BenchmarkPathsShort200k is the same with the second shape: short names,
+// one to three touches, every path quoted (scripts/bench-cli.sh makes it).
+func BenchmarkPathsShort200k(b *testing.B) {
+	benchImportAndRun(b, "paths200k-short.csv", Options{})
+}
+
 // BenchmarkTouches1M imports a 1,000,000-row touch log and runs every model.
 func BenchmarkTouches1M(b *testing.B) { benchImportAndRun(b, "touches1m.csv", Options{}) }
 
@@ -67,6 +76,30 @@ func BenchmarkMarkovOrders(b *testing.B) {
 		b.Run("order"+string(rune('0'+order)), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := Run(context.Background(), ds.Paths, Options{Models: []string{Markov}, Order: order}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMarkovOrder1ManyChannels runs Markov order 1 on generated
+// tables with hundreds to thousands of channels, where the removal effects
+// come from one inverse of the chain's fundamental matrix instead of one
+// solve per channel.
+func BenchmarkMarkovOrder1ManyChannels(b *testing.B) {
+	for _, channels := range []int{500, 2000} {
+		var buf bytes.Buffer
+		if err := synth.WritePaths(&buf, synth.Options{Channels: channels, Paths: 30 * channels, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+		ds, err := Import(context.Background(), bytes.NewReader(buf.Bytes()), ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("channels%d", channels), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Run(context.Background(), ds.Paths, Options{Models: []string{Markov}, Order: 1}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -2,7 +2,6 @@ package attribution
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -422,18 +421,26 @@ func timeDecayCredits(ps *PathSet, halfLife time.Duration) (*timedCredits, error
 	return m, nil
 }
 
-// pathID returns the index of the distinct path with these touches.
+// pathID returns the index of the distinct path with these touches, as
+// AddPath finds it.
 func (p *PathSet) pathID(touches []int32) (int, bool) {
-	i, ok := p.pathIndex[hashPath(touches)]
-	if ok && slices.Equal(p.touches[p.offsets[i]:p.offsets[i+1]], touches) {
-		return int(i), true
+	if len(p.pathSlots) == 0 {
+		return 0, false
 	}
-	key := make([]byte, 0, 4*len(touches))
-	for _, t := range touches {
-		key = binary.LittleEndian.AppendUint32(key, uint32(t))
+	h := hashPath(touches)
+	tag := h >> 32 << 32
+	mask := uint64(len(p.pathSlots) - 1)
+	for i := h >> p.pathShift; p.pathSlots[i] != 0; i = (i + 1) & mask {
+		s := p.pathSlots[i]
+		if s&^0xffffffff != tag {
+			continue
+		}
+		id := int(s&0xffffffff) - 1
+		if slices.Equal(p.touches[p.offsets[id]:p.offsets[id+1]], touches) {
+			return id, true
+		}
 	}
-	i, ok = p.collided[string(key)]
-	return int(i), ok
+	return 0, false
 }
 
 // replicateState is one worker's scratch space.

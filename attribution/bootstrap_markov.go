@@ -196,7 +196,7 @@ func (mp *markovPrep) solve(ctx context.Context, rs *replicateState, outConv, ou
 
 // removalEffects returns the conversion and value removal effect of every
 // channel of ch (zero when nothing converts), as markovRemoval computes
-// them. contains lists the states holding each channel; allowed is
+// them (the same method for the same chain size). contains lists the states holding each channel; allowed is
 // scratch of ch.n entries.
 func removalEffects(ctx context.Context, ch *markovChain, contains [][]int32, allowed []bool) (re, vre []float64, err error) {
 	re, vre = make([]float64, len(contains)), make([]float64, len(contains))
@@ -212,6 +212,20 @@ func removalEffects(ctx context.Context, ch *markovChain, contains [][]int32, al
 	if pConv == 0 {
 		return re, vre, nil
 	}
+	if ch.n > denseLimit {
+		// A large chain: the plain run's cheaper exact method (the
+		// fundamental matrix, or solves spread over the cores).
+		plan, err := chooseRemovalPlan(ch, channelsInChain(ch, len(contains)), len(contains))
+		if err != nil {
+			return nil, nil, err
+		}
+		if plan == planFundamental {
+			return removalByFundamental(ctx, ch, contains)
+		}
+		return removalBySolves(ctx, ch, solver, contains, pConv, valueBase)
+	}
+	// A small chain: one small solve per channel, serially, since the
+	// replicates already keep every core busy.
 	for c, states := range contains {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err

@@ -555,3 +555,40 @@ func TestBootstrapCoverageManyPaths(t *testing.T) {
 		}
 	}
 }
+
+// On a chain past the dense limit (order 2 on many channels), a replicate
+// of the data itself still gives the plain run's Markov credit, through
+// the plain run's large-chain method.
+func TestBootstrapLargeChainIsTheRun(t *testing.T) {
+	var buf bytes.Buffer
+	if err := synth.WritePaths(&buf, synth.Options{Channels: 30, Seed: 5, Paths: 3000}); err != nil {
+		t.Fatal(err)
+	}
+	ds := importBytes(t, "paths.csv", buf.Bytes(), ImportOptions{})
+	opts := Options{Models: []string{Markov}, Order: 2}
+	results, err := Run(context.Background(), ds.Paths, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := opts.withDefaults()
+	prep, err := newBootPrep(ds.Paths, results, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.markov.n <= denseLimit {
+		t.Fatalf("%d states: not past the dense limit %d", prep.markov.n, denseLimit)
+	}
+	rs := prep.newReplicateState()
+	copy(rs.counts, prep.cellW)
+	err = prep.evaluate(context.Background(), rs, func(m int, conv, value []float64, total float64) {
+		r := results[m]
+		for c, ch := range r.Channels {
+			if math.Abs(conv[c]-r.Conversions[c]) > 1e-7*r.TotalConversions {
+				t.Errorf("%s: replicate %v, run %v", ch, conv[c], r.Conversions[c])
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -80,13 +80,24 @@ func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chu
 				cut = scanned + i + 1
 			}
 		} else {
-			for i, c := range fresh {
-				switch {
-				case c == '"':
-					inQuote = !inQuote
-				case c == '\n' && !inQuote:
-					cut = scanned + i + 1
+			// Jump from quote to quote; the last newline in a stretch
+			// outside quotes is a boundary.
+			for pos := 0; pos <= len(fresh); {
+				end := len(fresh)
+				q := bytes.IndexByte(fresh[pos:], '"')
+				if q >= 0 {
+					end = pos + q
 				}
+				if !inQuote {
+					if i := bytes.LastIndexByte(fresh[pos:end], '\n'); i >= 0 {
+						cut = scanned + pos + i + 1
+					}
+				}
+				if q < 0 {
+					break
+				}
+				inQuote = !inQuote
+				pos = end + 1
 			}
 		}
 		switch {

@@ -114,7 +114,54 @@ func (rr *recordReader) read() ([][]byte, error) {
 			line = line[i+1:]
 		}
 	}
+	if rr.splitSimpleQuoted(line) {
+		return rr.fields, nil
+	}
 	return rr.readQuoted(line)
+}
+
+// splitSimpleQuoted splits a line whose quoted fields hold no doubled
+// quote and end on the same line — the usual quoting, of a path with a
+// delimiter-free separator or a name with a comma — into fields that
+// alias the line, as the unquoted fast path does. Anything else reports
+// false and is left to readQuoted, which copies, unescapes and explains.
+func (rr *recordReader) splitSimpleQuoted(line []byte) bool {
+	rr.fields = rr.fields[:0]
+	for {
+		if len(line) > 0 && line[0] == '"' {
+			end := bytes.IndexByte(line[1:], '"') + 1
+			if end == 0 || end+1 < len(line) && line[end+1] == '"' {
+				return false // spans lines, or holds an escaped quote
+			}
+			rr.fields = append(rr.fields, line[1:end])
+			line = line[end+1:]
+			if len(line) == 0 {
+				return true
+			}
+			if line[0] != rr.delim {
+				return false
+			}
+			line = line[1:]
+			if len(line) == 0 { // trailing delimiter: one more empty field
+				rr.fields = append(rr.fields, line)
+				return true
+			}
+			continue
+		}
+		i := bytes.IndexByte(line, rr.delim)
+		field := line
+		if i >= 0 {
+			field = line[:i]
+		}
+		if bytes.IndexByte(field, '"') >= 0 {
+			return false
+		}
+		rr.fields = append(rr.fields, field)
+		if i < 0 {
+			return true
+		}
+		line = line[i+1:]
+	}
 }
 
 // readQuoted parses a record that contains quotes, reading further lines

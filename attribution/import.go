@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -270,6 +271,9 @@ type importShared struct {
 	header []string
 	cols   map[string]int
 	delim  byte
+	// pathChunks recycles parsed chunks once merged, so that a large file
+	// parses into the same few buffers instead of fresh ones per chunk.
+	pathChunks sync.Pool
 }
 
 // chunkParser parses the rows of one chunk; each worker has its own.
@@ -348,10 +352,8 @@ func (cp *chunkParser) number(rec [][]byte, col int, required bool) (float64, er
 		}
 		return 0, nil
 	}
-	if len(cell) <= 15 && allDigits(cell) {
-		// Whole counts are the common case; 15 digits are exact in a float64.
-		n, _ := digits(cell)
-		return float64(n), nil
+	if v, ok := simpleDecimal(cell); ok {
+		return v, nil // counts and plain decimals, the common case
 	}
 	v, err := strconv.ParseFloat(string(cell), 64)
 	switch {
@@ -443,6 +445,7 @@ func (m *mergeState) remapChannels(local *interner) {
 
 // pathChunk is one chunk of a path table, parsed.
 type pathChunk struct {
+	pool     *sync.Pool // where it goes back once merged
 	cp       *chunkParser
 	channels interner
 	offsets  []int32
@@ -454,11 +457,22 @@ type pathChunk struct {
 
 func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 	cp := sh.newChunkParser(c)
-	pc := &pathChunk{cp: cp, offsets: []int32{0}}
+	pc, _ := sh.pathChunks.Get().(*pathChunk)
+	if pc == nil {
+		pc = &pathChunk{pool: &sh.pathChunks}
+	}
+	pc.cp = cp
+	pc.channels.reset()
 	sep := []byte(sh.opts.Separator)
 	if len(sep) == 0 {
 		sep = []byte(">")
 	}
+	// Size the columns once from counts (cheap, vectorised) instead of
+	// growing them row by row.
+	rows := bytes.Count(c.data, []byte{'\n'}) + 1
+	pc.offsets = append(slices.Grow(pc.offsets[:0], rows+1), 0)
+	pc.touches = slices.Grow(pc.touches[:0], rows+bytes.Count(c.data, sep))
+	pc.conv, pc.value, pc.nulls = slices.Grow(pc.conv[:0], rows), slices.Grow(pc.value[:0], rows), slices.Grow(pc.nulls[:0], rows)
 	pathCol, convCol := sh.cols[FieldPath], sh.cols[FieldConversions]
 	valueCol, nullCol := sh.cols[FieldPathValue], sh.cols[FieldNulls]
 	for {
@@ -483,7 +497,24 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 			cp.bad(rec, err)
 			continue
 		}
+		if len(sep) == 1 {
+			// The usual one-byte separator: one pass over the cell, no
+			// search call per token (tokens are a few bytes long).
+			cell, sepByte, start := rec[pathCol], sep[0], 0
+			for i := 0; i <= len(cell); i++ {
+				if i < len(cell) && cell[i] != sepByte {
+					continue
+				}
+				if tok := trimSpace(cell[start:i]); len(tok) > 0 {
+					pc.touches = append(pc.touches, pc.channels.intern(tok))
+				}
+				start = i + 1
+			}
+		}
 		rest := rec[pathCol]
+		if len(sep) == 1 {
+			rest = nil
+		}
 		for len(rest) > 0 {
 			tok := rest
 			if i := bytes.Index(rest, sep); i >= 0 {
@@ -519,7 +550,10 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 		s.Value += pc.value[i]
 		s.NonConverting += pc.nulls[i]
 	}
-	return m.mergeCommon(c, pc.cp)
+	err := m.mergeCommon(c, pc.cp)
+	pc.cp = nil
+	pc.pool.Put(pc)
+	return err
 }
 
 func hasField(cols map[string]int, field string) bool {

@@ -1,5 +1,10 @@
 package attribution
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // interner maps names to dense int32 ids in order of first appearance. It
 // is an open-addressing table probed with the name's bytes, so a lookup of
 // a known name neither allocates nor hashes through the runtime map; the
@@ -10,13 +15,32 @@ type interner struct {
 	mask  uint64
 }
 
-func fnv1a(b []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
+// hashName hashes a name eight bytes at a time: names are interned once per
+// touch, so a byte-at-a-time hash was a good part of an import. The hash
+// only places names in the table; ids follow first appearance, so the
+// choice of hash never shows in any output.
+func hashName(b []byte) uint64 {
+	const k = 0xbf58476d1ce4e5b9
+	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	for len(b) >= 8 {
+		h = bits.RotateLeft64((h^binary.LittleEndian.Uint64(b))*k, 29)
+		b = b[8:]
 	}
-	return h
+	if n := len(b); n > 0 {
+		var w uint64
+		if cap(b) >= 8 {
+			// The bytes after the name are in the same buffer: load eight
+			// and keep the name's.
+			w = binary.LittleEndian.Uint64(b[:8]) & (1<<(8*n) - 1)
+		} else {
+			for i, c := range b {
+				w |= uint64(c) << (8 * i)
+			}
+		}
+		h = bits.RotateLeft64((h^w)*k, 29)
+	}
+	h *= k
+	return h ^ h>>32
 }
 
 // find returns the id of name and whether it is known.
@@ -24,7 +48,7 @@ func (t *interner) find(name []byte) (int32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
-	for i := fnv1a(name) & t.mask; ; i = (i + 1) & t.mask {
+	for i := hashName(name) & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i]
 		if s == 0 {
 			return 0, false
@@ -33,6 +57,13 @@ func (t *interner) find(name []byte) (int32, bool) {
 			return s - 1, true
 		}
 	}
+}
+
+// reset empties the table and keeps its memory.
+func (t *interner) reset() {
+	clear(t.names)
+	t.names = t.names[:0]
+	clear(t.slots)
 }
 
 // intern returns the id of name, adding it if new.
@@ -51,7 +82,7 @@ func (t *interner) intern(name []byte) int32 {
 }
 
 func (t *interner) place(id int32) {
-	for i := fnv1a([]byte(t.names[id])) & t.mask; ; i = (i + 1) & t.mask {
+	for i := hashName([]byte(t.names[id])) & t.mask; ; i = (i + 1) & t.mask {
 		if t.slots[i] == 0 {
 			t.slots[i] = id + 1
 			return
@@ -99,7 +130,7 @@ func (t *keyInterner) intern(key []byte) int32 {
 	if 2*(len(t.ends)+1) > len(t.slots) {
 		t.grow()
 	}
-	for i := fnv1a(key) & t.mask; ; i = (i + 1) & t.mask {
+	for i := hashName(key) & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i]
 		if s == 0 {
 			id := int32(len(t.ends))
@@ -119,7 +150,7 @@ func (t *keyInterner) grow() {
 	t.slots = make([]int32, size)
 	t.mask = uint64(size - 1)
 	for id := range t.ends {
-		for i := fnv1a(t.key(int32(id))) & t.mask; ; i = (i + 1) & t.mask {
+		for i := hashName(t.key(int32(id))) & t.mask; ; i = (i + 1) & t.mask {
 			if t.slots[i] == 0 {
 				t.slots[i] = int32(id) + 1
 				break

@@ -162,6 +162,10 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	plan, err := chooseRemovalPlan(chain, channelsInChain(chain, len(ps.Channels)), len(ps.Channels))
+	if err != nil {
+		return nil, err
+	}
 	totalConv, totalValue, totalNulls := ps.Totals()
 	r := newResult(ps, Markov)
 	r.RemovalEffect = make([]float64, len(ps.Channels))
@@ -200,31 +204,21 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 			}
 		}
 	}
+	var re, vre []float64
+	if plan == planFundamental {
+		re, vre, err = removalByFundamental(ctx, chain, contains)
+	} else {
+		re, vre, err = removalBySolves(ctx, chain, solver, contains, pConv, valueBase)
+	}
+	if err != nil {
+		return nil, err
+	}
 	var sumRE, sumVRE float64
 	for c := range ps.Channels {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if len(contains[c]) == 0 {
-			continue // never in a journey that counted: removal changes nothing
-		}
-		for _, s := range contains[c] {
-			allowed[s] = false
-		}
-		v, err := solver.visits(allowed)
-		if err != nil {
-			return nil, err
-		}
-		pc, vc := chain.absorbed(v, allowed)
-		for _, s := range contains[c] {
-			allowed[s] = true
-		}
-		r.RemovalEffect[c] = clamp01(1 - pc/pConv)
-		if valueBase > 0 {
-			detail.ValueRemovalEffect[c] = clamp01(1 - vc/valueBase)
-		}
-		sumRE += r.RemovalEffect[c]
-		sumVRE += detail.ValueRemovalEffect[c]
+		r.RemovalEffect[c] = re[c]
+		detail.ValueRemovalEffect[c] = vre[c]
+		sumRE += re[c]
+		sumVRE += vre[c]
 	}
 	for c := range ps.Channels {
 		if sumRE > 0 {

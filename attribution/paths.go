@@ -1,8 +1,8 @@
 package attribution
 
 import (
-	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -40,10 +40,11 @@ type PathSet struct {
 	// periods, while a touch log's journeys are built with ImportOptions.By,
 	// also receives every path with its time.
 	periods *periodSplitter
-	// Distinct paths by hash of their touches; a hash shared by two
-	// different paths (vanishingly rare) sends the later one to collided.
-	pathIndex map[uint64]int32
-	collided  map[string]int32
+	// Distinct paths by their touches: an open-addressing table of the
+	// hash's top 32 bits <<32 | (index+1), 0 when empty. A lookup is one probe and one
+	// comparison in the common case, and the table holds no pointers.
+	pathSlots []uint64
+	pathShift uint // 64 - log2(len(pathSlots)): the hash's top bits index
 }
 
 // TimedPaths holds converting journeys one by one, with each touch's age:
@@ -68,8 +69,7 @@ func (t *TimedPaths) Journey(i int) (touches []int32, ageSec []float64, value fl
 // NewPathSet returns an empty PathSet ready for AddPath.
 func NewPathSet() *PathSet {
 	return &PathSet{
-		offsets:   []int32{0},
-		pathIndex: map[uint64]int32{},
+		offsets: []int32{0},
 	}
 }
 
@@ -95,7 +95,41 @@ func hashPath(touches []int32) uint64 {
 		h ^= uint64(uint32(t))
 		h *= 1099511628211
 	}
-	return h ^ uint64(len(touches))<<56
+	h ^= uint64(len(touches)) << 56
+	// FNV's low bits mix poorly; the table indexes by them.
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	return h ^ h>>32
+}
+
+// reserve makes room for more elements, doubling the capacity: append
+// grows large slices by a quarter, copying them many times over.
+func reserve[T any](s []T, more int) []T {
+	if len(s)+more <= cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(more, cap(s)))
+}
+
+// growPathIndex doubles the path table. A slot's index is the top bits of
+// its path's hash, which the slot keeps, so growing never reads a path.
+func (p *PathSet) growPathIndex() {
+	old := p.pathSlots
+	size := max(1024, 2*len(old))
+	p.pathSlots = make([]uint64, size)
+	p.pathShift = uint(64 - bits.TrailingZeros(uint(size)))
+	mask := uint64(size - 1)
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		for i := s >> p.pathShift; ; i = (i + 1) & mask {
+			if p.pathSlots[i] == 0 {
+				p.pathSlots[i] = s
+				break
+			}
+		}
+	}
 }
 
 // AddPath adds conv conversions worth value and nulls non-converting
@@ -107,35 +141,32 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 		p.UnattributedValue += value
 		return
 	}
+	if 2*(p.Len()+1) > len(p.pathSlots) {
+		p.growPathIndex()
+	}
 	h := hashPath(touches)
-	i, ok := p.pathIndex[h]
-	if ok && !slices.Equal(p.touches[p.offsets[i]:p.offsets[i+1]], touches) {
-		// A different path with the same hash: look it up by its full key.
-		key := make([]byte, 0, 4*len(touches))
-		for _, t := range touches {
-			key = binary.LittleEndian.AppendUint32(key, uint32(t))
+	tag := h >> 32 << 32
+	mask := uint64(len(p.pathSlots) - 1)
+	i := h >> p.pathShift
+	for ; p.pathSlots[i] != 0; i = (i + 1) & mask {
+		s := p.pathSlots[i]
+		if s&^0xffffffff != tag {
+			continue
 		}
-		if p.collided == nil {
-			p.collided = map[string]int32{}
+		id := int(s&0xffffffff) - 1
+		if slices.Equal(p.touches[p.offsets[id]:p.offsets[id+1]], touches) {
+			p.conv[id] += conv
+			p.value[id] += value
+			p.nulls[id] += nulls
+			return
 		}
-		i, ok = p.collided[string(key)]
-		if !ok {
-			p.collided[string(key)] = int32(len(p.conv))
-		}
-	} else if !ok {
-		p.pathIndex[h] = int32(len(p.conv))
 	}
-	if ok {
-		p.conv[i] += conv
-		p.value[i] += value
-		p.nulls[i] += nulls
-		return
-	}
-	p.touches = append(p.touches, touches...)
-	p.offsets = append(p.offsets, int32(len(p.touches)))
-	p.conv = append(p.conv, conv)
-	p.value = append(p.value, value)
-	p.nulls = append(p.nulls, nulls)
+	p.pathSlots[i] = tag | uint64(p.Len()+1)
+	p.touches = append(reserve(p.touches, len(touches)), touches...)
+	p.offsets = append(reserve(p.offsets, 1), int32(len(p.touches)))
+	p.conv = append(reserve(p.conv, 1), conv)
+	p.value = append(reserve(p.value, 1), value)
+	p.nulls = append(reserve(p.nulls, 1), nulls)
 }
 
 // addTimed records one converting journey with its touch ages for

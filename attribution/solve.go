@@ -122,10 +122,10 @@ func (s *visitSolver) gaussSeidel(allowed []bool) ([]float64, error) {
 			if j == 0 {
 				x = 1
 			}
+			// A removed state is never updated, so its count stays 0 and
+			// adds exactly nothing: no need to test each source state.
 			for e := s.inStart[j]; e < s.inStart[j+1]; e++ {
-				if i := s.inFrom[e]; allowed[i] {
-					x += s.inP[e] * v[i]
-				}
+				x += s.inP[e] * v[s.inFrom[e]]
 			}
 			maxDelta = math.Max(maxDelta, math.Abs(x-v[j]))
 			maxV = math.Max(maxV, x)

@@ -96,6 +96,7 @@ func Run(ctx context.Context, env Env, args []string) int {
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			tightenGC(name)
 			return exitStatus(env, c.run(ctx, env, rest))
 		}
 	}

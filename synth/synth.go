@@ -60,8 +60,10 @@ func newWorld(o Options) (*world, error) {
 	if o.Channels < 1 {
 		return nil, fmt.Errorf("need at least 1 channel, got %d", o.Channels)
 	}
-	if o.Channels > 10000 {
-		return nil, fmt.Errorf("%d channels: at most 10000", o.Channels)
+	// Campaign-level data has channels in the hundreds of thousands; the
+	// bound keeps the tables (a few words per channel) small.
+	if o.Channels > 1000000 {
+		return nil, fmt.Errorf("%d channels: at most 1000000", o.Channels)
 	}
 	w := &world{rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9E3779B97F4A7C15))}
 	var sum float64

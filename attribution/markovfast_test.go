@@ -1,0 +1,226 @@
+package attribution
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/attrlab/attrlab/synth"
+)
+
+// removalSetup builds what markovRemoval builds before the removal
+// effects: the chain, its solver, the states of each channel, P(conv) and
+// the converted value per journey.
+type removalSetup struct {
+	chain     *markovChain
+	solver    *visitSolver
+	contains  [][]int32
+	pConv     float64
+	valueBase float64
+}
+
+func newRemovalSetup(t *testing.T, ps *PathSet, order int) removalSetup {
+	t.Helper()
+	chain, err := buildChain(ps, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	solver := newVisitSolver(chain)
+	allowed := make([]bool, chain.n)
+	for i := range allowed {
+		allowed[i] = true
+	}
+	v, err := solver.visits(allowed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pConv, valueBase := chain.absorbed(v, allowed)
+	contains := make([][]int32, len(ps.Channels))
+	for s := 1; s < chain.n; s++ {
+		for j, c := range chain.grams[s] {
+			if !slices.Contains(chain.grams[s][:j], c) {
+				contains[c] = append(contains[c], int32(s))
+			}
+		}
+	}
+	return removalSetup{chain, solver, contains, pConv, valueBase}
+}
+
+// serialRemoval is the removal loop of markov.go as it was before the
+// channels were spread over cores and before the fundamental matrix: one
+// solve per channel, in channel order. It is the bit-for-bit reference.
+func (rs removalSetup) serialRemoval(t *testing.T) (re, vre []float64) {
+	t.Helper()
+	re = make([]float64, len(rs.contains))
+	vre = make([]float64, len(rs.contains))
+	allowed := make([]bool, rs.chain.n)
+	for i := range allowed {
+		allowed[i] = true
+	}
+	for c := range rs.contains {
+		if len(rs.contains[c]) == 0 {
+			continue
+		}
+		for _, s := range rs.contains[c] {
+			allowed[s] = false
+		}
+		v, err := rs.solver.visits(allowed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc, vc := rs.chain.absorbed(v, allowed)
+		for _, s := range rs.contains[c] {
+			allowed[s] = true
+		}
+		re[c] = clamp01(1 - pc/rs.pConv)
+		if rs.valueBase > 0 {
+			vre[c] = clamp01(1 - vc/rs.valueBase)
+		}
+	}
+	return re, vre
+}
+
+// shares turns removal effects into credits of total, as markovRemoval does.
+func shares(re []float64, total float64) []float64 {
+	var sum float64
+	for _, x := range re {
+		sum += x
+	}
+	out := make([]float64, len(re))
+	for i, x := range re {
+		if sum > 0 {
+			out[i] = x / sum * total
+		}
+	}
+	return out
+}
+
+// removalTables are the generated path tables the removal tests share:
+// tables from `attrlab gen` (synth) and the random tables of the property
+// tests, with repeats, fractions and rows without journeys.
+func removalTables(t *testing.T) map[string]*PathSet {
+	t.Helper()
+	tables := map[string]*PathSet{}
+	for _, c := range []struct{ channels, paths int }{{5, 200}, {12, 400}, {40, 300}} {
+		var b bytes.Buffer
+		if err := synth.WritePaths(&b, synth.Options{Channels: c.channels, Paths: c.paths, Seed: uint64(c.channels)}); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("gen %d channels", c.channels)
+		tables[name] = importBytes(t, name, b.Bytes(), ImportOptions{}).Paths
+	}
+	for seed := uint64(1); seed <= 4; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 12))
+		g := pathGen{channels: 3 + rng.IntN(10), rows: 80, minLen: 1, maxLen: 7,
+			fractional: seed%2 == 0, nulls: true, repeats: seed%2 == 1}
+		name := fmt.Sprintf("random seed %d", seed)
+		tables[name] = importBytes(t, name, writePathCSV(g.generate(rng), true), ImportOptions{}).Paths
+	}
+	return tables
+}
+
+// TestRemovalBySolvesIsBitIdentical checks that spreading the per-channel
+// solves over the cores gives the same bits as the serial loop, at orders
+// 1 to 4, on chains solved by LU and by Gauss-Seidel alike.
+func TestRemovalBySolvesIsBitIdentical(t *testing.T) {
+	for name, ps := range removalTables(t) {
+		for order := 1; order <= 4; order++ {
+			rs := newRemovalSetup(t, ps, order)
+			wantRE, wantVRE := rs.serialRemoval(t)
+			re, vre, err := removalBySolves(context.Background(), rs.chain, rs.solver, rs.contains, rs.pConv, rs.valueBase)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for c := range re {
+				if math.Float64bits(re[c]) != math.Float64bits(wantRE[c]) || math.Float64bits(vre[c]) != math.Float64bits(wantVRE[c]) {
+					t.Errorf("%s, order %d (%d states), channel %d: %v, %v; serial %v, %v",
+						name, order, rs.chain.n, c, re[c], vre[c], wantRE[c], wantVRE[c])
+				}
+			}
+		}
+	}
+}
+
+// TestRemovalByFundamentalMatchesSolves checks the fundamental-matrix
+// method against one solve per channel at orders 1 to 4: removal effects
+// to 1e-12, and credits of conversions and value to 1e-9 of their totals,
+// the project's tolerance.
+func TestRemovalByFundamentalMatchesSolves(t *testing.T) {
+	for name, ps := range removalTables(t) {
+		totalConv, totalValue, _ := ps.Totals()
+		for order := 1; order <= 4; order++ {
+			rs := newRemovalSetup(t, ps, order)
+			wantRE, wantVRE := rs.serialRemoval(t)
+			re, vre, err := removalByFundamental(context.Background(), rs.chain, rs.contains)
+			if err != nil {
+				t.Fatal(err)
+			}
+			label := fmt.Sprintf("%s, order %d (%d states)", name, order, rs.chain.n)
+			for c := range re {
+				if math.Abs(re[c]-wantRE[c]) > 1e-12 || math.Abs(vre[c]-wantVRE[c]) > 1e-12 {
+					t.Errorf("%s, channel %d: removal effects %.15g, %.15g; by solves %.15g, %.15g", label, c, re[c], vre[c], wantRE[c], wantVRE[c])
+				}
+			}
+			conv, wantConv := shares(re, totalConv), shares(wantRE, totalConv)
+			value, wantValue := shares(vre, totalValue), shares(wantVRE, totalValue)
+			for c := range conv {
+				if !near(conv[c], wantConv[c], totalConv) || !near(value[c], wantValue[c], totalValue) {
+					t.Errorf("%s, channel %d: credit %.15g, %.15g; by solves %.15g, %.15g", label, c, conv[c], value[c], wantConv[c], wantValue[c])
+				}
+			}
+		}
+	}
+}
+
+// TestMarkovManyChannelsUsesFundamental runs Markov order 1 on 600
+// channels, where markovRemoval picks the fundamental matrix, and checks
+// its credits against one solve per channel to 1e-9 of the totals.
+func TestMarkovManyChannelsUsesFundamental(t *testing.T) {
+	var b bytes.Buffer
+	if err := synth.WritePaths(&b, synth.Options{Channels: 600, Paths: 6000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	ps := importBytes(t, "many.csv", b.Bytes(), ImportOptions{}).Paths
+	rs := newRemovalSetup(t, ps, 1)
+	plan, err := chooseRemovalPlan(rs.chain, channelsInChain(rs.chain, len(ps.Channels)), len(ps.Channels))
+	if err != nil || plan != planFundamental {
+		t.Fatalf("plan %v, %v for %d states; want the fundamental matrix", plan, err, rs.chain.n)
+	}
+	r := runModels(t, ps, Options{Models: []string{Markov}, Order: 1})[0]
+	wantRE, wantVRE := rs.serialRemoval(t)
+	wantConv := shares(wantRE, r.TotalConversions)
+	wantValue := shares(wantVRE, r.TotalValue)
+	for c, ch := range r.Channels {
+		if !near(r.Conversions[c], wantConv[c], r.TotalConversions) || !near(r.Value[c], wantValue[c], r.TotalValue) {
+			t.Errorf("%s: %.15g conversions, %.15g value; by solves %.15g, %.15g", ch, r.Conversions[c], r.Value[c], wantConv[c], wantValue[c])
+		}
+	}
+}
+
+// TestMarkovRefusesChainBeyondLimits asks for Markov on 10,000 channels
+// and 60,000 paths: neither exact method fits, so the run must fail at
+// once, naming both limits and what to do, while the other models run.
+func TestMarkovRefusesChainBeyondLimits(t *testing.T) {
+	var b bytes.Buffer
+	if err := synth.WritePaths(&b, synth.Options{Channels: 10000, Paths: 60000, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ps := importBytes(t, "huge.csv", b.Bytes(), ImportOptions{}).Paths
+	_, err := Run(context.Background(), ps, Options{Models: []string{Markov}, Order: 1})
+	if err == nil {
+		t.Fatal("Markov on 10,000 channels ran; want a refusal")
+	}
+	for _, want := range []string{"states", fmt.Sprintf("at most %d states", fundamentalLimit), "channels × transitions", "--models"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if _, err := Run(context.Background(), ps, Options{Models: []string{FirstTouch, Linear, PositionBased}}); err != nil {
+		t.Errorf("heuristic models on the same table: %v", err)
+	}
+}
