@@ -87,6 +87,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSplitSimpleQuoted$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDuration$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadSpend$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseNumber$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTime$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeHeader$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzImportExports$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./tracking/
 
 clean:

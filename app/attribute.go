@@ -87,7 +87,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.LookbackNote.Wrapping = fyne.TextWrapWord
 	s.LookbackNote.Hide()
 	s.Direct = widget.NewEntry()
-	s.Direct.SetText("direct")
+	s.Direct.SetText(strings.Join(attribution.DefaultDirect(), ","))
 	s.Bootstrap = newBootstrapEntry()
 	s.newPeriodControls()
 	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})

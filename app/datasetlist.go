@@ -290,6 +290,11 @@ type importRecord struct {
 	Lookback        time.Duration     `json:"lookback,omitempty"`
 	ConversionLabel string            `json:"conversion_label,omitempty"`
 	Map             map[string]string `json:"map,omitempty"`
+	// How cells were read, when set by hand (issue 10).
+	Decimal    string                `json:"decimal,omitempty"`
+	DateFormat attribution.DateOrder `json:"date_format,omitempty"`
+	Timezone   string                `json:"timezone,omitempty"`
+	Delimiter  string                `json:"delimiter,omitempty"`
 }
 
 func importPrefKey(fingerprint string) string { return "dataset.import." + fingerprint }
@@ -298,7 +303,8 @@ func importPrefKey(fingerprint string) string { return "dataset.import." + finge
 func rememberImport(prefs fyne.Preferences, d *loadedDataset) {
 	o := d.opts
 	b, err := json.Marshal(importRecord{Layout: string(d.ds.Summary.Layout), Separator: o.Separator,
-		Lookback: o.Lookback, ConversionLabel: o.ConversionLabel, Map: o.Map})
+		Lookback: o.Lookback, ConversionLabel: o.ConversionLabel, Map: o.Map,
+		Decimal: o.Decimal, DateFormat: o.DateFormat, Timezone: o.Timezone, Delimiter: o.Delimiter})
 	if err == nil {
 		prefs.SetString(importPrefKey(d.info.Fingerprint), string(b))
 	}
@@ -313,7 +319,8 @@ func storedImportOptions(ctx context.Context, st *storage.Store, prefs fyne.Pref
 		var r importRecord
 		if json.Unmarshal([]byte(s), &r) == nil {
 			return attribution.ImportOptions{Layout: attribution.Layout(r.Layout), Separator: r.Separator,
-				Lookback: r.Lookback, ConversionLabel: r.ConversionLabel, Map: r.Map}
+				Lookback: r.Lookback, ConversionLabel: r.ConversionLabel, Map: r.Map,
+				Decimal: r.Decimal, DateFormat: r.DateFormat, Timezone: r.Timezone, Delimiter: r.Delimiter}
 		}
 	}
 	if st != nil {

@@ -42,6 +42,7 @@ type DatasetsScreen struct {
 	preview     *attribution.Preview
 	layout      *widget.Select
 	mapping     map[string]*widget.Select
+	rules       *importRules // the preview's reading rules (importrules.go)
 	skipBad     *widget.Check
 	previewBox  *fyne.Container
 	ImportBtn   *widget.Button
@@ -156,6 +157,7 @@ func (s *DatasetsScreen) buildPreview() {
 		container.NewHBox(widget.NewLabel("Layout:"), s.layout),
 		mappingBox,
 	}
+	s.previewBox.Objects = append(s.previewBox.Objects, s.rulesPanel())
 	if p.Layout == attribution.LayoutAuto {
 		s.Status.SetText(p.LayoutError)
 	} else {
@@ -187,6 +189,9 @@ func (s *DatasetsScreen) buildMapping() {
 	box := s.previewBox.Objects[3].(*fyne.Container)
 	box.Objects = []fyne.CanvasObject{widget.NewLabel("Columns (change any that were matched wrongly):"), grid}
 	box.Refresh()
+	if s.rules != nil {
+		s.rules.refresh()
+	}
 }
 
 // SetMapping chooses the column for a field, as a user would in the picker.
@@ -211,6 +216,9 @@ func (s *DatasetsScreen) importOptions() attribution.ImportOptions {
 			}
 			o.Map[sel.Selected] = field
 		}
+	}
+	if s.rules != nil {
+		s.rules.apply(&o)
 	}
 	return o
 }
@@ -354,7 +362,7 @@ func (s *DatasetsScreen) uniqueName(base string) string {
 
 // showReport shows a dataset's validation report.
 func (s *DatasetsScreen) showReport(d *loadedDataset) {
-	s.report.SetText(summaryText(d.ds))
+	s.report.SetText(summaryText(d.ds) + s.directReport(d.ds))
 	s.Rejected.show(d)
 }
 
@@ -382,5 +390,6 @@ func summaryText(ds *attribution.Dataset) string {
 	if len(s.IgnoredColumns) > 0 {
 		fmt.Fprintf(&b, "Ignored columns: %s\n", strings.Join(s.IgnoredColumns, ", "))
 	}
+	b.WriteString(readingText(s))
 	return b.String()
 }

@@ -83,6 +83,40 @@ func BenchmarkMarkovOrders(b *testing.B) {
 	}
 }
 
+// BenchmarkImportTouches1M measures the touch-log import alone.
+func BenchmarkImportTouches1M(b *testing.B) {
+	data := benchFile(b, "touches1m.csv")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Import(context.Background(), bytes.NewReader(data), ImportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkImportCRMExport imports a 500,000-row EU CRM export (header
+// words, DD.MM.YYYY HH:MM dates, Yes/No, decimal commas with thousands
+// points), made in memory, so the export parsers' cost per row shows.
+func BenchmarkImportCRMExport(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("User ID;Event Time;Source / Medium;Converted;Revenue\n")
+	channels := []string{"google / cpc", "(direct) / (none)", "newsletter / email", "facebook / paid"}
+	for i := range 500000 {
+		conv, value := "No", ""
+		if i%7 == 6 {
+			conv, value = "Yes", fmt.Sprintf("%d.%03d,%02d", 1+i%9, i%1000, i%100)
+		}
+		fmt.Fprintf(&buf, "c-%d;%02d.%02d.2024 %02d:%02d;%s;%s;%s\n", i/7, 1+i%28, 1+(i/28)%12, i%24, i%60, channels[i%4], conv, value)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Import(context.Background(), bytes.NewReader(data), ImportOptions{Lookback: UnlimitedLookback}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkMarkovOrder1ManyChannels runs Markov order 1 on generated
 // tables with hundreds to thousands of channels, where the removal effects
 // come from one inverse of the chain's fundamental matrix instead of one

@@ -32,7 +32,7 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 	if file == "" {
 		file = "spend"
 	}
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, sampleBytes)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
@@ -66,7 +66,15 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 			strings.Join(header, ", "))}
 	}
 	// chunkParser.number gives the same cell errors as the journey importers.
-	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header}, rr: rr}
+	// The spend column's decimal mark is decided as a journey file's is.
+	formats := &columnFormats{delim: rr.delim, timeCol: -1, numCols: []int{spendCol},
+		num: make([]numberStyle, len(header)), numEv: make([]numberEvidence, len(header))}
+	if sample, _ := br.Peek(sampleBytes); len(sample) > 0 {
+		if msg := formats.inferSample(sample, rr.nextLine, header); msg != "" {
+			return nil, &ParseError{File: file, Reason: msg}
+		}
+	}
+	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header, formats: formats}, rr: rr}
 	index := map[string]int{}
 	var out []ChannelSpend
 	for {
@@ -94,6 +102,11 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 	}
 	if len(out) == 0 {
 		return nil, &ParseError{File: file, Line: 2, Reason: "the file has a header but no rows"}
+	}
+	if im.evidence.num != nil {
+		if msg := im.evidence.num[spendCol].check(formats.num[spendCol], header[spendCol]); msg != "" {
+			return nil, &ParseError{File: file, Reason: msg}
+		}
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package attribution
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -33,29 +32,26 @@ const (
 
 type fieldSpec struct {
 	name     string
-	aliases  []string
 	required bool
 }
 
+// The fields of each layout; the names that match them are in the header
+// vocabulary (headers.go).
 var pathFields = []fieldSpec{
-	{FieldPath, []string{"channel_path", "journey"}, true},
-	{FieldConversions, []string{"conversions", "conv"}, true},
-	{FieldPathValue, []string{"value", "revenue"}, false},
-	{FieldNulls, []string{"nulls", "non_conversions"}, false},
+	{FieldPath, true},
+	{FieldConversions, true},
+	{FieldPathValue, false},
+	{FieldNulls, false},
 }
 
 var touchFields = []fieldSpec{
-	{FieldJourney, []string{"user_id", "uid", "customer_id", "cookie_id"}, true},
-	{FieldTimestamp, []string{"time", "ts", "event_time", "date"}, true},
-	{FieldChannel, []string{"source", "medium", "utm_source", "campaign"}, true},
-	{FieldConversion, []string{"converted", "is_conversion", "interaction", "event"}, true},
-	{FieldValue, []string{"value", "revenue"}, false},
-	{FieldCost, []string{"spend"}, false},
+	{FieldJourney, true},
+	{FieldTimestamp, true},
+	{FieldChannel, true},
+	{FieldConversion, true},
+	{FieldValue, false},
+	{FieldCost, false},
 }
-
-// eventColumns are conversion aliases that hold an event type (a label
-// marks conversions) rather than a 1/0 flag.
-var eventColumns = []string{"interaction", "event"}
 
 func fieldsOf(l Layout) []fieldSpec {
 	if l == LayoutPaths {
@@ -74,63 +70,38 @@ func FieldNames(l Layout) []string {
 	return out
 }
 
-func normalizeHeader(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.Join(strings.Fields(s), "_")
-}
-
 // DetectLayout guesses the layout from header names: a path column means a
 // path table; a journey id, timestamp and channel mean a touch log.
 func DetectLayout(header []string) (Layout, error) {
-	if m, _ := matchColumns(header, LayoutPaths, nil); m[FieldPath] >= 0 {
+	return detectLayout(header, nil)
+}
+
+// detectLayout is DetectLayout with the --map choices, which settle the
+// layout when they name fields of only one.
+func detectLayout(header []string, manual map[string]string) (Layout, error) {
+	if l := layoutFromMap(manual); l != LayoutAuto {
+		return l, nil
+	}
+	if m, _ := matchColumns(header, LayoutPaths, manual); m[FieldPath] >= 0 {
 		return LayoutPaths, nil
 	}
-	m, _ := matchColumns(header, LayoutTouches, nil)
+	m, _ := matchColumns(header, LayoutTouches, manual)
 	if m[FieldJourney] >= 0 && m[FieldTimestamp] >= 0 && m[FieldChannel] >= 0 {
 		return LayoutTouches, nil
 	}
-	return "", fmt.Errorf("cannot tell what this file holds from its header (%s): a path table needs a path column (path, channel_path or journey); a touch log needs journey_id, timestamp and channel columns (or their aliases). Map the columns by hand", strings.Join(header, ", "))
+	var missing []string
+	for _, f := range []string{FieldJourney, FieldTimestamp, FieldChannel} {
+		if m[f] < 0 {
+			missing = append(missing, f)
+		}
+	}
+	return "", fmt.Errorf("cannot tell what this file holds from its header (%s): a path table needs a path column (path, channel path, conversion path, MCF channel grouping path …); a touch log needs a journey id (user id, contact id, client id …), a time (timestamp, event time, date …) and a channel (channel, source / medium, source …), and this header has no %s. Map the columns by hand, e.g. --map \"Source / Medium=channel\"", strings.Join(header, ", "), strings.Join(missing, ", "))
 }
 
 // matchColumns maps each field of layout l to a column index (or -1), using
-// manual overrides first (column name -> field name), then canonical names,
-// then aliases in order. It returns the names of unused columns too.
+// manual overrides first (column name -> field name), then the header
+// vocabulary tier by tier. It returns the names of unused columns too.
 func matchColumns(header []string, l Layout, manual map[string]string) (map[string]int, []string) {
-	norm := make([]string, len(header))
-	for i, h := range header {
-		norm[i] = normalizeHeader(h)
-	}
-	used := make([]bool, len(header))
-	m := map[string]int{}
-	specs := fieldsOf(l)
-	for _, f := range specs {
-		m[f.name] = -1
-	}
-	for col, field := range manual {
-		for i, h := range norm {
-			if h == normalizeHeader(col) && !used[i] {
-				m[field] = i
-				used[i] = true
-			}
-		}
-	}
-	for _, f := range specs {
-		if m[f.name] >= 0 {
-			continue
-		}
-		for _, name := range append([]string{f.name}, f.aliases...) {
-			if i := slices.Index(norm, name); i >= 0 && !used[i] {
-				m[f.name] = i
-				used[i] = true
-				break
-			}
-		}
-	}
-	var unused []string
-	for i, u := range used {
-		if !u {
-			unused = append(unused, header[i])
-		}
-	}
-	return m, unused
+	cm := matchHeader(header, l, manual)
+	return cm.cols, cm.unused
 }

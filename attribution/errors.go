@@ -32,7 +32,9 @@ func (e *ParseError) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Reason)
-	return b.String()
+	// A stray CR in a header or cell would move the cursor on a terminal
+	// and hide the start of the message.
+	return strings.ReplaceAll(b.String(), "\r", `\r`)
 }
 
 // shorten keeps error messages readable when a cell is huge.

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -45,9 +44,21 @@ type ImportOptions struct {
 	// Lookback drops touches older than this before their conversion:
 	// 0 means DefaultLookback (30 days), UnlimitedLookback keeps them all.
 	Lookback time.Duration
-	// ConversionLabel is the value of an event-type conversion column that
-	// marks a conversion; "" means "conversion".
+	// ConversionLabel lists the values of an event-type conversion column
+	// that mark a conversion, comma-separated, matched case-insensitively;
+	// "" means DefaultConversionLabels.
 	ConversionLabel string
+	// Decimal is the decimal mark of every number column, "." or ","; ""
+	// decides per column from the column's own cells.
+	Decimal string
+	// DateFormat reads dates written DD/MM/YYYY or MM/DD/YYYY; "" decides
+	// from the column (a part over 12 settles it).
+	DateFormat DateOrder
+	// Timezone is the IANA zone of times written without one; "" is UTC.
+	Timezone string
+	// Delimiter forces the field delimiter: "comma", "semicolon" or "tab"
+	// (or the character itself); "" detects it from the header line.
+	Delimiter string
 	// SkipBadRows skips rows that do not parse, reporting each through
 	// OnReject and in the summary, instead of stopping at the first.
 	SkipBadRows bool
@@ -87,6 +98,9 @@ type Summary struct {
 	Header          []string       `json:"header"`
 	Columns         map[string]int `json:"columns"` // field -> 0-based column index
 	IgnoredColumns  []string       `json:"ignored_columns,omitempty"`
+	// ColumnAlternatives names, per field, the other columns that would
+	// also have fitted it by name (a lower tier of the vocabulary).
+	ColumnAlternatives map[string][]string `json:"column_alternatives,omitempty"`
 
 	RowsRead     int            `json:"rows_read"`
 	RowsAccepted int            `json:"rows_accepted"`
@@ -102,7 +116,20 @@ type Summary struct {
 	UnattributedConversions float64 `json:"unattributed_conversions"`
 	UnattributedValue       float64 `json:"unattributed_value"`
 	TouchesOutsideLookback  int     `json:"touches_outside_lookback,omitempty"`
-	Lookback                string  `json:"lookback,omitempty"`
+	// ValuesIgnored counts non-conversion rows whose value cell held a
+	// number above 0: only conversions carry value, so it was not counted.
+	ValuesIgnored int    `json:"values_on_non_conversions,omitempty"`
+	Lookback      string `json:"lookback,omitempty"`
+
+	// How cells were read: the conversion labels of an event-type
+	// column, the date order and zone of day/month dates, and per number
+	// column its decimal mark, thousands separator and currency, when
+	// they are not plain digits.
+	ConversionLabels []string          `json:"conversion_labels,omitempty"`
+	DateOrder        string            `json:"date_order,omitempty"`
+	Timezone         string            `json:"timezone,omitempty"`
+	NumberFormats    map[string]string `json:"number_formats,omitempty"`
+	Currency         string            `json:"currency,omitempty"`
 
 	FirstTime time.Time `json:"first_time,omitzero"`
 	LastTime  time.Time `json:"last_time,omitzero"`
@@ -131,7 +158,11 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	if opts.File == "" {
 		opts.File = "input"
 	}
-	br, rr, header, err := readHeader(r, opts.File)
+	forcedDelim, err := delimiterOption(opts.Delimiter)
+	if err != nil {
+		return nil, err
+	}
+	br, rr, header, err := readHeaderWith(r, opts.File, forcedDelim)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +170,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	fileErr := func(reason string) error { return &ParseError{File: opts.File, Line: 1, Reason: reason} }
 	layout := opts.Layout
 	if layout == LayoutAuto {
-		layout, err = DetectLayout(header)
+		layout, err = detectLayout(header, opts.Map)
 		if err != nil {
 			return nil, fileErr(err.Error())
 		}
@@ -157,7 +188,11 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	if err := checkPeriods(opts.By, layout); err != nil {
 		return nil, fileErr(err.Error())
 	}
-	cols, unused := matchColumns(header, layout, opts.Map)
+	cm := matchHeader(header, layout, opts.Map)
+	if err := cm.conflictError(FieldNames(layout)); err != nil {
+		return nil, fileErr(err.Error())
+	}
+	cols, unused := cm.cols, cm.unused
 	var missing []string
 	for _, f := range fieldsOf(layout) {
 		if f.required && cols[f.name] < 0 {
@@ -172,13 +207,29 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	s.File, s.Layout, s.Delimiter, s.IgnoredColumns = opts.File, layout, delimName(delim), unused
 	s.Header = header
 	s.Columns = map[string]int{}
+	s.ColumnAlternatives = cm.alternatives
+	if len(s.ColumnAlternatives) == 0 {
+		s.ColumnAlternatives = nil
+	}
 	for f, i := range cols {
 		if i >= 0 {
 			s.Columns[f] = i
 		}
 	}
-	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim}
-	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes}
+	formats, err := newColumnFormats(opts, layout, header, cols, delim)
+	if err != nil {
+		return nil, err
+	}
+	if sample, _ := br.Peek(sampleBytes); len(sample) > 0 {
+		if msg := formats.inferSample(sample, rr.nextLine, header); msg != "" {
+			return nil, &ParseError{File: opts.File, Reason: msg}
+		}
+	}
+	if layout == LayoutTouches && (opts.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(header[cols[FieldConversion]]))) {
+		s.ConversionLabels = formats.labelSet
+	}
+	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim, formats: formats}
+	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats}
 	if layout == LayoutPaths {
 		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
 	} else {
@@ -188,7 +239,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 		err = &ParseError{File: opts.File, Line: 2, Reason: "the file has a header but no rows"}
 	}
 	if err == nil && layout == LayoutTouches {
-		merged.finishTouches()
+		err = merged.finishTouches()
 	}
 	if err != nil {
 		var pe *ParseError
@@ -202,6 +253,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 			s.Journeys = int(j)
 		}
 	}
+	formats.describe(s, &merged.evidence, header)
 	s.Channels = len(ds.Paths.Channels)
 	s.Paths = ds.Paths.Len()
 	s.UnattributedConversions = ds.Paths.UnattributedConversions
@@ -216,6 +268,11 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 // detects the delimiter from the first line and reads the header. The
 // reader's byte count includes the mark, so progress ends at the file size.
 func readHeader(r io.Reader, file string) (*bufio.Reader, *recordReader, []string, error) {
+	return readHeaderWith(r, file, 0)
+}
+
+// readHeaderWith is readHeader with a forced delimiter (0 detects it).
+func readHeaderWith(r io.Reader, file string, delim byte) (*bufio.Reader, *recordReader, []string, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	bom := 0
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -223,8 +280,32 @@ func readHeader(r io.Reader, file string) (*bufio.Reader, *recordReader, []strin
 		bom = 3
 	}
 	head, _ := br.Peek(64 << 10)
-	rr := newRecordReader(br, detectDelimiter(head))
-	rr.bytes = int64(bom)
+	if crOnly(head) {
+		// Old Mac line endings: read each CR as a line end.
+		br = bufio.NewReaderSize(crToLF{br}, 256<<10)
+	}
+	// Reports such as Google Analytics' start with "# ..." lines.
+	skipped, skippedBytes := 0, 0
+	for {
+		b, _ := br.Peek(1)
+		if len(b) == 0 || b[0] != '#' {
+			break
+		}
+		line, err := br.ReadSlice('\n')
+		for errors.Is(err, bufio.ErrBufferFull) {
+			skippedBytes += len(line)
+			line, err = br.ReadSlice('\n')
+		}
+		skippedBytes += len(line)
+		skipped++
+	}
+	head, _ = br.Peek(64 << 10)
+	if delim == 0 {
+		delim = detectDelimiter(head)
+	}
+	rr := newRecordReader(br, delim)
+	rr.bytes = int64(bom + skippedBytes)
+	rr.nextLine += skipped
 	rec, err := rr.read()
 	if errors.Is(err, io.EOF) {
 		return nil, nil, nil, &ParseError{File: file, Line: 1, Reason: "the file is empty: expected a header row and data"}
@@ -267,10 +348,11 @@ func rowError(file string, rr *recordReader, err error) error {
 
 // importShared is what every chunk worker reads and none writes.
 type importShared struct {
-	opts   ImportOptions
-	header []string
-	cols   map[string]int
-	delim  byte
+	opts    ImportOptions
+	header  []string
+	cols    map[string]int
+	delim   byte
+	formats *columnFormats
 	// pathChunks recycles parsed chunks once merged, so that a large file
 	// parses into the same few buffers instead of fresh ones per chunk.
 	pathChunks sync.Pool
@@ -284,6 +366,7 @@ type chunkParser struct {
 	accepted int
 	rejects  []RejectedRow // skipped rows, in order
 	stop     error         // the first bad row, when not skipping
+	evidence formatEvidence
 }
 
 func (sh *importShared) newChunkParser(c chunk) *chunkParser {
@@ -352,17 +435,25 @@ func (cp *chunkParser) number(rec [][]byte, col int, required bool) (float64, er
 		}
 		return 0, nil
 	}
-	if v, ok := simpleDecimal(cell); ok {
-		return v, nil // counts and plain decimals, the common case
+	// Counts and plain decimals, the common case, when the column reads
+	// "." as the decimal mark (DESIGN 2.6); a column that groups
+	// thousands with "." takes the full parser for anything but digits.
+	if cp.numberStyle(col).dot == roleDecimal {
+		if v, ok := simpleDecimal(cell); ok {
+			if d := bytes.IndexByte(cell, '.'); d >= 0 {
+				cp.noteDecimalPoint(col, cell, d)
+			}
+			return v, nil
+		}
+	} else if len(cell) <= 15 && allDigits(cell) {
+		n, _ := digits(cell)
+		return float64(n), nil
 	}
-	v, err := strconv.ParseFloat(string(cell), 64)
+	v, err := cp.numberCell(col, cell)
+	if err != nil {
+		return 0, err
+	}
 	switch {
-	case err != nil && !errors.Is(err, strconv.ErrRange):
-		return 0, cp.cellError(col, cell, "not a number")
-	case math.IsNaN(v):
-		return 0, cp.cellError(col, cell, "not a number (NaN)")
-	case math.IsInf(v, 0) || err != nil:
-		return 0, cp.cellError(col, cell, "too large: expected a finite number")
 	case v < 0:
 		return 0, cp.cellError(col, cell, "is negative: expected a number at least 0")
 	case v > MaxCell:
@@ -405,6 +496,11 @@ type mergeState struct {
 	hasSpend []bool
 	minT     int64
 	maxT     int64
+
+	formats  *columnFormats
+	evidence formatEvidence // every chunk's so far, in file order
+	altRow   []int32        // rows whose date order is deferred (finishTouches)
+	altAt    []int64
 }
 
 // mergeCommon folds a chunk's row counts and rejects into the summary and
@@ -423,6 +519,9 @@ func (m *mergeState) mergeCommon(c chunk, cp *chunkParser) error {
 		if m.opts.OnReject != nil {
 			m.opts.OnReject(r)
 		}
+	}
+	if msg := m.evidence.fold(&cp.evidence, m.formats, cp.header); msg != "" {
+		return &ParseError{File: m.opts.File, Reason: msg}
 	}
 	if cp.stop != nil {
 		return cp.stop

@@ -1,9 +1,9 @@
 package attribution
 
 import (
-	"bytes"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -57,24 +57,26 @@ type touchChunk struct {
 	spend      []float64 // per local channel
 	format     TimeFormat
 	minT, maxT int64
+	// valuesIgnored counts accepted non-conversion rows with a value.
+	valuesIgnored int
+	// altRow and altAt: rows whose date reads both ways while the order
+	// is deferred, and their month-first times.
+	altRow []int32
+	altAt  []int64
 }
 
 func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
 	cp := sh.newChunkParser(c)
 	tc := &touchChunk{cp: cp, minT: math.MaxInt64, maxT: math.MinInt64}
 	convCol := sh.cols[FieldConversion]
-	label := []byte(sh.opts.ConversionLabel)
-	eventMode := len(label) > 0 || slices.Contains(eventColumns, normalizeHeader(sh.header[convCol]))
-	if len(label) == 0 {
-		label = []byte("conversion")
-	}
+	eventMode := sh.opts.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(sh.header[convCol]))
 	for {
 		rec, err := cp.next()
 		if err == nil && rec == nil {
 			return tc
 		}
 		if err == nil {
-			err = tc.row(rec, eventMode, label)
+			err = tc.row(rec, eventMode)
 		}
 		if err != nil {
 			cp.bad(rec, err)
@@ -86,7 +88,7 @@ func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
 
 // row parses one row. It appends only when the whole row is valid, so a
 // rejected row leaves no trace.
-func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
+func (tc *touchChunk) row(rec [][]byte, eventMode bool) error {
 	cp := tc.cp
 	jCol, tCol, cCol := cp.cols[FieldJourney], cp.cols[FieldTimestamp], cp.cols[FieldChannel]
 	convCol, valueCol, costCol := cp.cols[FieldConversion], cp.cols[FieldValue], cp.cols[FieldCost]
@@ -95,21 +97,20 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
 		return cp.cellError(jCol, jid, "is empty: every row needs a journey id")
 	}
 	ts := trimSpace(rec[tCol])
-	at, format, err := parseTimestamp(ts)
+	at, format, alt, hasAlt, err := cp.timeCell(tCol, ts)
 	if err != nil {
-		return cp.cellError(tCol, ts, err.Error())
+		return err
 	}
 	convCell := trimSpace(rec[convCol])
 	var isConv bool
 	if eventMode {
-		isConv = bytes.EqualFold(convCell, label)
+		isConv = cp.formats.isLabel(convCell)
 	} else {
-		switch {
-		case len(convCell) == 0 || bytes.Equal(convCell, []byte("0")) || bytes.EqualFold(convCell, []byte("false")) || bytes.EqualFold(convCell, []byte("no")):
-		case bytes.Equal(convCell, []byte("1")) || bytes.EqualFold(convCell, []byte("true")) || bytes.EqualFold(convCell, []byte("yes")) || bytes.EqualFold(convCell, label):
+		switch flag := parseFlag(convCell); {
+		case flag > 0 || cp.formats.isLabel(convCell):
 			isConv = true
-		default:
-			return cp.cellError(convCol, convCell, "expected 1 or 0, true or false, or \""+string(label)+"\"")
+		case flag < 0:
+			return cp.cellError(convCol, convCell, "expected 1 or 0, true or false, yes or no, y or n, or a conversion label ("+strings.Join(cp.formats.labelSet, ", ")+")")
 		}
 	}
 	channel := trimSpace(rec[cCol])
@@ -117,10 +118,13 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
 		return cp.cellError(cCol, channel, "is empty on a row that is not a conversion: every touch needs a channel")
 	}
 	var value, cost float64
-	if isConv {
-		if value, err = cp.number(rec, valueCol, false); err != nil {
-			return err
-		}
+	// A value is checked on every row, but only a conversion carries one.
+	if value, err = cp.number(rec, valueCol, false); err != nil {
+		return err
+	}
+	ignored := !isConv && value > 0
+	if ignored {
+		value = 0
 	}
 	if cost, err = cp.number(rec, costCol, false); err != nil {
 		return err
@@ -128,7 +132,14 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool, label []byte) error {
 	if cost > 0 && len(channel) == 0 {
 		return cp.cellError(costCol, rec[costCol], "a cost needs a channel to be charged to")
 	}
-	// The row is valid: only now intern and append.
+	// The row is valid: only now intern, count and append.
+	if ignored {
+		tc.valuesIgnored++
+	}
+	if hasAlt {
+		tc.altRow = append(tc.altRow, int32(len(tc.rows.at)))
+		tc.altAt = append(tc.altAt, alt)
+	}
 	ch := int32(-1)
 	if len(channel) > 0 {
 		ch = tc.channels.intern(channel)
@@ -151,6 +162,7 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 	if c.seq == 0 {
 		m.minT, m.maxT = math.MaxInt64, math.MinInt64
 	}
+	m.ds.Summary.ValuesIgnored += tc.valuesIgnored
 	m.remapChannels(&tc.channels)
 	s := &m.ds.Summary
 	if s.TimestampFormat == "" {
@@ -174,6 +186,10 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		journeyMap[i] = m.journeys.intern(tc.journeys.key(int32(i)))
 	}
 	r := &m.rows
+	for k, i := range tc.altRow {
+		m.altRow = append(m.altRow, int32(len(r.at))+i)
+		m.altAt = append(m.altAt, tc.altAt[k])
+	}
 	in := &tc.rows
 	for i, j := range in.journey {
 		ch := in.channel[i]
@@ -194,7 +210,10 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 // and sorted by time (ties keep file order); each conversion closes a path
 // of the touches since the previous one, within the lookback window;
 // touches after the last conversion form one non-converting path.
-func (m *mergeState) finishTouches() {
+func (m *mergeState) finishTouches() error {
+	if err := m.settleDateOrder(); err != nil {
+		return err
+	}
 	ps := m.ds.Paths
 	ps.HasNulls = true
 	s := &m.ds.Summary
@@ -218,6 +237,9 @@ func (m *mergeState) finishTouches() {
 	default:
 		s.Lookback = FormatDuration(lookback)
 	}
+	// A touch log always has touch times, so time-decay runs (and says
+	// why it credits nothing) even when no conversion kept a touch.
+	ps.Timed = &TimedPaths{offsets: []int32{0}}
 	if m.opts.By != "" {
 		ps.periods = newPeriodSplitter(m.opts.By, m.opts.Location, ps.Channels)
 	}
@@ -225,6 +247,30 @@ func (m *mergeState) finishTouches() {
 	if ps.periods != nil {
 		m.ds.Periods, ps.periods = ps.periods.periods(), nil
 	}
+	return nil
+}
+
+// settleDateOrder applies the day/month order the whole column settled
+// to the dates that read both ways, or says that nothing settled it.
+func (m *mergeState) settleDateOrder() error {
+	f := m.formats
+	if !f.deferred || m.evidence.date.orderRead.line == 0 {
+		return nil
+	}
+	switch f.decidedOrder(&m.evidence) {
+	case DayFirst:
+		return nil
+	case MonthFirst:
+		for k, i := range m.altRow {
+			m.rows.at[i] = m.altAt[k]
+		}
+		m.minT, m.maxT = math.MaxInt64, math.MinInt64
+		for _, at := range m.rows.at {
+			m.minT, m.maxT = min(m.minT, at), max(m.maxT, at)
+		}
+		return nil
+	}
+	return &ParseError{File: m.opts.File, Reason: undecidedMessage(m.ds.Summary.Header[f.timeCol], m.evidence.date.orderRead)}
 }
 
 // buildJourneys turns accepted rows into paths.

@@ -185,14 +185,16 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 	pConv, valueBase := chain.absorbed(visits, allowed)
 	detail.PConv = pConv
 
-	if !ps.HasNulls {
-		r.Warnings = append(r.Warnings, "the data has no count of non-converting journeys (total_null): Markov assumes every journey converted, so removal effects are visit probabilities")
-	} else if totalNulls == 0 {
-		r.Warnings = append(r.Warnings, "no journey in the data failed to convert: P(conv) = 1, so removal effects are visit probabilities")
-	}
-	if pConv == 0 {
+	// One note, not two that contradict: with no conversion the chain
+	// says nothing, whatever the non-converting journeys.
+	switch {
+	case pConv == 0:
 		r.Warnings = append(r.Warnings, "no conversions: every removal effect is zero")
 		return r.finish(totalConv, totalValue), nil
+	case !ps.HasNulls:
+		r.Warnings = append(r.Warnings, "the data has no count of non-converting journeys (total_null): Markov assumes every journey converted, so removal effects are visit probabilities")
+	case totalNulls == 0:
+		r.Warnings = append(r.Warnings, "no journey in the data failed to convert: P(conv) = 1, so removal effects are visit probabilities")
 	}
 
 	// Which states contain each channel.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -49,8 +50,9 @@ type Options struct {
 	Order int
 	// HalfLife is time-decay's half-life; 0 means 7 days.
 	HalfLife time.Duration
-	// Direct is the set of channels last-non-direct skips. nil means
-	// {"direct"}; a non-nil empty slice means no channel is direct.
+	// Direct is the set of channels last-non-direct skips, matched
+	// case-insensitively. nil means DefaultDirect(); a non-nil empty slice
+	// means no channel is direct.
 	Direct []string
 	// FirstWeight and LastWeight are position-based's shares for the first
 	// and last touch; the middle touches share the rest. Both zero means
@@ -83,7 +85,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("half-life %v: must be positive", o.HalfLife)
 	}
 	if o.Direct == nil {
-		o.Direct = []string{"direct"}
+		o.Direct = DefaultDirect()
 	}
 	if o.FirstWeight == 0 && o.LastWeight == 0 {
 		o.FirstWeight, o.LastWeight = DefaultFirst, DefaultLast
@@ -152,8 +154,26 @@ func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	noteUnattributed(ps, results)
 	return results, nil
 }
+
+// noteUnattributed gives each model that credited nothing because every
+// conversion was unattributed one note saying so, in place of notes that
+// would only restate it.
+func noteUnattributed(ps *PathSet, results []*Result) {
+	if ps.UnattributedConversions <= 0 {
+		return
+	}
+	for _, r := range results {
+		if r.TotalConversions == 0 {
+			r.Warnings = []string{fmt.Sprintf("every conversion (%s) is unattributed: none has a touch within the lookback window (or its path is empty), so %s credits nothing; a longer --lookback may help",
+				strconvG(ps.UnattributedConversions), r.Model)}
+		}
+	}
+}
+
+func strconvG(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // AvailableModels returns the models ps supports: all of them for a touch
 // log, all but time-decay for a path table.
@@ -175,12 +195,7 @@ func runModel(ctx context.Context, ps *PathSet, name string, opts Options) (*Res
 	case LastTouch:
 		return positional(ps, name, func(path []int32, w []float64) { w[len(w)-1] = 1 }), nil
 	case LastNonDirect:
-		direct := make([]bool, len(ps.Channels))
-		for _, d := range opts.Direct {
-			if i, ok := ps.channelID(d); ok {
-				direct[i] = true
-			}
-		}
+		direct := DirectChannels(ps.Channels, opts.Direct)
 		return positional(ps, name, func(path []int32, w []float64) {
 			for i := len(path) - 1; i >= 0; i-- {
 				if !direct[path[i]] {

@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"bytes"
 	"errors"
 	"io"
 )
@@ -15,17 +16,36 @@ type Preview struct {
 	LayoutError     string // why the layout could not be detected
 	Columns         map[string]string
 	TimestampFormat TimeFormat
+
+	// The raw rows after the header (up to the import's sample size), so
+	// that Rules decides formats exactly as Import will.
+	sample    []byte
+	firstLine int
+	delim     byte
+	whole     bool // the sample is the whole file
 }
 
 // ReadPreview reads the header and up to n rows of r and detects the
 // delimiter, layout, column mapping and timestamp format. A file that
 // cannot be read as CSV at all returns a *ParseError.
 func ReadPreview(r io.Reader, file string, n int) (*Preview, error) {
-	_, rr, header, err := readHeader(r, file)
+	return ReadPreviewDelimited(r, file, n, "")
+}
+
+// ReadPreviewDelimited is ReadPreview with the delimiter forced as
+// ImportOptions.Delimiter does ("" detects it).
+func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*Preview, error) {
+	forced, err := delimiterOption(delimiter)
+	if err != nil {
+		return nil, err
+	}
+	br, rr, header, err := readHeaderWith(r, file, forced)
 	if err != nil {
 		return nil, err
 	}
 	p := &Preview{Header: header, Delimiter: delimName(rr.delim), Columns: map[string]string{}}
+	sample, peekErr := br.Peek(sampleBytes)
+	p.sample, p.firstLine, p.delim, p.whole = bytes.Clone(sample), rr.nextLine, rr.delim, peekErr != nil
 	for len(p.Rows) < n {
 		rec, err := rr.read()
 		if errors.Is(err, io.EOF) {
@@ -47,7 +67,9 @@ func ReadPreview(r io.Reader, file string, n int) (*Preview, error) {
 	}
 	p.Layout = layout
 	p.Columns = p.Mapping(layout, nil)
-	if col, ok := p.Columns[FieldTimestamp]; ok {
+	if tf := p.Rules(ImportOptions{}).TimestampFormat; tf != "" {
+		p.TimestampFormat = tf
+	} else if col, ok := p.Columns[FieldTimestamp]; ok {
 		i := indexOfString(p.Header, col)
 		for _, row := range p.Rows {
 			if i < len(row) {

@@ -18,33 +18,68 @@ const (
 	FormatDate        TimeFormat = "YYYY-MM-DD"
 	FormatUnixSeconds TimeFormat = "Unix seconds"
 	FormatUnixMillis  TimeFormat = "Unix milliseconds"
+	FormatUnixMicros  TimeFormat = "Unix microseconds"
+	FormatDateTimeMin TimeFormat = "YYYY-MM-DD HH:MM"
 )
 
-const badTimestamp = "not a valid date or time: use RFC 3339, YYYY-MM-DD HH:MM:SS, YYYY-MM-DD, or Unix seconds or milliseconds"
+const badTimestamp = "not a valid date or time: use ISO 8601 (YYYY-MM-DD[ HH:MM[:SS]], with an optional offset), DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY with an optional time (HH:MM[:SS], or hh:mm AM/PM), or Unix seconds, milliseconds or microseconds"
 
-// unixMillisCutoff separates Unix seconds from milliseconds: 1e11 seconds is
-// the year 5138, 1e11 milliseconds is 1973.
-const unixMillisCutoff = 1e11
+// Unix timestamps are told apart by size: 1e11 seconds is the year 5138,
+// 1e11 milliseconds is 1973; likewise 1e14 ms is 5138 and 1e14 µs 1973.
+const (
+	unixMillisCutoff = 1e11
+	unixMicrosCutoff = 1e14
+	unixMicrosLimit  = 1e17
+)
 
 // parseTimestamp parses one timestamp to Unix milliseconds and says which
 // format it was in. It does not allocate.
 func parseTimestamp(b []byte) (int64, TimeFormat, error) {
+	ms, f, _, err := parseISO(b)
+	if err == nil {
+		err = checkYearRange(ms)
+	}
+	return ms, f, err
+}
+
+// parseISO parses ISO 8601 / RFC 3339 dates and times and Unix timestamps;
+// zoned says whether the text fixed its own offset (Unix times do).
+func parseISO(b []byte) (int64, TimeFormat, bool, error) {
 	if len(b) == 0 {
-		return 0, "", fmt.Errorf("is empty")
+		return 0, "", false, fmt.Errorf("is empty")
 	}
 	if allDigits(b) {
-		if len(b) > 15 {
-			return 0, "", fmt.Errorf("%s", badTimestamp)
+		if len(b) > 17 {
+			return 0, "", false, fmt.Errorf("%s", badTimestamp)
 		}
 		var n int64
 		for _, c := range b {
 			n = n*10 + int64(c-'0')
 		}
-		if n >= unixMillisCutoff {
-			return n, FormatUnixMillis, nil
+		switch {
+		case n >= unixMicrosLimit:
+			return 0, "", false, fmt.Errorf("%s", badTimestamp)
+		case n >= unixMicrosCutoff:
+			return n / 1000, FormatUnixMicros, true, nil
+		case n >= unixMillisCutoff:
+			return n, FormatUnixMillis, true, nil
 		}
-		return n * 1000, FormatUnixSeconds, nil
+		return n * 1000, FormatUnixSeconds, true, nil
 	}
+	ms, f, err := parseISODate(b)
+	return ms, f, err == nil && (f == FormatRFC3339 && zonedISO(b)), err
+}
+
+// zonedISO reports whether an ISO time that parsed ends in a zone.
+func zonedISO(b []byte) bool {
+	c := b[len(b)-1]
+	if c == 'Z' || c == 'z' || hasSuffixString(b, " UTC") {
+		return true
+	}
+	return len(b) > 16 && (b[len(b)-6] == '+' || b[len(b)-6] == '-' || b[len(b)-5] == '+' || b[len(b)-5] == '-')
+}
+
+func parseISODate(b []byte) (int64, TimeFormat, error) {
 	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
 		return 0, "", fmt.Errorf("%s", badTimestamp)
 	}
@@ -56,6 +91,9 @@ func parseTimestamp(b []byte) (int64, TimeFormat, error) {
 	}
 	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
 		return 0, "", fmt.Errorf("not a valid date")
+	}
+	if y < 1 {
+		return 0, "", fmt.Errorf("%s", yearRange)
 	}
 	days := daysFromCivil(y, mo, d)
 	if len(b) == 10 {
@@ -70,12 +108,21 @@ func parseTimestamp(b []byte) (int64, TimeFormat, error) {
 	default:
 		return 0, "", fmt.Errorf("%s", badTimestamp)
 	}
-	if len(rest) < 9 || rest[3] != ':' || rest[6] != ':' {
+	if len(rest) < 6 || rest[3] != ':' {
 		return 0, "", fmt.Errorf("%s", badTimestamp)
 	}
 	h, ok1 := digits(rest[1:3])
 	mi, ok2 := digits(rest[4:6])
-	s, ok3 := digits(rest[7:9])
+	s, ok3 := 0, true
+	if len(rest) >= 9 && rest[6] == ':' {
+		s, ok3 = digits(rest[7:9])
+		rest = rest[9:]
+	} else {
+		rest = rest[6:]
+		if format == FormatDateTime {
+			format = FormatDateTimeMin
+		}
+	}
 	if !ok1 || !ok2 || !ok3 {
 		return 0, "", fmt.Errorf("%s", badTimestamp)
 	}
@@ -83,7 +130,6 @@ func parseTimestamp(b []byte) (int64, TimeFormat, error) {
 		return 0, "", fmt.Errorf("not a valid time of day")
 	}
 	ms := ((days*24+int64(h))*60+int64(mi))*60000 + int64(s)*1000
-	rest = rest[9:]
 	if len(rest) > 0 && rest[0] == '.' {
 		i := 1
 		frac, scale := int64(0), int64(100)
@@ -100,7 +146,7 @@ func parseTimestamp(b []byte) (int64, TimeFormat, error) {
 	}
 	switch {
 	case len(rest) == 0:
-	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
+	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'), len(rest) == 4 && string(rest) == " UTC":
 		format = FormatRFC3339
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':',
 		len(rest) == 5 && (rest[0] == '+' || rest[0] == '-'):

@@ -28,6 +28,7 @@ Flags:
 // attributeFlags are the options shared by attribute and, later, import.
 type attributeFlags struct {
 	models, direct, sep, format, layout, label, rejected string
+	decimal, dateFormat, timezone, delimiter             string
 	experiment, db                                       string
 	order                                                int
 	halfLife, lookback                                   string
@@ -112,7 +113,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	elapsed := time.Since(started)
-	rep := report{Dataset: ds, Results: results, Periods: periods, Rejected: rejectedPath, Runtime: elapsed}
+	rep := report{Dataset: ds, Results: results, Periods: periods, Rejected: rejectedPath, Runtime: elapsed, Direct: opts.Direct}
 	if rep.RunID, err = logAttribution(ctx, env, &f, pos[0], iopts, opts, ds, results, elapsed); err != nil {
 		return err
 	}
@@ -140,12 +141,12 @@ func (f *attributeFlags) registerData(fs *flag.FlagSet, prefix string) {
 	fs.StringVar(&f.halfLife, "half-life", "7d", prefix+"time-decay half-life (e.g. 7d, 36h)")
 	fs.StringVar(&f.lookback, "lookback", "30d", prefix+"drop touches older than this before their conversion; 0 = unlimited")
 	fs.StringVar(&f.sep, "sep", ">", prefix+"channel separator in a path table's path column")
-	fs.StringVar(&f.direct, "direct", "direct", prefix+"comma-separated channels last-non-direct skips")
+	fs.StringVar(&f.direct, "direct", strings.Join(attribution.DefaultDirect(), ","), prefix+"comma-separated channels last-non-direct skips (case-insensitive)")
 	fs.Float64Var(&f.first, "first-weight", attribution.DefaultFirst, prefix+"position-based share of the first touch")
 	fs.Float64Var(&f.last, "last-weight", attribution.DefaultLast, prefix+"position-based share of the last touch")
 	fs.StringVar(&f.layout, "layout", "", prefix+"input layout: paths or touches (default: detect from the header)")
 	fs.Var(&f.mapping, "map", prefix+"map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
-	fs.StringVar(&f.label, "conversion-label", "", prefix+"value of an event-type column that marks a conversion (default conversion)")
+	f.registerReading(fs, prefix)
 	fs.BoolVar(&f.progress, "progress", false, prefix+"report progress on standard error (default: only when it is a terminal)")
 	f.mapping.what = "COLUMN=FIELD"
 }
@@ -203,6 +204,9 @@ func (f *attributeFlags) importOptions() (attribution.ImportOptions, error) {
 	}
 	o.Separator = f.sep
 	o.ConversionLabel = f.label
+	if err := f.readingOptions(&o); err != nil {
+		return o, err
+	}
 	if len(f.mapping.pairs) > 0 {
 		o.Map = map[string]string{}
 		for _, p := range f.mapping.pairs {

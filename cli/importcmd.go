@@ -25,7 +25,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	fs.Var(&f.mapping, "map", "map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
 	fs.StringVar(&f.sep, "sep", ">", "channel separator in a path table's path column")
 	fs.StringVar(&f.lookback, "lookback", "30d", "drop touches older than this before their conversion; 0 = unlimited")
-	fs.StringVar(&f.label, "conversion-label", "", "value of an event-type column that marks a conversion (default conversion)")
+	f.registerReading(fs, "")
 	fs.BoolVar(&f.skipBad, "skip-bad-rows", false, "skip malformed rows, write them to a rejected-rows CSV and report them (default: stop at the first)")
 	fs.StringVar(&f.rejected, "rejected", "", "where --skip-bad-rows writes rejected rows (default: FILE.rejected.csv beside the input)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing --rejected file (never the input)")

@@ -22,6 +22,7 @@ type report struct {
 	Rejected string
 	Runtime  time.Duration
 	RunID    string
+	Direct   []string // the direct set of last-non-direct, for the summary
 }
 
 // num formats a float as the shortest text that reads back to the same
@@ -238,6 +239,7 @@ func (r *report) printSummary(w io.Writer) {
 	if len(s.IgnoredColumns) > 0 {
 		fmt.Fprintf(w, "  ignored columns: %s\n", strings.Join(s.IgnoredColumns, ", "))
 	}
+	r.printReading(w)
 	for _, res := range r.Results {
 		for _, warn := range res.Warnings {
 			fmt.Fprintf(w, "  warning (%s): %s\n", res.Model, warn)

@@ -62,13 +62,40 @@ func LogAttribution(ctx context.Context, st RunWriter, l RunLog) (*Run, error) {
 const (
 	KeySeparator    = "separator"
 	KeyLookbackDays = "lookback_days"
+	// How cells were read, recorded only when set (issue 10).
+	KeyConversionLabel = "conversion_label"
+	KeyDecimal         = "decimal"
+	KeyDateFormat      = "date_format"
+	KeyTimezone        = "timezone"
+	KeyDelimiter       = "delimiter"
 )
+
+// readingParams records the cell-reading options that were set.
+func readingParams(o attribution.ImportOptions, layout attribution.Layout) []Param {
+	var ps []Param
+	if layout == attribution.LayoutTouches && o.ConversionLabel != "" {
+		ps = append(ps, TextParam(KeyConversionLabel, o.ConversionLabel))
+	}
+	if o.Decimal != "" {
+		ps = append(ps, TextParam(KeyDecimal, o.Decimal))
+	}
+	if layout == attribution.LayoutTouches && o.DateFormat != "" {
+		ps = append(ps, TextParam(KeyDateFormat, string(o.DateFormat)))
+	}
+	if layout == attribution.LayoutTouches && o.Timezone != "" {
+		ps = append(ps, TextParam(KeyTimezone, o.Timezone))
+	}
+	if o.Delimiter != "" {
+		ps = append(ps, TextParam(KeyDelimiter, o.Delimiter))
+	}
+	return ps
+}
 
 // ImportParams are the import settings that shaped the journeys and are
 // not model options: the separator of a path table, the lookback window
 // of a touch log in days (none when unlimited).
 func ImportParams(o attribution.ImportOptions, layout attribution.Layout) []Param {
-	var ps []Param
+	ps := readingParams(o, layout)
 	if layout == attribution.LayoutPaths {
 		sep := o.Separator
 		if sep == "" {
@@ -105,6 +132,12 @@ func ImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[
 		}
 		m["lookback"] = lb.String()
 		m["conversion_label"] = o.ConversionLabel
+	}
+	// Set only when given, so fingerprints of files read as before stay.
+	for _, p := range readingParams(o, layout) {
+		if p.key != KeyConversionLabel {
+			m[p.key] = p.text
+		}
 	}
 	var pairs []string
 	for col, field := range o.Map {
@@ -238,6 +271,21 @@ func RerunOptions(r *Run) (attribution.Options, attribution.ImportOptions) {
 	}
 	if s, ok := text(KeyColumnMap); ok {
 		imp.Map = ParseColumnMap(s)
+	}
+	if s, ok := text(KeyConversionLabel); ok {
+		imp.ConversionLabel = s
+	}
+	if s, ok := text(KeyDecimal); ok {
+		imp.Decimal = s
+	}
+	if s, ok := text(KeyDateFormat); ok {
+		imp.DateFormat = attribution.DateOrder(s)
+	}
+	if s, ok := text(KeyTimezone); ok {
+		imp.Timezone = s
+	}
+	if s, ok := text(KeyDelimiter); ok {
+		imp.Delimiter = s
 	}
 	return o, imp
 }

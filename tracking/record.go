@@ -62,7 +62,7 @@ func FromAttribution(a Attribution) RunData {
 		o.HalfLife = attribution.DefaultHalfLife
 	}
 	if o.Direct == nil {
-		o.Direct = []string{"direct"}
+		o.Direct = attribution.DefaultDirect()
 	}
 	if o.FirstWeight == 0 && o.LastWeight == 0 {
 		o.FirstWeight, o.LastWeight = attribution.DefaultFirst, attribution.DefaultLast

@@ -29,7 +29,7 @@ func TestFromAttribution(t *testing.T) {
 	for _, p := range d.Params {
 		params[p.Key()] = p.String()
 	}
-	for k, want := range map[string]string{KeyModels: "linear,markov", KeyOrder: "1", KeyHalfLifeHours: "168", KeyDirect: "direct", KeyLayout: "paths"} {
+	for k, want := range map[string]string{KeyModels: "linear,markov", KeyOrder: "1", KeyHalfLifeHours: "168", KeyDirect: strings.Join(attribution.DefaultDirect(), ","), KeyLayout: "paths"} {
 		if params[k] != want {
 			t.Errorf("param %s = %q, want %q", k, params[k], want)
 		}

@@ -111,7 +111,7 @@ func RerunTrust(run *Run) (b *attribution.BootstrapOptions, by, timezone string)
 	}
 	if p, ok := run.Param(KeyBy); ok {
 		by, timezone = p.String(), "UTC"
-		if tz, ok := run.Param(KeyTimezone); ok {
+		if tz, ok := run.Param(KeyByTimezone); ok {
 			timezone = tz.String()
 		}
 	}

@@ -15,7 +15,9 @@ const (
 	KeyBootstrapSeed  = "bootstrap_seed"
 	KeyBootstrapLevel = "bootstrap_level"
 	KeyBy             = "by"
-	KeyTimezone       = "timezone"
+	// KeyByTimezone is the zone the periods were cut in (KeyTimezone,
+	// when set, is the zone times without one were read in).
+	KeyByTimezone = "by_timezone"
 )
 
 // TrustParams are the params of a run made with bootstrap b (nil: none)
@@ -33,7 +35,7 @@ func TrustParams(b *attribution.BootstrapOptions, by, timezone string) []Param {
 			NumberParam(KeyBootstrapLevel, level))
 	}
 	if by != "" {
-		ps = append(ps, TextParam(KeyBy, by), TextParam(KeyTimezone, timezone))
+		ps = append(ps, TextParam(KeyBy, by), TextParam(KeyByTimezone, timezone))
 	}
 	return ps
 }
