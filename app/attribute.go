@@ -32,8 +32,18 @@ type AttributeScreen struct {
 	Lookback     *widget.Entry
 	LookbackNote *widget.Label
 	Direct       *widget.Entry
-	Experiment   *widget.SelectEntry
-	RunBtn       *widget.Button
+	// Bootstrap is the number of bootstrap replicates ("" or 0: none);
+	// boot is what the running attribution read from it (read off the UI
+	// thread by a lookback re-import, set before that starts).
+	Bootstrap *widget.Entry
+	boot      *attribution.BootstrapOptions
+	// By attributes each week or month too (intervals.go), ranBy as the
+	// running attribution does; OverTimeBtn shows the last run's periods.
+	By          *widget.Select
+	ranBy       attribution.PeriodKind
+	OverTimeBtn *widget.Button
+	Experiment  *widget.SelectEntry
+	RunBtn      *widget.Button
 	// CancelBtn stops the run under way (and the import again a new
 	// lookback needs); Progress shows how far it is.
 	CancelBtn   *widget.Button
@@ -79,6 +89,8 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.LookbackNote.Hide()
 	s.Direct = widget.NewEntry()
 	s.Direct.SetText(strings.Join(attribution.DefaultDirect(), ","))
+	s.Bootstrap = newBootstrapEntry()
+	s.newPeriodControls()
 	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})
 	s.Experiment.SetText(tracking.DefaultExperiment)
 	s.Experiment.PlaceHolder = tracking.DefaultExperiment
@@ -137,6 +149,8 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 			widget.NewLabel("Markov order"), s.Order,
 			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
 			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(90, 36), s.Lookback),
+			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(70, 36), s.Bootstrap),
+			widget.NewLabel("By"), s.By,
 		),
 		container.NewHBox(
 			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(160, 36), s.Direct),
@@ -147,7 +161,7 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		s.Progress,
 		s.Status,
 	)
-	tools := container.NewHBox(s.ExportCSV, s.ExportChart)
+	tools := container.NewHBox(s.ExportCSV, s.ExportChart, s.OverTimeBtn)
 	split := container.NewVSplit(s.Table, s.Chart)
 	split.Offset = 0.45
 	return container.NewBorder(form, tools, nil, nil, split)
@@ -198,6 +212,18 @@ func (s *AttributeScreen) Run() {
 	}
 	opts.Models = s.applicable(d.ds, opts.Models)
 	experiment := s.experiment()
+	boot, err := s.bootstrap()
+	if err != nil {
+		s.Status.SetText(err.Error())
+		return
+	}
+	s.boot = boot
+	by, err := s.periodKind(d.ds)
+	if err != nil {
+		s.Status.SetText(err.Error())
+		return
+	}
+	s.ranBy = by
 	if d.ds.Summary.Layout == attribution.LayoutTouches {
 		l, err := s.lookback()
 		if err != nil {
@@ -220,8 +246,9 @@ func (s *AttributeScreen) start(d *loadedDataset, opts attribution.Options, expe
 	ctx := s.begin(fmt.Sprintf("Running %d models on %s…", len(opts.Models), d.name))
 	opts.Progress = s.progress(d.name)
 	st := s.ui.Store
+	tr := trustRun{boot: s.boot, by: s.ranBy}
 	go func() {
-		o := attributeAndLog(ctx, st, d, opts, experiment, nil)
+		o := attributeAndLogTrust(ctx, st, d, opts, experiment, nil, tr)
 		onUI(func() { s.finish(d.name, o) })
 	}()
 }
@@ -331,8 +358,22 @@ type outcome struct {
 // any); an attribution that fails, other than by Cancel, is logged as a
 // FAILED run with its error. It runs off the UI thread.
 func attributeAndLog(ctx context.Context, st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
+	return attributeAndLogTrust(ctx, st, d, opts, experiment, tags, trustRun{})
+}
+
+// attributeAndLogTrust is attributeAndLog with bootstrap intervals and
+// credit by period when tr asks for them.
+func attributeAndLogTrust(ctx context.Context, st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string, tr trustRun) outcome {
 	started := time.Now()
+	boot := tr.boot
 	results, err := attribution.Run(ctx, d.ds.Paths, opts)
+	if err == nil && boot != nil {
+		err = attribution.Bootstrap(ctx, d.ds.Paths, results, opts, *boot)
+	}
+	var periods []attribution.PeriodResult
+	if err == nil && tr.by != "" {
+		periods, err = runPeriods(d, opts, tr)
+	}
 	if st == nil || errors.Is(err, context.Canceled) {
 		return outcome{results: results, err: err}
 	}
@@ -344,11 +385,12 @@ func attributeAndLog(ctx context.Context, st *storage.Store, d *loadedDataset, o
 		Dataset:    d.info,
 		Import:     d.opts,
 		Attribution: tracking.Attribution{Results: results, Options: opts, Summary: d.ds.Summary,
-			Runtime: time.Since(started), Time: time.Now()},
+			Runtime: time.Since(started), Time: time.Now(), Periods: periods},
 	}
 	if len(d.opts.Map) > 0 {
 		l.Params = []tracking.Param{tracking.MapParam(d.opts.Map)}
 	}
+	l.Params = append(l.Params, tracking.TrustParams(boot, string(tr.by), tr.zone())...)
 	// Logging is not cancelled: the results exist, so the run is kept.
 	if err != nil {
 		run, logErr := tracking.LogFailure(context.Background(), st, l, err)
@@ -446,6 +488,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 		if o.run != nil {
 			s.ui.runLogged(o.run)
 		}
+		s.showedRun(o.run)
 	}
 	if s.onDone != nil {
 		s.onDone(err)
@@ -466,7 +509,7 @@ func (s *AttributeScreen) tableSize() (int, int) {
 // are in the results' channel order until the table is sorted.
 func (s *AttributeScreen) CellText(row, col int) string {
 	r, ch := s.results[col], s.channelAt(row)
-	return report.Fixed(r.Conversions[ch], 2) + " (" + report.Percent(r.Share[ch]) + ")"
+	return report.Fixed(r.Conversions[ch], 2) + " (" + report.Percent(r.Share[ch]) + plusMinus(r, ch) + ")"
 }
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

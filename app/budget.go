@@ -31,7 +31,7 @@ const budgetDebounce = 150 * time.Millisecond
 var budgetColumns = []string{"spend", "spend share", "conversions", "credit share", "CPA", "ROAS", "proposed", "change", "flags"}
 
 // budgetColumnWidths fit the columns' headers and typical contents.
-var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 92, 88, 150}
+var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 170, 88, 150}
 
 // BudgetScreen proposes a budget from one model's credit (DESIGN section
 // 3.2). Spend per channel comes from the dataset's cost column, a spend
@@ -61,6 +61,11 @@ type BudgetScreen struct {
 	// CancelBtn stops the models running for a budget (shown meanwhile).
 	CancelBtn *widget.Button
 	cancel    context.CancelFunc
+	// champion is set while the champion run's credit is on show
+	// (budgetchampion.go), until a dataset is chosen; championTried once
+	// the screen has looked for one to open on.
+	champion      *budgetChampion
+	championTried bool
 	// budget is the last proposal that worked: the one on show.
 	budget *attribution.Budget
 	// gen counts proposals, so that a chart drawn for an older one is dropped.
@@ -119,7 +124,7 @@ func (s *BudgetScreen) Content() fyne.CanvasObject {
 		),
 		container.NewHBox(
 			widget.NewLabel("Total"), container.NewGridWrap(fyne.NewSize(180, 36), s.Total),
-			s.LoadSpendBtn,
+			s.LoadSpendBtn, s.championButton(),
 		),
 		s.Status,
 	)
@@ -163,8 +168,9 @@ func (s *BudgetScreen) datasetsChanged() {
 // sync loads the chosen dataset if it is not the one on show, or if the
 // Attribute screen has new results for it.
 func (s *BudgetScreen) sync() {
+	s.defaultToChampion()
 	name := s.DatasetPicker.Selected
-	if name == "" || name == s.running {
+	if name == "" || name == s.running || s.champion != nil {
 		return
 	}
 	if res := s.attributeResults(name); name != s.dataset || (res != nil && !slices.Equal(res, s.results)) {
@@ -187,6 +193,7 @@ func (s *BudgetScreen) attributeResults(name string) []*attribution.Result {
 // results when it has them, otherwise from every model run here, off the
 // UI thread, with the Attribute screen's parameters.
 func (s *BudgetScreen) load(name string) {
+	s.champion = nil
 	if name == "" || name == s.running {
 		return
 	}
@@ -482,6 +489,7 @@ func (s *BudgetScreen) recompute() {
 	if err == nil {
 		var b *attribution.Budget
 		if b, err = attribution.Allocate(spend, r, opts); err == nil {
+			attribution.AddProposedRange(b, r)
 			s.show(b)
 			return
 		}
@@ -599,7 +607,7 @@ func (s *BudgetScreen) CellText(row, col int) string {
 	case 5:
 		return l.ROAS.String()
 	case 6:
-		return fmt.Sprintf("%.2f", l.Proposed)
+		return fmt.Sprintf("%.2f", l.Proposed) + proposedRange(l)
 	case 7:
 		return fmt.Sprintf("%+.2f", l.Change)
 	default:

@@ -44,6 +44,7 @@ type CompareScreen struct {
 	details []tracking.RunDetail
 	labels  []string // one per run, unique
 	cmp     *tracking.Comparison
+	trust   compareTrust // bootstrap of the loaded runs (comparetrust.go)
 	// updating is set while the pickers are filled in code, so that their
 	// callbacks do not recompute half-way.
 	updating bool
@@ -161,8 +162,11 @@ func (s *CompareScreen) Load(ids []string) {
 	s.Status.SetText(fmt.Sprintf("Loading %d runs…", len(ids)))
 	go func() {
 		var details []tracking.RunDetail
-		var err error
+		trust, err := loadCompareTrust(context.Background(), st, ids)
 		for _, id := range ids {
+			if err != nil {
+				break
+			}
 			var run *tracking.Run
 			var res []tracking.ResultRow
 			if run, err = st.Run(context.Background(), id); err != nil {
@@ -173,7 +177,10 @@ func (s *CompareScreen) Load(ids []string) {
 			}
 			details = append(details, tracking.RunDetail{Run: run, Results: res})
 		}
-		onUI(func() { s.loaded(details, err) })
+		onUI(func() {
+			s.trust = trust
+			s.loaded(details, err)
+		})
 	}()
 }
 
@@ -279,6 +286,7 @@ func (s *CompareScreen) recompute() {
 		return
 	}
 	s.cmp = c
+	s.trust.recompute(c, s.details)
 	if s.Model.Selected != c.Model && c.Model != "" {
 		s.updating = true
 		s.Model.SetSelected(c.Model)
@@ -384,7 +392,7 @@ func (s *CompareScreen) CreditCell(row, col int) string {
 	if d := c.RankChange[row][col]; d != 0 && col != c.Baseline {
 		text += fmt.Sprintf(" %+d", d)
 	}
-	return text
+	return text + s.trust.cellText(c, row, col)
 }
 
 // chartData is the channel shares of the comparison, run by run.
@@ -403,6 +411,7 @@ func (s *CompareScreen) chartData() (report.Comparison, bool) {
 		}
 		rc.Share = append(rc.Share, row)
 	}
+	rc.Low, rc.High = s.trust.chartIntervals(c)
 	return rc, true
 }
 

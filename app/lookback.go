@@ -150,6 +150,7 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 	ctx := s.begin(fmt.Sprintf("Reading %s again for %s…", d.name, lookbackName(l)))
 	opts.Progress = s.progress(what)
 	st := s.ui.Store
+	tr := trustRun{boot: s.boot, by: s.ranBy}
 	go func() {
 		nd, err := reimport(ctx, src, imp, progress)
 		var o outcome
@@ -157,7 +158,7 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 		if err == nil {
 			// Same data, same dataset: only the journeys differ.
 			v = &loadedDataset{name: d.name, ds: nd.ds, info: d.info, opts: imp, rejected: d.rejected}
-			o = attributeAndLog(ctx, st, v, opts, experiment, nil)
+			o = attributeAndLogTrust(ctx, st, v, opts, experiment, nil, tr)
 		}
 		onUI(func() { s.reimported(d, l, v, o, err) })
 	}()

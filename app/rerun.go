@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/attrlab/attrlab/attribution"
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
 )
@@ -135,6 +136,7 @@ func rerun(ctx context.Context, st *storage.Store, r *tracking.Run) rerunOutcome
 		}
 		d.name = info.Name
 	}
-	o := attributeAndLog(ctx, st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID})
+	boot, by, zone := tracking.RerunTrust(r)
+	o := attributeAndLogTrust(ctx, st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID}, trustRun{boot: boot, by: attribution.PeriodKind(by), timezone: zone})
 	return rerunOutcome{outcome: o, dataset: d, changed: d.info.Fingerprint != r.Dataset}
 }

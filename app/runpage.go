@@ -260,7 +260,11 @@ func (p *RunPage) load(id string) {
 		if err == nil {
 			arts, err = st.Artifacts(ctx, id)
 		}
-		results := tracking.ResultsFromRows(rows)
+		var ivs []tracking.IntervalRow
+		if err == nil {
+			ivs, err = st.Intervals(ctx, id)
+		}
+		results := tracking.ResultsFromRows(rows, ivs)
 		var chainErr error
 		for _, a := range arts {
 			if a.Path != tracking.MarkovChainArtifact {

@@ -112,7 +112,7 @@ func TestRunPageShowsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := tracking.ResultsFromRows(rows)
+	want := tracking.ResultsFromRows(rows, nil)
 	nr, nc := p.Credit.Length()
 	if nc != len(want) || nc != len(u.Attribute.Results()) || nr != len(want[0].Channels)+1 {
 		t.Fatalf("credit table %d×%d for %d models of %d channels (plus a total row)", nr, nc, len(want), len(want[0].Channels))

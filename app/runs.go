@@ -31,7 +31,7 @@ type runColumn struct {
 
 // runColumns are the runs table's columns after the tick box.
 var runColumns = []runColumn{
-	{"Name", 300, "name", func(r *tracking.Run) string { return r.Name }},
+	{"Name", 300, "name", championName},
 	{"Experiment", 110, "experiment", func(r *tracking.Run) string { return r.Experiment }},
 	{"Status", 100, "status", func(r *tracking.Run) string {
 		if r.Deleted {
@@ -88,6 +88,7 @@ type RunsScreen struct {
 	DeleteBtn, RestoreBtn, RerunBtn, ExportBtn *widget.Button
 	UndoBtn                                    *widget.Button
 	undoBar                                    *fyne.Container
+	champion                                   *championActions
 	undoLabel                                  *widget.Label
 
 	// Page is the run page a click on a run opens in place of the table.
@@ -149,6 +150,7 @@ func newRunsScreen(u *UI) *RunsScreen {
 	s.RerunBtn = widget.NewButton("Re-run", s.rerunCurrent)
 	s.ExportBtn = widget.NewButton("Export CSV…", s.exportCSV)
 	s.UndoBtn = widget.NewButton("Undo", s.undoDelete)
+	s.champion = s.newChampionActions()
 	s.undoLabel = widget.NewLabel("")
 	s.undoBar = container.NewHBox(s.undoLabel, s.UndoBtn)
 	s.undoBar.Hide()
@@ -169,8 +171,10 @@ func newRunsScreen(u *UI) *RunsScreen {
 // Content returns the screen's layout.
 func (s *RunsScreen) Content() fyne.CanvasObject {
 	search := container.NewBorder(nil, nil, nil, widget.NewButton("Search", s.Reload), s.Search)
-	actions := container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn,
-		s.DeleteBtn, s.RestoreBtn, s.RerunBtn, s.ExportBtn)
+	// Two rows of actions, so the screen fits a 1024-pixel window.
+	actions := container.NewVBox(
+		container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn, s.DeleteBtn, s.RestoreBtn),
+		container.NewHBox(s.RerunBtn, s.ExportBtn, s.championButtons()))
 	top := container.NewVBox(search, s.FilterError, actions, s.undoBar, s.Status)
 	split := container.NewHSplit(s.Table, container.NewVScroll(s.Detail))
 	split.Offset = 0.75
@@ -243,6 +247,9 @@ func (s *RunsScreen) load(filter string) {
 	load := s.loads
 	go func() {
 		page, err := st.SearchRuns(context.Background(), srch)
+		if err == nil {
+			err = st.MarkChampions(context.Background(), page.Runs)
+		}
 		onUI(func() {
 			if load == s.loads {
 				s.loaded(load, page, err)

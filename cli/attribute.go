@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ type attributeFlags struct {
 	first, last                                          float64
 	noLog, skipBad, progress, force                      bool
 	mapping                                              pairsFlag
+	trust                                                trustFlags
 }
 
 func runAttribute(ctx context.Context, env Env, args []string) error {
@@ -47,6 +49,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&f.experiment, "experiment", "Default", "experiment to log the run in")
 	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run in the run store")
 	fs.StringVar(&f.db, "db", "", "run store database (default $ATTRLAB_DB or the user data folder)")
+	f.trust.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -65,9 +68,21 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.trust.apply(&iopts); err != nil {
+		return err
+	}
 	if !f.noLog {
 		// A wrong --db fails now, not after the models have run.
 		if err := precheckStore(ctx, f.db); err != nil {
+			return err
+		}
+	}
+	if f.trust.refresh {
+		// The champion's parameters replace the model and import flags.
+		if opts, iopts, err = f.planRefresh(ctx, env, pos[0]); err != nil {
+			if errors.Is(err, errNothingNew) {
+				return nil
+			}
 			return err
 		}
 	}
@@ -76,6 +91,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 		progress = newProgressPrinter(env.Stderr, fileSize(pos[0]))
 		iopts.Progress = progress.importProgress
 		opts.Progress = progress.runProgress
+		f.trust.progress = progress
 	}
 	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected, f.force)
 	if err != nil {
@@ -89,9 +105,19 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.trust.bootstrap(ctx, ds.Paths, results, opts); err != nil {
+		return err
+	}
+	periods, err := f.trust.periods(ctx, ds, opts)
+	if err != nil {
+		return err
+	}
 	elapsed := time.Since(started)
-	rep := report{Dataset: ds, Results: results, Rejected: rejectedPath, Runtime: elapsed, Direct: opts.Direct}
+	rep := report{Dataset: ds, Results: results, Periods: periods, Rejected: rejectedPath, Runtime: elapsed, Direct: opts.Direct}
 	if rep.RunID, err = logAttribution(ctx, env, &f, pos[0], iopts, opts, ds, results, elapsed); err != nil {
+		return err
+	}
+	if err := f.trust.finishRefresh(ctx, env, f.db, rep.RunID); err != nil {
 		return err
 	}
 	if f.format != "json" {

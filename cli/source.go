@@ -104,6 +104,9 @@ func (f *sourceFlags) sources(ctx context.Context, env Env, args []string) ([]so
 		if err := attachMarkovChain(ctx, st, arg, results); err != nil {
 			return fail(err)
 		}
+		if err := attachIntervals(ctx, st, arg, results); err != nil {
+			return fail(err)
+		}
 		out = append(out, source{label: label, runID: arg, results: results})
 	}
 	return out, st, nil
@@ -136,7 +139,7 @@ func (f *sourceFlags) fileSource(ctx context.Context, env Env, path string) (sou
 
 // resultsFromRows rebuilds per-model results from a run's stored rows.
 func resultsFromRows(rows []tracking.ResultRow) []*attribution.Result {
-	return tracking.ResultsFromRows(rows)
+	return tracking.ResultsFromRows(rows, nil)
 }
 
 // pickModel returns the result of the model named name, or with name ""

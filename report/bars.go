@@ -19,6 +19,8 @@ type barSeries struct {
 	name   string
 	values []float64
 	color  color.Color
+	// low and high, when set, are drawn as an error bar on each bar.
+	low, high []float64
 }
 
 // barSpec describes a grouped bar chart: one group per channel, one bar
@@ -302,6 +304,9 @@ func (b *groupedBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 		for _, v := range se.values {
 			top = max(top, v)
 		}
+		for _, v := range se.high {
+			top = max(top, v)
+		}
 	}
 	if top == 0 {
 		top = 1
@@ -390,6 +395,9 @@ func (b *groupedBars) Plot(c draw.Canvas, plt *plot.Plot) {
 			if v > 0 {
 				c.SetColor(se.color)
 				c.Fill(r.Path())
+			}
+			if se.low != nil {
+				b.errorBar(c, trX, trY, se.low[i], se.high[i], n-1-i, i, off, thick)
 			}
 			if b.mode != labelNone {
 				c.FillText(sty, at, b.spec.label(v))

@@ -35,6 +35,7 @@ func AttributionChart(results []*attribution.Result) (*Chart, error) {
 			_, _, share, _ := r.Credit(ch)
 			se.values[i] = share
 		}
+		se.low, se.high = shareIntervals(r, channels)
 		s.series = append(s.series, se)
 	}
 	if len(results) == 1 {
@@ -103,6 +104,9 @@ type Comparison struct {
 	Share    [][]float64
 	// Model optionally names the model whose credit is compared.
 	Model string
+	// Low and High optionally give run i's share intervals (nil rows for
+	// runs without them), drawn as error bars.
+	Low, High [][]float64
 }
 
 // check reports a Comparison whose shape does not match its labels.
@@ -140,7 +144,11 @@ func CompareChart(c Comparison) (*Chart, error) {
 		s.subtitle = fmt.Sprintf("Share of attributed conversions in each of %d runs, %s model", len(c.Runs), c.Model)
 	}
 	for i, run := range c.Runs {
-		s.series = append(s.series, barSeries{name: run, values: c.Share[i], color: runColor(c.Model, i, len(c.Runs))})
+		se := barSeries{name: run, values: c.Share[i], color: runColor(c.Model, i, len(c.Runs))}
+		if i < len(c.Low) && c.Low[i] != nil && c.High[i] != nil {
+			se.low, se.high = c.Low[i], c.High[i]
+		}
+		s.series = append(s.series, se)
 	}
 	return barChart(s), nil
 }

@@ -269,6 +269,9 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 	if err := insertResults(ctx, tx, seq, d.Results); err != nil {
 		return fmt.Errorf("finish run %s: %w", runID, err)
 	}
+	if err := insertTrust(ctx, tx, seq, d); err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
 	for _, a := range d.Artifacts {
 		args, err := s.artifactArgs(a)
 		if err != nil {

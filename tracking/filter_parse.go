@@ -185,7 +185,7 @@ func (p *parser) notExpr() (Expr, error) {
 }
 
 // keyHint lists what may start a comparison.
-const keyHint = "metrics.NAME, params.NAME, tags.NAME or an attribute (status, name, run_id, start_time, end_time, experiment, dataset)"
+const keyHint = "metrics.NAME, params.NAME, tags.NAME or an attribute (status, name, run_id, start_time, end_time, experiment, dataset, champion)"
 
 // key reads metrics.NAME, params.NAME, tags.NAME, attributes.NAME or a
 // bare attribute; NAME may be quoted right after the dot.
@@ -413,6 +413,10 @@ func (p *parser) checkAttribute(c *Condition) error {
 	for i := range c.Values {
 		v := &c.Values[i]
 		switch c.Key.Name {
+		case AttrChampion:
+			if v.Kind != ValueBool || (c.Op != Eq && c.Op != Ne && c.Op != In && c.Op != NotIn) {
+				return &FilterError{Pos: v.Pos, Msg: "champion is true or false: write champion = true or champion = false"}
+			}
 		case AttrStartTime, AttrEndTime:
 			if c.Op.pattern() {
 				return &FilterError{Pos: c.OpPos, Msg: fmt.Sprintf("%s is a time: compare it with =, !=, <, <=, >, >= or in, not %s", c.Key, c.Op)}

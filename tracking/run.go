@@ -66,8 +66,10 @@ type Run struct {
 	// DatasetName is the dataset's name, or "".
 	DatasetName string
 	Deleted     bool
-	Tags        map[string]string
-	Params      []Param
+	// Champion is set by MarkChampions for the champion of its experiment.
+	Champion bool
+	Tags     map[string]string
+	Params   []Param
 	// Metrics holds the latest point of each metric key.
 	Metrics []Metric
 }
@@ -194,6 +196,10 @@ type RunData struct {
 	// Tags are set (or replaced) with the final status, such as the error
 	// of a FAILED run (TagError).
 	Tags map[string]string
+	// Intervals, Replicates and Periods are set by --bootstrap and --by.
+	Intervals  []IntervalRow
+	Replicates []ShareReplicates
+	Periods    []PeriodRow
 }
 
 // TagError is the tag that holds why a FAILED run failed.
