@@ -11,12 +11,16 @@ import (
 	"github.com/attrlab/attrlab/storage"
 )
 
-// runGUI opens the desktop app on the run store named by ATTRLAB_DB (or
-// the default one) and the bundled sample dataset.
-func runGUI() int {
+// runGUI opens the desktop app on the run store named by --db, else
+// ATTRLAB_DB, else the default one, with the bundled sample dataset and,
+// if given, a journey file in the import preview.
+func runGUI(g cli.GUIArgs) int {
 	a := fyneapp.NewWithID("io.attrlab.app")
 	app.Version = cli.Version
-	path := os.Getenv("ATTRLAB_DB")
+	path := g.DB
+	if path == "" {
+		path = os.Getenv("ATTRLAB_DB")
+	}
 	var err error
 	if path == "" {
 		path, err = storage.DefaultPath()
@@ -36,6 +40,10 @@ func runGUI() int {
 	if err := u.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "attrlab:", err)
 	}
+	if g.File != "" {
+		u.OpenFile(g.File)
+	}
+	defer u.WatchRuns(app.RunsPollInterval)()
 	u.Window.ShowAndRun()
 	return 0
 }

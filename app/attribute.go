@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,7 +24,7 @@ type AttributeScreen struct {
 	ui *UI
 
 	DatasetPicker *widget.Select
-	Models        *widget.CheckGroup
+	Models        *ModelChecks
 	Order         *widget.Select
 	HalfLife      *widget.Entry
 	// Lookback is the touch log's lookback window ("0" is unlimited);
@@ -33,38 +32,50 @@ type AttributeScreen struct {
 	Lookback     *widget.Entry
 	LookbackNote *widget.Label
 	Direct       *widget.Entry
-	Experiment   *widget.SelectEntry
-	RunBtn       *widget.Button
-	// CancelBtn stops the import again a new lookback needs.
+	// Bootstrap is the number of bootstrap replicates ("" or 0: none);
+	// boot is what the running attribution read from it (read off the UI
+	// thread by a lookback re-import, set before that starts).
+	Bootstrap *widget.Entry
+	boot      *attribution.BootstrapOptions
+	// By attributes each week or month too (intervals.go), ranBy as the
+	// running attribution does; OverTimeBtn shows the last run's periods.
+	By          *widget.Select
+	ranBy       attribution.PeriodKind
+	OverTimeBtn *widget.Button
+	Experiment  *widget.SelectEntry
+	RunBtn      *widget.Button
+	// CancelBtn stops the run under way (and the import again a new
+	// lookback needs); Progress shows how far it is.
 	CancelBtn   *widget.Button
+	Progress    *widget.ProgressBar
 	Status      *widget.Label
 	Table       *widget.Table
-	Chart       *canvas.Image
+	Chart       *ChartView
 	ExportChart *widget.Button
 	ExportCSV   *widget.Button
 
 	results []*attribution.Result
+	sort    resultSort
 	// LastRun is the run the last results were logged as (nil if none).
 	LastRun *tracking.Run
 	// experiments are the experiments the picker offers.
 	experiments []string
 	running     bool
+	loading     string             // a stored dataset being loaded for the picker
 	cancel      context.CancelFunc // a re-import under way, or nil
 	onDone      func(error)        // for tests: called on the UI thread
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
-	s := &AttributeScreen{ui: u}
+	s := &AttributeScreen{ui: u, sort: resultSort{col: sortNone}}
 	s.DatasetPicker = widget.NewSelect(nil, nil)
 	s.DatasetPicker.PlaceHolder = "Choose a dataset"
 	s.DatasetPicker.OnChanged = s.datasetChosen
-	u.onDatasetsChanged = append(u.onDatasetsChanged, func() {
+	u.onChoicesChanged = append(u.onChoicesChanged, func() {
 		s.DatasetPicker.Options = u.datasetNames()
 		s.DatasetPicker.Refresh()
 	})
-	s.Models = widget.NewCheckGroup(attribution.ModelNames, nil)
-	s.Models.Horizontal = true
-	s.Models.SetSelected(attribution.ModelNames)
+	s.Models = newModelChecks()
 	s.Order = widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
 	s.Order.SetSelected("1")
 	s.HalfLife = widget.NewEntry()
@@ -78,6 +89,8 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.LookbackNote.Hide()
 	s.Direct = widget.NewEntry()
 	s.Direct.SetText(strings.Join(attribution.DefaultDirect(), ","))
+	s.Bootstrap = newBootstrapEntry()
+	s.newPeriodControls()
 	s.Experiment = widget.NewSelectEntry([]string{tracking.DefaultExperiment})
 	s.Experiment.SetText(tracking.DefaultExperiment)
 	s.Experiment.PlaceHolder = tracking.DefaultExperiment
@@ -85,15 +98,17 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.RunBtn.Importance = widget.HighImportance
 	s.CancelBtn = widget.NewButton("Cancel", s.CancelRun)
 	s.CancelBtn.Disable()
-	s.Status = widget.NewLabel("")
+	s.Progress = widget.NewProgressBar()
+	s.Progress.Hide()
+	s.Status = newStatusLabel()
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
 		return widget.NewLabel("paid_search_brand")
 	}, s.updateCell)
 	// The header template sets the row-header width: wide enough for
 	// typical channel names.
-	s.Table.CreateHeader = headerTemplate("paid_search_brand")
+	s.Table.CreateHeader = newResultHeader
 	s.Table.UpdateHeader = s.updateHeader
-	s.Chart = newChartImage()
+	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", func() {
 		if ch := s.chart(); ch != nil {
 			exportChart(u, ch, "attribution")
@@ -127,21 +142,26 @@ func (s *AttributeScreen) chart() *report.Chart {
 func (s *AttributeScreen) Content() fyne.CanvasObject {
 	form := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Dataset"), nil, s.DatasetPicker),
-		s.Models,
+		s.Models.Content(),
+		// Two short rows rather than one long one: the form fits a
+		// 1024-pixel screen.
 		container.NewHBox(
 			widget.NewLabel("Markov order"), s.Order,
 			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
 			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(90, 36), s.Lookback),
-			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(180, 36), s.Direct),
+			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(70, 36), s.Bootstrap),
+			widget.NewLabel("By"), s.By,
 		),
 		container.NewHBox(
+			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(160, 36), s.Direct),
 			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
 			s.RunBtn, s.CancelBtn,
 		),
 		s.LookbackNote,
+		s.Progress,
 		s.Status,
 	)
-	tools := container.NewHBox(s.ExportCSV, s.ExportChart)
+	tools := container.NewHBox(s.ExportCSV, s.ExportChart, s.OverTimeBtn)
 	split := container.NewVSplit(s.Table, s.Chart)
 	split.Offset = 0.45
 	return container.NewBorder(form, tools, nil, nil, split)
@@ -152,7 +172,7 @@ func (s *AttributeScreen) choose(name string) { s.DatasetPicker.SetSelected(name
 // options reads the form; a bad value returns an error naming the field.
 func (s *AttributeScreen) options() (attribution.Options, error) {
 	var o attribution.Options
-	o.Models = append([]string(nil), s.Models.Selected...)
+	o.Models = s.Models.Selected()
 	if len(o.Models) == 0 {
 		return o, errors.New("tick at least one model")
 	}
@@ -178,7 +198,11 @@ func (s *AttributeScreen) Run() {
 	}
 	d := s.ui.dataset(s.DatasetPicker.Selected)
 	if d == nil {
-		s.Status.SetText("Choose a dataset first (import one on the Datasets screen).")
+		if s.loading != "" {
+			s.Status.SetText(s.loading + " is still loading from its source: Run again when it is loaded.")
+		} else {
+			s.Status.SetText("Choose a dataset first (import one on the Datasets screen).")
+		}
 		return
 	}
 	opts, err := s.options()
@@ -188,29 +212,85 @@ func (s *AttributeScreen) Run() {
 	}
 	opts.Models = s.applicable(d.ds, opts.Models)
 	experiment := s.experiment()
+	boot, err := s.bootstrap()
+	if err != nil {
+		s.Status.SetText(err.Error())
+		return
+	}
+	s.boot = boot
+	by, err := s.periodKind(d.ds)
+	if err != nil {
+		s.Status.SetText(err.Error())
+		return
+	}
+	s.ranBy = by
 	if d.ds.Summary.Layout == attribution.LayoutTouches {
 		l, err := s.lookback()
 		if err != nil {
 			s.Status.SetText(err.Error())
 			return
 		}
-		if l != effectiveLookback(d.opts.Lookback) {
-			v := s.ui.version(d, l)
-			if v == nil {
-				s.reimportAndRun(d, l, opts, experiment)
-				return
-			}
-			d = v
-			s.choose(d.name)
+		v := d.withLookback(l)
+		if v == nil {
+			s.reimportAndRun(d, l, opts, experiment)
+			return
 		}
+		d = v
 	}
-	s.running = true
-	s.RunBtn.Disable()
-	s.Status.SetText("Running…")
+	s.start(d, opts, experiment)
+}
+
+// start runs the models on d off the UI thread, with progress and Cancel,
+// and logs the run.
+func (s *AttributeScreen) start(d *loadedDataset, opts attribution.Options, experiment string) {
+	ctx := s.begin(fmt.Sprintf("Running %d models on %s…", len(opts.Models), d.name))
+	opts.Progress = s.progress(d.name)
+	st := s.ui.Store
+	tr := trustRun{boot: s.boot, by: s.ranBy}
 	go func() {
-		o := attributeAndLog(s.ui.Store, d, opts, experiment, nil)
+		o := attributeAndLogTrust(ctx, st, d, opts, experiment, nil, tr)
 		onUI(func() { s.finish(d.name, o) })
 	}()
+}
+
+// begin shows a run under way: Run disabled, Cancel and the progress bar
+// shown. It returns the context Cancel cancels.
+func (s *AttributeScreen) begin(status string) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.running = true
+	s.RunBtn.Disable()
+	s.CancelBtn.Enable()
+	s.Progress.SetValue(0)
+	s.Progress.Show()
+	s.Status.SetText(status)
+	return ctx
+}
+
+// end undoes begin.
+func (s *AttributeScreen) end() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.cancel = nil
+	s.running = false
+	s.RunBtn.Enable()
+	s.CancelBtn.Disable()
+	s.Progress.Hide()
+}
+
+// progress returns the engine's progress callback: it shows how many
+// models have finished.
+func (s *AttributeScreen) progress(name string) func(attribution.RunProgress) {
+	return func(p attribution.RunProgress) {
+		onUI(func() {
+			if !s.running {
+				return
+			}
+			s.Progress.SetValue(float64(p.Done) / float64(p.Total))
+			s.Status.SetText(fmt.Sprintf("Running models on %s: %d of %d done (%s finished)…", name, p.Done, p.Total, p.Model))
+		})
+	}
 }
 
 // runSync runs on the calling goroutine; used for the first-start sample.
@@ -221,7 +301,8 @@ func (s *AttributeScreen) runSync() error {
 		return err
 	}
 	opts.Models = s.applicable(d.ds, opts.Models)
-	o := attributeAndLog(s.ui.Store, d, opts, s.experiment(), nil)
+	s.begin("Running…")
+	o := attributeAndLog(context.Background(), s.ui.Store, d, opts, s.experiment(), nil)
 	s.finish(d.name, o)
 	if o.err != nil {
 		return o.err
@@ -268,16 +349,35 @@ type outcome struct {
 	err     error // the attribution failed
 	run     *tracking.Run
 	logErr  error // the attribution worked but could not be logged
+	// failed is the run marked FAILED because its results could not be
+	// logged (run is nil then).
+	failed *tracking.Run
 }
 
 // attributeAndLog runs the models on a dataset and logs the run in st (if
-// any). It runs off the UI thread.
-func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
+// any); an attribution that fails, other than by Cancel, is logged as a
+// FAILED run with its error. It runs off the UI thread.
+func attributeAndLog(ctx context.Context, st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string) outcome {
+	return attributeAndLogTrust(ctx, st, d, opts, experiment, tags, trustRun{})
+}
+
+// attributeAndLogTrust is attributeAndLog with bootstrap intervals and
+// credit by period when tr asks for them.
+func attributeAndLogTrust(ctx context.Context, st *storage.Store, d *loadedDataset, opts attribution.Options, experiment string, tags map[string]string, tr trustRun) outcome {
 	started := time.Now()
-	results, err := attribution.Run(context.Background(), d.ds.Paths, opts)
-	if err != nil || st == nil {
+	boot := tr.boot
+	results, err := attribution.Run(ctx, d.ds.Paths, opts)
+	if err == nil && boot != nil {
+		err = attribution.Bootstrap(ctx, d.ds.Paths, results, opts, *boot)
+	}
+	var periods []attribution.PeriodResult
+	if err == nil && tr.by != "" {
+		periods, err = runPeriods(d, opts, tr)
+	}
+	if st == nil || errors.Is(err, context.Canceled) {
 		return outcome{results: results, err: err}
 	}
+	opts.Progress = nil
 	l := tracking.RunLog{
 		Experiment: experiment,
 		AppVersion: Version,
@@ -285,14 +385,45 @@ func attributeAndLog(st *storage.Store, d *loadedDataset, opts attribution.Optio
 		Dataset:    d.info,
 		Import:     d.opts,
 		Attribution: tracking.Attribution{Results: results, Options: opts, Summary: d.ds.Summary,
-			Runtime: time.Since(started), Time: time.Now()},
+			Runtime: time.Since(started), Time: time.Now(), Periods: periods},
 	}
 	if len(d.opts.Map) > 0 {
 		l.Params = []tracking.Param{tracking.MapParam(d.opts.Map)}
 	}
+	l.Params = append(l.Params, tracking.TrustParams(boot, string(tr.by), tr.zone())...)
+	// Logging is not cancelled: the results exist, so the run is kept.
+	if err != nil {
+		run, logErr := tracking.LogFailure(context.Background(), st, l, err)
+		return outcome{err: err, run: run, logErr: logErr}
+	}
 	run, err := tracking.LogAttribution(context.Background(), st, l)
-	return outcome{results: results, run: run, logErr: err}
+	o := outcome{results: results, run: run, logErr: err}
+	var le *tracking.LogError
+	if errors.As(err, &le) {
+		o.run = nil
+		o.failed = le.Run
+	}
+	return o
 }
+
+// logAdvice says what to do about a run that could not be logged.
+func logAdvice(err error) string {
+	var le *tracking.LogError
+	kept := "The results were not stored."
+	if errors.As(err, &le) && le.Mark == nil {
+		kept = fmt.Sprintf("The results were not stored: run %q is marked FAILED in Runs, with this error.", le.Run.Name)
+	}
+	msg := strings.ToLower(err.Error())
+	for _, disk := range []string{"disk", "full", "readonly", "read-only", "permission", "locked", "busy", "no space", "i/o"} {
+		if strings.Contains(msg, disk) {
+			return kept + " Check that the run store (" + storeHint + ") is on a writable disk with free space, then run again."
+		}
+	}
+	return kept + " This looks like a fault in Attribution Lab, not in your data or disk: please report it with the error above."
+}
+
+// storeHint names where the run store is chosen.
+const storeHint = "attrlab --db PATH, or ATTRLAB_DB"
 
 // applicable drops time-decay for data without timestamps, saying so.
 func (s *AttributeScreen) applicable(ds *attribution.Dataset, models []string) []string {
@@ -309,14 +440,22 @@ func (s *AttributeScreen) applicable(ds *attribution.Dataset, models []string) [
 }
 
 func (s *AttributeScreen) finish(name string, o outcome) {
-	s.running = false
-	s.RunBtn.Enable()
+	s.end()
 	results, err := o.results, o.err
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled):
+		s.Status.SetText("Cancelled: no model results were kept and nothing was logged.")
+	case err != nil:
 		s.Status.SetText("Run failed: " + err.Error())
-		s.ui.showError("Attribute "+name, err, "Check the parameters and try again.")
-	} else {
+		next := "Check the parameters and try again."
+		if o.run != nil {
+			next = fmt.Sprintf("The run is logged as %q, FAILED, in Runs. ", o.run.Name) + next
+			s.ui.runLogged(o.run)
+		}
+		s.ui.showError("Attribute "+name, err, next)
+	default:
 		s.results = results
+		s.applySort()
 		s.LastRun = o.run
 		var warn []string
 		for _, r := range results {
@@ -324,13 +463,16 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 				warn = append(warn, r.Model+": "+w)
 			}
 		}
-		msg := fmt.Sprintf("%s: %d models, %.0f conversions attributed.", name, len(results), results[0].TotalConversions)
+		msg := fmt.Sprintf("%s: %d models, %s conversions attributed.", name, len(results), report.Number(results[0].TotalConversions))
 		switch {
 		case o.run != nil:
 			msg += fmt.Sprintf(" Logged as run %q in %s.", o.run.Name, o.run.Experiment)
 		case o.logErr != nil:
 			msg += " Not logged: " + o.logErr.Error()
-			s.ui.showError("Log the run", o.logErr, "The results are shown but not kept. Check that the run store (ATTRLAB_DB) is on a writable disk with free space, then run again.")
+			s.ui.showError("Log the run", o.logErr, logAdvice(o.logErr))
+			if o.failed != nil {
+				s.ui.runLogged(o.failed)
+			}
 		}
 		if len(warn) > 0 {
 			msg += "  " + strings.Join(warn, "; ")
@@ -340,15 +482,13 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 			s.Table.SetColumnWidth(i, 128)
 		}
 		s.Table.Refresh()
-		if ch := s.chart(); ch != nil {
-			s.Chart.Image = ch.Image(chartDPI)
-			s.Chart.Refresh()
-		}
+		s.Chart.SetChart(s.chart())
 		s.ExportChart.Enable()
 		s.ExportCSV.Enable()
 		if o.run != nil {
 			s.ui.runLogged(o.run)
 		}
+		s.showedRun(o.run)
 	}
 	if s.onDone != nil {
 		s.onDone(err)
@@ -365,24 +505,13 @@ func (s *AttributeScreen) tableSize() (int, int) {
 	return len(s.results[0].Channels), len(s.results)
 }
 
-// CellText is the text of results cell (channel row, model column).
+// CellText is the text of a results cell (table row, model column); rows
+// are in the results' channel order until the table is sorted.
 func (s *AttributeScreen) CellText(row, col int) string {
-	r := s.results[col]
-	return fmt.Sprintf("%.2f (%.1f%%)", r.Conversions[row], 100*r.Share[row])
+	r, ch := s.results[col], s.channelAt(row)
+	return report.Fixed(r.Conversions[ch], 2) + " (" + report.Percent(r.Share[ch]) + plusMinus(r, ch) + ")"
 }
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	o.(*widget.Label).SetText(s.CellText(id.Row, id.Col))
-}
-
-func (s *AttributeScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	switch {
-	case id.Row < 0 && id.Col >= 0:
-		l.SetText(s.results[id.Col].Model)
-	case id.Col < 0 && id.Row >= 0:
-		l.SetText(s.results[0].Channels[id.Row])
-	default:
-		l.SetText("")
-	}
 }

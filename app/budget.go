@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"math"
 	"os"
@@ -17,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,7 +31,7 @@ const budgetDebounce = 150 * time.Millisecond
 var budgetColumns = []string{"spend", "spend share", "conversions", "credit share", "CPA", "ROAS", "proposed", "change", "flags"}
 
 // budgetColumnWidths fit the columns' headers and typical contents.
-var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 92, 88, 150}
+var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 170, 88, 150}
 
 // BudgetScreen proposes a budget from one model's credit (DESIGN section
 // 3.2). Spend per channel comes from the dataset's cost column, a spend
@@ -48,7 +46,7 @@ type BudgetScreen struct {
 	Total         *widget.Entry
 	Status        *widget.Label
 	Table         *widget.Table
-	Chart         *canvas.Image
+	Chart         *ChartView
 	ExportChart   *widget.Button
 	ExportCSV     *widget.Button
 
@@ -60,6 +58,14 @@ type BudgetScreen struct {
 	// own keeps the models this screen ran itself, by dataset name.
 	own     map[string][]*attribution.Result
 	running string // the dataset being run, "" when none
+	// CancelBtn stops the models running for a budget (shown meanwhile).
+	CancelBtn *widget.Button
+	cancel    context.CancelFunc
+	// champion is set while the champion run's credit is on show
+	// (budgetchampion.go), until a dataset is chosen; championTried once
+	// the screen has looked for one to open on.
+	champion      *budgetChampion
+	championTried bool
 	// budget is the last proposal that worked: the one on show.
 	budget *attribution.Budget
 	// gen counts proposals, so that a chart drawn for an older one is dropped.
@@ -78,10 +84,16 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	s := &BudgetScreen{ui: u, own: map[string][]*attribution.Result{}}
 	s.DatasetPicker = widget.NewSelect(nil, s.load)
 	s.DatasetPicker.PlaceHolder = "Choose a dataset"
-	u.onDatasetsChanged = append(u.onDatasetsChanged, s.datasetsChanged)
+	u.onChoicesChanged = append(u.onChoicesChanged, s.datasetsChanged)
 	s.ModelPicker = widget.NewSelect(nil, func(string) { s.recompute() })
 	s.ModelPicker.PlaceHolder = "Choose a model"
 	s.LoadSpendBtn = widget.NewButton("Load spend CSV…", s.LoadSpendDialog)
+	s.CancelBtn = widget.NewButton("Cancel", func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+	})
+	s.CancelBtn.Hide()
 	s.Total = s.newAmountEntry("", checkTotal)
 	s.Status = &widget.Label{Text: "Choose a dataset: its models' credit is shared out as a budget.", Wrapping: fyne.TextWrapWord}
 	s.Table = widget.NewTableWithHeaders(s.tableSize, func() fyne.CanvasObject {
@@ -92,7 +104,7 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	for i, w := range budgetColumnWidths {
 		s.Table.SetColumnWidth(i, w)
 	}
-	s.Chart = newChartImage()
+	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", s.exportChart)
 	s.ExportCSV = widget.NewButton("Export CSV…", s.exportCSV)
 	s.ExportChart.Disable()
@@ -104,11 +116,15 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 // Content returns the screen's layout.
 func (s *BudgetScreen) Content() fyne.CanvasObject {
 	form := container.NewVBox(
+		// Two rows, so that the form fits a 1024-pixel screen.
 		container.NewHBox(
 			widget.NewLabel("Dataset"), container.NewGridWrap(fyne.NewSize(260, 36), s.DatasetPicker),
 			widget.NewLabel("Model"), container.NewGridWrap(fyne.NewSize(180, 36), s.ModelPicker),
+			s.CancelBtn,
+		),
+		container.NewHBox(
 			widget.NewLabel("Total"), container.NewGridWrap(fyne.NewSize(180, 36), s.Total),
-			s.LoadSpendBtn,
+			s.LoadSpendBtn, s.championButton(),
 		),
 		s.Status,
 	)
@@ -142,10 +158,9 @@ func (v *budgetView) Refresh() {
 // datasetsChanged offers the datasets loaded; the newest is chosen when
 // none was, and is loaded when the screen is shown.
 func (s *BudgetScreen) datasetsChanged() {
-	names := s.ui.datasetNames()
-	s.DatasetPicker.Options = names
-	if s.DatasetPicker.Selected == "" && len(names) > 0 {
-		s.DatasetPicker.Selected = names[len(names)-1]
+	s.DatasetPicker.Options = s.ui.datasetNames()
+	if s.DatasetPicker.Selected == "" {
+		s.DatasetPicker.Selected = s.ui.lastLoaded()
 	}
 	s.DatasetPicker.Refresh()
 }
@@ -153,8 +168,9 @@ func (s *BudgetScreen) datasetsChanged() {
 // sync loads the chosen dataset if it is not the one on show, or if the
 // Attribute screen has new results for it.
 func (s *BudgetScreen) sync() {
+	s.defaultToChampion()
 	name := s.DatasetPicker.Selected
-	if name == "" || name == s.running {
+	if name == "" || name == s.running || s.champion != nil {
 		return
 	}
 	if res := s.attributeResults(name); name != s.dataset || (res != nil && !slices.Equal(res, s.results)) {
@@ -177,8 +193,26 @@ func (s *BudgetScreen) attributeResults(name string) []*attribution.Result {
 // results when it has them, otherwise from every model run here, off the
 // UI thread, with the Attribute screen's parameters.
 func (s *BudgetScreen) load(name string) {
+	s.champion = nil
+	if name == "" || name == s.running {
+		return
+	}
 	d := s.ui.dataset(name)
-	if d == nil || name == s.running {
+	if d == nil {
+		// A dataset of an earlier session: load it from its source first.
+		s.running = name
+		s.setStatus("Loading "+name+" from its source (progress on Datasets)…", widget.MediumImportance)
+		s.ui.ensureLoaded(name, func(d *loadedDataset, err error) {
+			s.running = ""
+			if err != nil {
+				s.setStatus("Cannot load "+name+": "+err.Error(), widget.DangerImportance)
+				s.updated(err)
+				return
+			}
+			if s.DatasetPicker.Selected == name {
+				s.load(name)
+			}
+		})
 		return
 	}
 	if res := s.attributeResults(name); res != nil {
@@ -194,16 +228,46 @@ func (s *BudgetScreen) load(name string) {
 		opts = attribution.Options{} // the defaults, rather than a half-read form
 	}
 	opts.Models = attribution.AvailableModels(d.ds.Paths)
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.CancelBtn.Show()
+	opts.Progress = func(p attribution.RunProgress) {
+		onUI(func() {
+			if s.running == name {
+				s.setStatus(fmt.Sprintf("Running the models on %s: %d of %d done (%s finished)…", name, p.Done, p.Total, p.Model), widget.MediumImportance)
+			}
+		})
+	}
 	s.running = name
+	if name != s.dataset {
+		s.dataset = ""
+		s.results = nil
+		s.ModelPicker.Options = nil
+		s.ModelPicker.Refresh()
+		s.clearProposal()
+		s.rows, s.rowsBox.Objects = nil, nil
+		s.rowsBox.Refresh()
+	}
 	s.setStatus("Running the models on "+name+"…", widget.MediumImportance)
 	go func() {
-		res, err := attribution.Run(context.Background(), d.ds.Paths, opts)
+		res, err := attribution.Run(ctx, d.ds.Paths, opts)
 		onUI(func() { s.ran(name, d, res, err) })
 	}()
 }
 
 func (s *BudgetScreen) ran(name string, d *loadedDataset, res []*attribution.Result, err error) {
 	s.running = ""
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.CancelBtn.Hide()
+	if errors.Is(err, context.Canceled) {
+		s.setStatus("Cancelled: no budget for "+name+". Choose it again, or run it on Attribute and come back.", widget.MediumImportance)
+		s.DatasetPicker.ClearSelected()
+		s.updated(err)
+		return
+	}
 	if err != nil {
 		s.setStatus("Could not run the models on "+name+": "+err.Error(), widget.DangerImportance)
 		s.ui.showError("Budget for "+name, err, "Check the parameters on the Attribute screen, run it there, then come back to Budget.")
@@ -234,7 +298,7 @@ func (s *BudgetScreen) setResults(name string, d *loadedDataset, res []*attribut
 	s.ModelPicker.Refresh()
 	if name != s.dataset {
 		s.dataset = name
-		s.budget = nil
+		s.clearProposal()
 		onChanged := s.Total.OnChanged
 		s.Total.OnChanged = nil // a new dataset is not typing
 		s.Total.SetText("")
@@ -242,6 +306,19 @@ func (s *BudgetScreen) setResults(name string, d *loadedDataset, res []*attribut
 		s.setRows(res[0].Channels, d.ds.Spend, nil)
 	}
 	s.recompute()
+}
+
+// clearProposal takes the last dataset's proposal off the screen: table,
+// chart, the current total and the exports.
+func (s *BudgetScreen) clearProposal() {
+	s.budget = nil
+	s.gen++ // drops a chart still being drawn
+	s.Total.PlaceHolder = ""
+	s.Total.Refresh()
+	s.Table.Refresh()
+	s.Chart.SetChart(nil)
+	s.ExportChart.Disable()
+	s.ExportCSV.Disable()
 }
 
 // setRows makes one row of entries per channel: the result's channels,
@@ -412,6 +489,7 @@ func (s *BudgetScreen) recompute() {
 	if err == nil {
 		var b *attribution.Budget
 		if b, err = attribution.Allocate(spend, r, opts); err == nil {
+			attribution.AddProposedRange(b, r)
 			s.show(b)
 			return
 		}
@@ -440,11 +518,7 @@ func (s *BudgetScreen) show(b *attribution.Budget) {
 	s.ExportCSV.Enable()
 	gen := s.gen
 	go func() {
-		var img image.Image
 		ch, err := report.BudgetChart(b)
-		if err == nil {
-			img = ch.Image(chartDPI)
-		}
 		onUI(func() {
 			if gen != s.gen {
 				return // a newer proposal is on its way
@@ -452,8 +526,7 @@ func (s *BudgetScreen) show(b *attribution.Budget) {
 			if err != nil {
 				s.setStatus("Chart: "+err.Error(), widget.DangerImportance)
 			} else {
-				s.Chart.Image = img
-				s.Chart.Refresh()
+				s.Chart.SetChart(ch)
 			}
 			s.updated(err)
 		})
@@ -534,7 +607,7 @@ func (s *BudgetScreen) CellText(row, col int) string {
 	case 5:
 		return l.ROAS.String()
 	case 6:
-		return fmt.Sprintf("%.2f", l.Proposed)
+		return fmt.Sprintf("%.2f", l.Proposed) + proposedRange(l)
 	case 7:
 		return fmt.Sprintf("%+.2f", l.Change)
 	default:

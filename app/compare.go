@@ -8,9 +8,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,7 +33,7 @@ type CompareScreen struct {
 	Params      *widget.Table
 	Metrics     *widget.Table
 	Credit      *widget.Table
-	Chart       *canvas.Image
+	Chart       *ChartView
 	ExportChart *widget.Button
 	ExportCSV   *widget.Button
 	// ExportMetrics and ExportParams save the metric and param tables.
@@ -44,6 +44,7 @@ type CompareScreen struct {
 	details []tracking.RunDetail
 	labels  []string // one per run, unique
 	cmp     *tracking.Comparison
+	trust   compareTrust // bootstrap of the loaded runs (comparetrust.go)
 	// updating is set while the pickers are filled in code, so that their
 	// callbacks do not recompute half-way.
 	updating bool
@@ -81,7 +82,7 @@ func newCompareScreen(u *UI) *CompareScreen {
 		return len(s.cmp.Channels), len(s.details)
 	}, s.CreditCell, func(row int) string { return s.cmp.Channels[row] })
 
-	s.Chart = newChartImage()
+	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export…", func() {
 		if ch := s.chart(); ch != nil {
 			exportChart(u, ch, "comparison")
@@ -161,8 +162,11 @@ func (s *CompareScreen) Load(ids []string) {
 	s.Status.SetText(fmt.Sprintf("Loading %d runs…", len(ids)))
 	go func() {
 		var details []tracking.RunDetail
-		var err error
+		trust, err := loadCompareTrust(context.Background(), st, ids)
 		for _, id := range ids {
+			if err != nil {
+				break
+			}
 			var run *tracking.Run
 			var res []tracking.ResultRow
 			if run, err = st.Run(context.Background(), id); err != nil {
@@ -173,7 +177,10 @@ func (s *CompareScreen) Load(ids []string) {
 			}
 			details = append(details, tracking.RunDetail{Run: run, Results: res})
 		}
-		onUI(func() { s.loaded(details, err) })
+		onUI(func() {
+			s.trust = trust
+			s.loaded(details, err)
+		})
 	}()
 }
 
@@ -205,21 +212,62 @@ func (s *CompareScreen) loaded(details []tracking.RunDetail, err error) {
 	}
 }
 
-// runLabels names each run by its name, adding the start of its id where
-// names repeat.
+// runLabels names each run by its name, leaving out the parts (between
+// " · ") that every run's name shares, such as the dataset of generated
+// names, and adding the start of its id where labels repeat.
 func runLabels(details []tracking.RunDetail) []string {
-	count := map[string]int{}
-	for _, d := range details {
-		count[d.Run.Name]++
-	}
-	labels := make([]string, len(details))
+	names := make([]string, len(details))
 	for i, d := range details {
-		labels[i] = d.Run.Name
-		if count[d.Run.Name] > 1 {
+		names[i] = d.Run.Name
+	}
+	labels := distinctParts(names, " · ")
+	count := map[string]int{}
+	for _, l := range labels {
+		count[l]++
+	}
+	for i, d := range details {
+		if count[labels[i]] > 1 {
 			labels[i] += " " + d.Run.ID[:6]
 		}
 	}
 	return labels
+}
+
+// distinctParts drops from each name the parts (split at sep) that are
+// the same, at the same place, in every name. Names split into different
+// numbers of parts, or left with nothing, are kept whole.
+func distinctParts(names []string, sep string) []string {
+	out := slices.Clone(names)
+	if len(names) < 2 {
+		return out
+	}
+	parts := make([][]string, len(names))
+	for i, n := range names {
+		parts[i] = strings.Split(n, sep)
+		if len(parts[i]) != len(parts[0]) {
+			return out
+		}
+	}
+	var keep []int
+	for j := range parts[0] {
+		for _, p := range parts[1:] {
+			if p[j] != parts[0][j] {
+				keep = append(keep, j)
+				break
+			}
+		}
+	}
+	if len(keep) == 0 {
+		return out
+	}
+	for i, p := range parts {
+		var kept []string
+		for _, j := range keep {
+			kept = append(kept, p[j])
+		}
+		out[i] = strings.Join(kept, sep)
+	}
+	return out
 }
 
 // recompute compares the loaded runs with the baseline, model and
@@ -238,6 +286,7 @@ func (s *CompareScreen) recompute() {
 		return
 	}
 	s.cmp = c
+	s.trust.recompute(c, s.details)
 	if s.Model.Selected != c.Model && c.Model != "" {
 		s.updating = true
 		s.Model.SetSelected(c.Model)
@@ -260,16 +309,15 @@ func (s *CompareScreen) recompute() {
 		}
 		t.Refresh()
 	}
-	if ch := s.chart(); ch != nil {
-		s.Chart.Image = ch.Image(chartDPI)
+	ch := s.chart()
+	s.Chart.SetChart(ch)
+	if ch != nil {
 		s.ExportChart.Enable()
 		s.ExportCSV.Enable()
 	} else {
-		s.Chart.Image = nil
 		s.ExportChart.Disable()
 		s.ExportCSV.Disable()
 	}
-	s.Chart.Refresh()
 }
 
 func (s *CompareScreen) summary() string {
@@ -317,13 +365,17 @@ func (s *CompareScreen) MetricCell(row, col int) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	text := fmt.Sprintf("%.6g", v)
+	text := report.Number(v)
 	if col == s.cmp.Baseline || math.IsNaN(m.Abs[col]) {
 		return text
 	}
-	text += fmt.Sprintf(" (%+.4g", m.Abs[col])
+	text += " (" + report.Signed(m.Abs[col])
 	if !math.IsNaN(m.Rel[col]) {
-		text += fmt.Sprintf(", %+.1f%%", 100*m.Rel[col])
+		rel := report.Percent(m.Rel[col])
+		if !strings.HasPrefix(rel, "-") && rel != "0.0%" {
+			rel = "+" + rel
+		}
+		text += ", " + rel
 	}
 	return text + ")"
 }
@@ -336,11 +388,11 @@ func (s *CompareScreen) CreditCell(row, col int) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	text := fmt.Sprintf("%.2f (%.1f%%) #%d", v, 100*c.Share[row][col], c.Rank[row][col])
+	text := fmt.Sprintf("%s (%s) #%d", report.Fixed(v, 2), report.Percent(c.Share[row][col]), c.Rank[row][col])
 	if d := c.RankChange[row][col]; d != 0 && col != c.Baseline {
 		text += fmt.Sprintf(" %+d", d)
 	}
-	return text
+	return text + s.trust.cellText(c, row, col)
 }
 
 // chartData is the channel shares of the comparison, run by run.
@@ -359,6 +411,7 @@ func (s *CompareScreen) chartData() (report.Comparison, bool) {
 		}
 		rc.Share = append(rc.Share, row)
 	}
+	rc.Low, rc.High = s.trust.chartIntervals(c)
 	return rc, true
 }
 

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/attrlab/attrlab/attribution"
+	"github.com/attrlab/attrlab/report"
 	"github.com/attrlab/attrlab/tracking"
 )
 
@@ -100,17 +101,24 @@ func TestCompareTwoRuns(t *testing.T) {
 	}
 	p1, p2 := pconv(first.ID), pconv(second.ID)
 	row := metricRow(t, c, tracking.KeyPConv)
-	want := fmt.Sprintf("%.6g (%+.4g, %+.1f%%)", p1, p1-p2, 100*(p1-p2)/math.Abs(p2))
+	change := func(v, base float64) string {
+		rel := fmt.Sprintf("%+.1f%%", 100*(v-base)/math.Abs(base))
+		if rel == "-0.0%" || rel == "+0.0%" {
+			rel = "0.0%" // residue has no sign
+		}
+		return fmt.Sprintf("%s (%s, %s)", report.Number(v), report.Signed(v-base), rel)
+	}
+	want := change(p1, p2)
 	if got := u.Compare.MetricCell(row, 1); got != want {
 		t.Errorf("p_conv cell %q, want %q", got, want)
 	}
-	if got := u.Compare.MetricCell(row, 0); got != fmt.Sprintf("%.6g", p2) {
+	if got := u.Compare.MetricCell(row, 0); got != report.Number(p2) {
 		t.Errorf("baseline p_conv cell %q", got)
 	}
 	// The other run as baseline reverses the change.
 	u.Compare.Baseline.SetSelectedIndex(1)
 	c = u.Compare.Comparison()
-	want = fmt.Sprintf("%.6g (%+.4g, %+.1f%%)", p2, p2-p1, 100*(p2-p1)/math.Abs(p1))
+	want = change(p2, p1)
 	if got := u.Compare.MetricCell(metricRow(t, c, tracking.KeyPConv), 0); c.Baseline != 1 || got != want {
 		t.Errorf("baseline %d: p_conv cell %q, want %q", c.Baseline, got, want)
 	}
@@ -143,7 +151,7 @@ func TestCompareTwoRuns(t *testing.T) {
 			t.Errorf("%s cell %q, want it to begin %q", r.Channel, got, prefix)
 		}
 	}
-	if u.Compare.Chart.Image == nil || u.Compare.ExportChart.Disabled() || u.Compare.ExportCSV.Disabled() {
+	if u.Compare.Chart.Chart() == nil || u.Compare.ExportChart.Disabled() || u.Compare.ExportCSV.Disabled() {
 		t.Error("no comparison chart, or its exports are off")
 	}
 
@@ -216,5 +224,31 @@ func TestCompareDifferentData(t *testing.T) {
 	}
 	if dashes != 6 {
 		t.Errorf("%d channels missing from the small run, want 6", dashes)
+	}
+}
+
+// TestRunLabelsDropSharedParts compares runs with generated names: the
+// labels keep what differs (the models and order, the time), so that
+// columns and legends stay short and tell the runs apart.
+func TestRunLabelsDropSharedParts(t *testing.T) {
+	run := func(id, name string) tracking.RunDetail {
+		return tracking.RunDetail{Run: &tracking.Run{ID: id + strings.Repeat("0", 32-len(id)), Name: name}}
+	}
+	for _, c := range []struct {
+		runs []tracking.RunDetail
+		want []string
+	}{
+		{[]tracking.RunDetail{run("a1", "markov o1 · journeys.csv · 28 Nov 09:14"), run("b2", "markov o2 · journeys.csv · 28 Nov 09:14")},
+			[]string{"markov o1", "markov o2"}},
+		{[]tracking.RunDetail{run("a1", "markov o1 · journeys.csv · 28 Nov 09:14"), run("b2", "markov o1 · journeys.csv · 28 Nov 10:02")},
+			[]string{"28 Nov 09:14", "28 Nov 10:02"}},
+		{[]tracking.RunDetail{run("a1", "spring"), run("b2", "markov o1 · journeys.csv · 28 Nov 09:14")},
+			[]string{"spring", "markov o1 · journeys.csv · 28 Nov 09:14"}},
+		{[]tracking.RunDetail{run("aaaaaa", "same"), run("bbbbbb", "same")},
+			[]string{"same aaaaaa", "same bbbbbb"}},
+	} {
+		if got := runLabels(c.runs); !slices.Equal(got, c.want) {
+			t.Errorf("labels %q, want %q", got, c.want)
+		}
 	}
 }

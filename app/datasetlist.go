@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
@@ -76,12 +78,13 @@ func (s *DatasetsScreen) rebuildEntries() {
 		entries = append(entries, datasetEntry{info: info, loaded: d})
 	}
 	for _, info := range s.stored {
-		if !loadedFP[info.Fingerprint] {
+		if !loadedFP[info.Fingerprint] && !s.hidden(info.Fingerprint) {
 			entries = append(entries, datasetEntry{info: info})
 		}
 	}
 	s.entries = entries
 	s.list.Refresh()
+	s.ui.choicesChanged()
 }
 
 func (s *DatasetsScreen) listLength() int { return len(s.entries) }
@@ -115,11 +118,12 @@ func (s *DatasetsScreen) SelectEntry(i int) { s.list.Select(i) }
 // entrySelected shows a loaded dataset's report, or loads a stored one.
 func (s *DatasetsScreen) entrySelected(i widget.ListItemID) {
 	e := s.entries[i]
+	s.Edit.selected(e.info.Fingerprint)
 	if e.loaded != nil {
 		s.showReport(e.loaded)
 		return
 	}
-	s.loadStored(i, e.info)
+	s.loadStoredAs(e.info, "", nil)
 }
 
 // datasetsChanged follows a dataset added to the session: the list shows
@@ -170,46 +174,68 @@ func (s *DatasetsScreen) storedLoaded(seq int, dss []*tracking.DatasetInfo, err 
 	}
 }
 
-// loadStored imports a dataset the store knows from its source, off the
+// loadStoredAs imports a dataset the store knows from its source, off the
 // UI thread, with the import options it was imported with, after checking
-// that the source still has the recorded fingerprint.
-func (s *DatasetsScreen) loadStored(i int, info *tracking.DatasetInfo) {
+// that the source still has the recorded fingerprint. It is named name
+// ("" for its recorded name); then, if set, is called on the UI thread
+// with the result.
+func (s *DatasetsScreen) loadStoredAs(info *tracking.DatasetInfo, name string, then func(*loadedDataset, error)) {
 	if s.cancel != nil {
-		s.list.Unselect(i)
+		s.unselect(info)
 		s.Status.SetText("Wait for the import under way to finish, or cancel it.")
+		if then != nil {
+			then(nil, errLoadBusy)
+		}
 		return
+	}
+	if name == "" {
+		name = info.Name
 	}
 	var size int64
 	if st, err := os.Stat(info.Source); err == nil {
 		size = st.Size()
 	}
-	ctx, progress := s.begin(size, "Loading "+info.Name+"…")
+	ctx, progress := s.begin(size, "Loading "+name+"…")
 	st, prefs := s.ui.Store, s.ui.App.Preferences()
 	go func() {
 		imp := storedImportOptions(ctx, st, prefs, info)
 		imp.Progress = progress
 		d, err := loadSource(ctx, info, imp)
-		onUI(func() { s.finishLoad(i, info, d, err) })
+		onUI(func() {
+			s.finishLoad(info, name, d, err)
+			if then != nil {
+				then(s.ui.dataset(name), err)
+			}
+		})
 	}()
 }
 
-func (s *DatasetsScreen) finishLoad(i int, info *tracking.DatasetInfo, d *loadedDataset, err error) {
+// unselect clears the list's selection of the entry for info.
+func (s *DatasetsScreen) unselect(info *tracking.DatasetInfo) {
+	for i, e := range s.entries {
+		if e.info.Fingerprint == info.Fingerprint {
+			s.list.Unselect(i)
+		}
+	}
+}
+
+func (s *DatasetsScreen) finishLoad(info *tracking.DatasetInfo, name string, d *loadedDataset, err error) {
 	s.end()
 	var le *loadError
 	switch {
 	case errors.Is(err, context.Canceled):
-		s.list.Unselect(i)
+		s.unselect(info)
 		s.Status.SetText("Loading cancelled: nothing was added.")
 	case errors.As(err, &le):
-		s.list.Unselect(i)
-		s.Status.SetText("Cannot load " + info.Name + ": " + le.Error())
-		s.ui.showError("Load "+info.Name, le.err, le.next)
+		s.unselect(info)
+		s.Status.SetText("Cannot load " + name + ": " + le.Error())
+		s.ui.showError("Load "+name, le.err, le.next)
 	case err != nil:
-		s.list.Unselect(i)
-		s.Status.SetText("Cannot load " + info.Name + ": " + err.Error())
-		s.ui.showError("Load "+info.Name, err, "Open the file again (Open…) and check the preview and column mapping.")
+		s.unselect(info)
+		s.Status.SetText("Cannot load " + name + ": " + err.Error())
+		s.ui.showError("Load "+name, err, "Open the file again (Open…) and check the preview and column mapping.")
 	default:
-		d.name = s.uniqueName(info.Name)
+		d.name = s.uniqueName(name)
 		s.Status.SetText(fmt.Sprintf("Loaded %s from %s: choose it on Attribute.", d.name, info.Source))
 		s.ui.addDataset(d)
 	}
@@ -238,9 +264,12 @@ func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution
 		if err != nil {
 			return nil, err
 		}
-		if sinfo.Fingerprint != info.Fingerprint {
+		if same, _ := tracking.SourceMatches(bytes.NewReader(assets.SampleTouches), imp, layout, info.Fingerprint); !same {
 			return nil, changedError(info, "the bundled sample of this version of the app differs from the one it was imported from")
 		}
+		// A record from before lookback left the fingerprint keeps its
+		// fingerprint, so runs go on under the one dataset.
+		sinfo.Fingerprint = info.Fingerprint
 		imp.Progress = nil
 		return &loadedDataset{ds: ds, info: sinfo, opts: imp}, nil
 	case "", "stdin":
@@ -255,12 +284,12 @@ func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution
 	if err != nil {
 		return nil, &loadError{err, "Check that you can read the file, or open a copy of it (Open…)."}
 	}
-	fp, err := tracking.FingerprintReader(f, tracking.ImportSettings(imp, layout))
+	same, err := tracking.SourceMatches(f, imp, layout, info.Fingerprint)
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint %s: %w", info.Source, err)
 	}
-	if fp != info.Fingerprint {
+	if !same {
 		return nil, changedError(info, fmt.Sprintf("the source file %s has changed since it was imported (its fingerprint differs)", info.Source))
 	}
 	// The bytes are those that were imported, so any row that does not
@@ -274,6 +303,7 @@ func loadSource(ctx context.Context, info *tracking.DatasetInfo, imp attribution
 		return nil, err
 	}
 	d.rejected = rejected
+	d.info.Fingerprint = info.Fingerprint // the same data (see above)
 	return d, nil
 }
 

@@ -28,6 +28,8 @@ type DatasetsScreen struct {
 
 	list   *widget.List
 	report *widget.Label
+	// Edit renames and deletes datasets.
+	Edit *datasetEditor
 	// Rejected lists the rows the shown import skipped.
 	Rejected *rejectedView
 	// entries are the list's rows; stored is the store's datasets as last
@@ -38,19 +40,21 @@ type DatasetsScreen struct {
 	onStored  func(error) // for tests: a read of the store's datasets ended
 
 	// The import in progress (nil when none).
-	path        string
-	preview     *attribution.Preview
-	layout      *widget.Select
-	mapping     map[string]*widget.Select
-	rules       *importRules // the preview's reading rules (importrules.go)
-	skipBad     *widget.Check
-	previewBox  *fyne.Container
-	ImportBtn   *widget.Button
-	CancelBtn   *widget.Button
-	Progress    *widget.ProgressBar
-	Status      *widget.Label
-	cancel      context.CancelFunc
-	onImportEnd func(error) // for tests: called on the UI thread
+	path       string
+	preview    *attribution.Preview
+	layout     *widget.Select
+	mapping    map[string]*widget.Select
+	rules      *importRules // the preview's reading rules (importrules.go)
+	skipBad    *widget.Check
+	previewBox *fyne.Container
+	// PreviewTable shows the first rows of the file being previewed.
+	PreviewTable *widget.Table
+	ImportBtn    *widget.Button
+	CancelBtn    *widget.Button
+	Progress     *widget.ProgressBar
+	Status       *widget.Label
+	cancel       context.CancelFunc
+	onImportEnd  func(error) // for tests: called on the UI thread
 }
 
 func newDatasetsScreen(u *UI) *DatasetsScreen {
@@ -59,11 +63,13 @@ func newDatasetsScreen(u *UI) *DatasetsScreen {
 	s.Rejected = newRejectedView(u)
 	s.list = widget.NewList(s.listLength, s.newListItem, s.updateListItem)
 	s.list.OnSelected = s.entrySelected
+	s.list.OnUnselected = func(widget.ListItemID) { s.Edit.selected("") }
+	s.Edit = newDatasetEditor(s)
 	u.onDatasetsChanged = append(u.onDatasetsChanged, s.datasetsChanged)
 	s.previewBox = container.NewVBox()
 	s.Progress = widget.NewProgressBar()
 	s.Progress.Hide()
-	s.Status = widget.NewLabel("")
+	s.Status = newStatusLabel()
 	s.ImportBtn = widget.NewButton("Import", s.startImport)
 	s.ImportBtn.Importance = widget.HighImportance
 	s.ImportBtn.Disable()
@@ -84,10 +90,14 @@ func newDatasetsScreen(u *UI) *DatasetsScreen {
 func (s *DatasetsScreen) Content() fyne.CanvasObject {
 	open := widget.NewButton("Open…", s.OpenDialog)
 	top := container.NewHBox(open, widget.NewLabel("Ctrl+O, or drop a CSV on the window"))
-	left := container.NewBorder(widget.NewLabelWithStyle("Datasets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.list)
+	left := container.NewBorder(widget.NewLabelWithStyle("Datasets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewVBox(s.Edit.undoBar, container.NewHBox(s.Edit.RenameBtn, s.Edit.DeleteBtn)), nil, nil, s.list)
 	actions := container.NewHBox(s.skipBad, s.ImportBtn, s.CancelBtn)
-	right := container.NewBorder(container.NewVBox(top, s.previewBox, actions, s.Progress, s.Status), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(s.report, s.Rejected.Content())))
+	// One scroll for the whole side: the preview, column pickers and
+	// reading rules are taller than a 700-pixel screen, and Import must
+	// stay reachable.
+	right := container.NewBorder(top, nil, nil, nil,
+		container.NewVScroll(container.NewVBox(s.previewBox, actions, s.Progress, s.Status, s.report, s.Rejected.Content())))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
 	return split
@@ -113,6 +123,11 @@ func (s *DatasetsScreen) OpenPath(path string) {
 		return
 	}
 	s.path, s.preview = path, p
+	// What is on show belongs to the new file now: not the last import's
+	// report, rejected rows or selection in the list.
+	s.list.UnselectAll()
+	s.report.SetText(fmt.Sprintf("Preview of %s: check the layout and the columns, then Import.", filepath.Base(path)))
+	s.Rejected.show(nil)
 	s.buildPreview()
 }
 
@@ -124,7 +139,7 @@ func (s *DatasetsScreen) buildPreview() {
 	}
 	table := widget.NewTableWithHeaders(
 		func() (int, int) { return len(p.Rows), len(p.Header) },
-		func() fyne.CanvasObject { return widget.NewLabel("cell text here") },
+		func() fyne.CanvasObject { return newCellLabel("cell text here") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			row := p.Rows[id.Row]
 			text := ""
@@ -133,8 +148,12 @@ func (s *DatasetsScreen) buildPreview() {
 			}
 			o.(*widget.Label).SetText(text)
 		})
+	s.PreviewTable = table
+	table.CreateHeader = headerTemplate("000") // the row numbers' width
 	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
+		// A long column name is cut short, not drawn over the next one.
+		l.Truncation = fyne.TextTruncateEllipsis
 		switch {
 		case id.Row < 0 && id.Col >= 0:
 			l.SetText(p.Header[id.Col])
@@ -147,12 +166,12 @@ func (s *DatasetsScreen) buildPreview() {
 	for i := range p.Header {
 		table.SetColumnWidth(i, 150)
 	}
-	scroll := container.NewGridWrap(fyne.NewSize(880, 230), table)
+	scroll := fixedHeight(table, 230)
 
 	s.layout = widget.NewSelect([]string{string(attribution.LayoutPaths), string(attribution.LayoutTouches)}, func(string) { s.buildMapping() })
 	mappingBox := container.NewVBox()
 	s.previewBox.Objects = []fyne.CanvasObject{
-		widget.NewLabelWithStyle(info, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		&widget.Label{Text: info, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord},
 		scroll,
 		container.NewHBox(widget.NewLabel("Layout:"), s.layout),
 		mappingBox,
@@ -244,9 +263,15 @@ func (s *DatasetsScreen) startImport() {
 		d, err := importPath(ctx, path, opts)
 		var saveErr error
 		var stored []*tracking.DatasetInfo
+		if err == nil && d.ds.Summary.RowsAccepted == 0 {
+			// Nothing to attribute: not a dataset, so not stored.
+			d.rejected = rejected
+			err = &emptyImportError{file: filepath.Base(path), d: d}
+		}
 		if err == nil {
 			d.rejected = rejected
 			rememberImport(prefs, d)
+			prefs.RemoveValue(hiddenPrefKey(d.info.Fingerprint)) // imported again: shown again
 			if st != nil {
 				saveErr = st.PutDataset(context.Background(), d.info)
 				if saveErr == nil {
@@ -320,9 +345,15 @@ func importPath(ctx context.Context, path string, opts attribution.ImportOptions
 // datasets read after it was saved there (nil without a store).
 func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveErr error, stored []*tracking.DatasetInfo) {
 	s.end()
+	var empty *emptyImportError
 	switch {
 	case errors.Is(err, context.Canceled):
 		s.Status.SetText("Import cancelled: nothing was added.")
+	case errors.As(err, &empty):
+		s.Status.SetText("Not imported: " + err.Error())
+		s.report.SetText(summaryText(empty.d.ds))
+		s.Rejected.show(empty.d)
+		s.ui.showError("Import "+filepath.Base(path), err, empty.next())
 	case err != nil:
 		s.Status.SetText("Import failed: " + err.Error())
 		s.ui.showError("Import "+filepath.Base(path), err, "Fix that row in the file, map the columns differently, or tick “Skip bad rows and report them”.")
@@ -330,6 +361,7 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveEr
 		d.name = s.uniqueName(filepath.Base(path))
 		ds := d.ds
 		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", d.name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
+		s.clearPreview() // the file is a dataset now: the report below is its
 		if stored != nil {
 			s.storedSeq++ // supersedes any read under way
 			s.stored = stored
@@ -343,6 +375,37 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveEr
 	if s.onImportEnd != nil {
 		s.onImportEnd(err)
 	}
+}
+
+// clearPreview takes the previewed file off the screen.
+func (s *DatasetsScreen) clearPreview() {
+	s.path, s.preview = "", nil
+	s.mapping = map[string]*widget.Select{}
+	s.previewBox.Objects = nil
+	s.previewBox.Refresh()
+	s.ImportBtn.Disable()
+}
+
+// emptyImportError says an import accepted no row: there is nothing to
+// attribute, so it is neither added nor stored.
+type emptyImportError struct {
+	file string
+	d    *loadedDataset // what was read, with the rows rejected
+}
+
+func (e *emptyImportError) Error() string {
+	s := e.d.ds.Summary
+	if s.RowsRead == 0 {
+		return fmt.Sprintf("%s has a header but no rows of data, so there is nothing to attribute", e.file)
+	}
+	return fmt.Sprintf("none of the %d rows of %s could be used (%d rejected), so there is nothing to attribute", s.RowsRead, e.file, s.RowsRejected)
+}
+
+func (e *emptyImportError) next() string {
+	if e.d.ds.Summary.RowsRead == 0 {
+		return "Export the file again with its rows, or open another file."
+	}
+	return "The rejected rows are listed on Datasets with the reason for each: check the layout and the column mapping, or fix the file, then import it again."
 }
 
 // Cancel stops the import in progress.

@@ -14,9 +14,6 @@ import (
 	"github.com/attrlab/attrlab/report"
 )
 
-// chartDPI is the resolution charts are drawn at on screen.
-const chartDPI = 96
-
 // exportChart asks where to save a chart; the extension the user types
 // (.png, .svg or .pdf) picks the format. An existing file is replaced only
 // after the user confirms, and never when the app reads it.
@@ -123,24 +120,28 @@ func sameFile(a, b string) bool {
 
 // saveChecked writes a file through save (a temporary file renamed into
 // place). A file the app reads is never replaced; another existing file
-// only when confirmed (by Fyne's dialog) or after asking.
+// only when confirmed (by Fyne's dialog) or after asking. A save says
+// where it went: the save dialog may have added an extension or a folder
+// the user did not look at.
 func saveChecked(u *UI, path string, confirmed bool, save func(force bool) error) {
 	if what := inputOf(u, path); what != "" {
 		u.showError("Export", fmt.Errorf("%s is %s; the app never writes onto what it reads", path, what), "Choose another file name.")
 		return
 	}
-	if err := save(confirmed); err != nil {
-		if !errors.Is(err, os.ErrExist) {
-			u.showError("Export", err, "Choose another folder or file name.")
-			return
-		}
-		dialog.ShowConfirm("Replace file?", fmt.Sprintf("%s already exists. Replace it?", path), func(ok bool) {
-			if ok {
-				if err := save(true); err != nil {
-					u.showError("Export", err, "Choose another folder or file name.")
-				}
+	err := save(confirmed)
+	switch {
+	case err == nil:
+		showSaved(u, path)
+	case !errors.Is(err, os.ErrExist):
+		u.showError("Export", err, "Choose another folder or file name.")
+	default:
+		showConfirm(u, "Replace file?", fmt.Sprintf("%s already exists. Replace it?", path), "Replace", func() {
+			if err := save(true); err != nil {
+				u.showError("Export", err, "Choose another folder or file name.")
+				return
 			}
-		}, u.Window)
+			showSaved(u, path)
+		})
 	}
 }
 

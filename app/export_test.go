@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -100,9 +101,10 @@ func TestSaveOverwritePaths(t *testing.T) {
 
 	fresh := filepath.Join(dir, "fresh.csv")
 	save(fresh, false)
-	if b, _ := os.ReadFile(fresh); string(b) != "new,data\n" || overlays.Top() != nil {
-		t.Errorf("a new file: %q, dialog %v", b, overlays.Top())
+	if b, _ := os.ReadFile(fresh); string(b) != "new,data\n" || !strings.Contains(topDialogText(u.Window), "Saved to "+fresh) {
+		t.Errorf("a new file: %q, dialog %q (want it to say where it saved)", b, topDialogText(u.Window))
 	}
+	clear()
 
 	mine := filepath.Join(dir, "mine.csv")
 	for _, confirmed := range []bool{false, true} {
@@ -115,7 +117,7 @@ func TestSaveOverwritePaths(t *testing.T) {
 		case !confirmed && string(b) != "keep me\n":
 			t.Errorf("replaced without asking: %q", b)
 		case !confirmed:
-			yes := findButton(overlays.Top(), "Yes")
+			yes := findButton(overlays.Top(), "Replace")
 			if yes == nil {
 				t.Fatal("no dialog asks before replacing the file")
 			}

@@ -101,10 +101,12 @@ func newImportRules(s *DatasetsScreen) *importRules {
 	}
 	r.box = container.NewVBox(
 		widget.NewLabelWithStyle("Reading rules (change any that were detected wrongly):", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewHBox(
-			field("Delimiter", r.Delimiter), field("Date order", r.DateOrder), field("Decimal mark", r.Decimal)),
-		container.NewHBox(
-			field("Conversion labels", r.Labels), field("Time zone", r.Timezone), field("Direct channels", r.Direct)),
+		// Two fields a row: three set the window wider than a 1024-pixel
+		// screen (TestLongLinesKeepWindowNarrow).
+		container.NewGridWithColumns(2,
+			field("Delimiter", r.Delimiter), field("Date order", r.DateOrder),
+			field("Decimal mark", r.Decimal), field("Conversion labels", r.Labels),
+			field("Time zone", r.Timezone), field("Direct channels", r.Direct)),
 		r.Detected, r.Problem)
 	return r
 }

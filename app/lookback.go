@@ -4,19 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
 )
 
 // The lookback window shapes a touch log's journeys when it is imported,
 // so a Run with another lookback than the dataset's imports its source
-// again: the new version is kept beside the old one, e.g.
-// "sample_touches.csv (lookback 14d)".
+// again. Lookback is a parameter of the run, not of the data: the dataset
+// (its fingerprint, its entry in the lists) stays the same, and the
+// journeys for each lookback are kept with it for the session.
 
 // lookbackText writes an import's lookback as the Lookback entry takes it:
 // "0" for unlimited.
@@ -68,8 +67,10 @@ func (s *AttributeScreen) lookbackChanged(string) {
 func (s *AttributeScreen) datasetChosen(name string) {
 	d := s.ui.dataset(name)
 	if d == nil {
+		s.loadChosen(name)
 		return
 	}
+	s.Models.Allow(d.ds)
 	if d.ds.Summary.Layout == attribution.LayoutPaths {
 		s.Lookback.Disable()
 		s.LookbackNote.SetText("Lookback does not apply to a path table: its journeys were built before import, without timestamps to window.")
@@ -81,41 +82,49 @@ func (s *AttributeScreen) datasetChosen(name string) {
 	s.LookbackNote.Hide()
 }
 
-// version finds a loaded dataset read from the same source as d with the
-// same options but lookback l.
-func (u *UI) version(d *loadedDataset, l time.Duration) *loadedDataset {
-	for _, v := range u.datasets {
-		if v.info.Source == d.info.Source && v.opts.Layout == d.opts.Layout && maps.Equal(v.opts.Map, d.opts.Map) &&
-			effectiveLookback(v.opts.Lookback) == l {
-			return v
-		}
+// withLookback returns d with its journeys for lookback l, if imported
+// in this session (d itself for its own lookback), or nil.
+func (d *loadedDataset) withLookback(l time.Duration) *loadedDataset {
+	if l == effectiveLookback(d.opts.Lookback) {
+		return d
 	}
-	return nil
+	ds := d.lookbacks[l]
+	if ds == nil {
+		return nil
+	}
+	v := *d
+	v.ds = ds
+	v.opts.Lookback = l
+	v.lookbacks = nil
+	return &v
 }
 
-// versionName names d's source imported with lookback l.
-func versionName(d *loadedDataset, l time.Duration) string {
-	base := assets.SampleTouchesName
-	if d.info.Source != sampleSource {
-		base = filepath.Base(d.info.Source)
+// keepLookback keeps ds as d's journeys for lookback l.
+func (d *loadedDataset) keepLookback(l time.Duration, ds *attribution.Dataset) {
+	if d.lookbacks == nil {
+		d.lookbacks = map[time.Duration]*attribution.Dataset{}
 	}
-	w := "unlimited"
-	if l != attribution.UnlimitedLookback {
-		w = attribution.FormatDuration(l)
+	d.lookbacks[l] = ds
+}
+
+// lookbackName says which lookback a run used, for the status line.
+func lookbackName(l time.Duration) string {
+	if l == attribution.UnlimitedLookback {
+		return "unlimited lookback"
 	}
-	return fmt.Sprintf("%s (lookback %s)", base, w)
+	return "lookback " + attribution.FormatDuration(l)
 }
 
 // reimportAndRun imports d's source again with lookback l off the UI
 // thread (progress in the status line, Cancel possible), then runs the
-// models on it and logs the run; the new version joins the datasets.
+// models on it and logs the run on the same dataset with lookback l.
 func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts attribution.Options, experiment string) {
 	src := d.info.Source
 	if src == "" || src == "stdin" {
 		s.Status.SetText(fmt.Sprintf("%s was read from standard input and cannot be imported again with another lookback: set the lookback back to %s, or save the data to a file and open it on Datasets.", d.name, lookbackText(d.opts.Lookback)))
 		return
 	}
-	name := versionName(d, l)
+	what := fmt.Sprintf("%s with %s", d.name, lookbackName(l))
 	imp := d.opts
 	imp.Lookback = l
 	imp.Progress, imp.OnReject = nil, nil
@@ -129,26 +138,29 @@ func (s *AttributeScreen) reimportAndRun(d *loadedDataset, l time.Duration, opts
 			return
 		}
 		last = time.Now()
-		pct, rows := 100*float64(p.Bytes)/float64(size), p.Rows
+		v, rows := float64(p.Bytes)/float64(size), p.Rows
 		onUI(func() {
-			s.Status.SetText(fmt.Sprintf("Importing %s again for %s: %d rows read (%.0f%%)…", d.name, name, rows, pct))
+			if !s.running {
+				return
+			}
+			s.Progress.SetValue(v)
+			s.Status.SetText(fmt.Sprintf("Reading %s again for %s: %d rows read (%.0f%%)…", d.name, lookbackName(l), rows, 100*v))
 		})
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.running = true
-	s.RunBtn.Disable()
-	s.CancelBtn.Enable()
-	s.Status.SetText(fmt.Sprintf("Importing %s again for %s…", d.name, name))
+	ctx := s.begin(fmt.Sprintf("Reading %s again for %s…", d.name, lookbackName(l)))
+	opts.Progress = s.progress(what)
 	st := s.ui.Store
+	tr := trustRun{boot: s.boot, by: s.ranBy}
 	go func() {
 		nd, err := reimport(ctx, src, imp, progress)
 		var o outcome
+		var v *loadedDataset
 		if err == nil {
-			nd.info.Name = name // the store lists the version by this name
-			o = attributeAndLog(st, nd, opts, experiment, nil)
+			// Same data, same dataset: only the journeys differ.
+			v = &loadedDataset{name: d.name, ds: nd.ds, info: d.info, opts: imp, rejected: d.rejected}
+			o = attributeAndLogTrust(ctx, st, v, opts, experiment, nil, tr)
 		}
-		onUI(func() { s.reimported(name, nd, o, err) })
+		onUI(func() { s.reimported(d, l, v, o, err) })
 	}()
 }
 
@@ -166,32 +178,47 @@ func reimport(ctx context.Context, src string, imp attribution.ImportOptions, pr
 	return importPath(ctx, src, imp)
 }
 
-func (s *AttributeScreen) reimported(name string, d *loadedDataset, o outcome, err error) {
-	s.cancel = nil
-	s.CancelBtn.Disable()
+func (s *AttributeScreen) reimported(d *loadedDataset, l time.Duration, v *loadedDataset, o outcome, err error) {
 	if err != nil {
-		s.running = false
-		s.RunBtn.Enable()
+		s.end()
 		if errors.Is(err, context.Canceled) {
 			s.Status.SetText("Cancelled: nothing was imported or run.")
 		} else {
-			s.Status.SetText("Import for " + name + " failed: " + err.Error())
-			s.ui.showError("Import "+name, err, "Check that the source file is still there and readable, or set the lookback back to the dataset's and run again.")
+			s.Status.SetText("Reading " + d.name + " again failed: " + err.Error())
+			s.ui.showError("Read "+d.name+" with "+lookbackName(l), err, "Check that the source file is still there and readable, or set the lookback back to the dataset's and run again.")
 		}
 		if s.onDone != nil {
 			s.onDone(err)
 		}
 		return
 	}
-	d.name = s.ui.Datasets.uniqueName(name)
-	s.ui.addDataset(d)
-	s.choose(d.name)
+	d.keepLookback(l, v.ds)
 	s.finish(d.name, o)
 }
 
-// CancelRun stops a re-import under way.
+// CancelRun stops the run (or the re-import it needs) under way.
 func (s *AttributeScreen) CancelRun() {
 	if s.cancel != nil {
 		s.cancel()
 	}
+}
+
+// loadChosen loads a stored dataset chosen in the picker, then shows it
+// as chosen.
+func (s *AttributeScreen) loadChosen(name string) {
+	if name == "" || s.loading == name {
+		return
+	}
+	s.loading = name
+	s.Status.SetText("Loading " + name + " from its source (progress on Datasets)…")
+	s.ui.ensureLoaded(name, func(d *loadedDataset, err error) {
+		s.loading = ""
+		switch {
+		case err != nil:
+			s.Status.SetText("Cannot load " + name + ": " + err.Error())
+		case s.DatasetPicker.Selected == name:
+			s.Status.SetText("Loaded " + name + ".")
+			s.datasetChosen(name)
+		}
+	})
 }

@@ -33,10 +33,10 @@ func lookbackDays(t *testing.T, s *storeUI, r *tracking.Run) (float64, bool) {
 	return v, true
 }
 
-// TestLookbackReimportsSample: a lookback other than the dataset's imports
-// the bundled sample again with it, keeps both versions, and logs the run
-// with the lookback it used; a bad lookback is said inline and runs
-// nothing.
+// TestLookbackReimportsSample: a lookback other than the dataset's reads
+// the bundled sample again with it and logs the run on the same dataset
+// with the lookback it used (lookback is a run parameter, not new data);
+// a bad lookback is said inline and runs nothing.
 func TestLookbackReimportsSample(t *testing.T) {
 	u := newStoreUI(t)
 	if err := u.LoadSample(); err != nil {
@@ -51,47 +51,43 @@ func TestLookbackReimportsSample(t *testing.T) {
 	if u.Attribute.Lookback.Text != "30d" || u.Attribute.Lookback.Disabled() {
 		t.Fatalf("Lookback %q (disabled %v), want 30d", u.Attribute.Lookback.Text, u.Attribute.Lookback.Disabled())
 	}
+	orig := u.dataset(assets.SampleTouchesName)
 
 	u.Attribute.Lookback.SetText("1h")
-	r14 := u.runSettled(t, "1")
-	const name = "sample_touches.csv (lookback 1h)"
-	v := u.dataset(name)
-	if v == nil {
-		t.Fatalf("no dataset %q; have %v", name, u.datasetNames())
+	r1h := u.runSettled(t, "1")
+	if names := u.datasetNames(); len(names) != 1 || u.Attribute.DatasetPicker.Selected != assets.SampleTouchesName {
+		t.Fatalf("datasets %v, picker %q after a 1h run; want the sample alone", names, u.Attribute.DatasetPicker.Selected)
 	}
-	orig := u.dataset(assets.SampleTouchesName)
-	if orig == nil {
-		t.Fatal("the original sample is gone")
+	v := orig.lookbacks[time.Hour]
+	if v == nil || v.Summary.TouchesOutsideLookback <= orig.ds.Summary.TouchesOutsideLookback {
+		t.Fatalf("1h journeys %v: want more touches outside the window than 30d's %d", v, orig.ds.Summary.TouchesOutsideLookback)
 	}
-	if v.opts.Lookback != time.Hour || v.ds.Summary.TouchesOutsideLookback <= orig.ds.Summary.TouchesOutsideLookback {
-		t.Errorf("1h version: lookback %v, %d touches outside (30d: %d); want more outside", v.opts.Lookback,
-			v.ds.Summary.TouchesOutsideLookback, orig.ds.Summary.TouchesOutsideLookback)
-	}
-	if days, ok := lookbackDays(t, u, r14); !ok || days != 1.0/24 {
+	if days, ok := lookbackDays(t, u, r1h); !ok || days != 1.0/24 {
 		t.Errorf("run lookback_days %g (%v), want 1/24", days, ok)
 	}
-	if r14.Dataset != v.info.Fingerprint || r14.Dataset == first.Dataset {
-		t.Errorf("run dataset %.12s, want the 1h version %.12s (not %.12s)", r14.Dataset, v.info.Fingerprint, first.Dataset)
+	if r1h.Dataset != first.Dataset {
+		t.Errorf("1h run on dataset %.12s, want the sample's %.12s", r1h.Dataset, first.Dataset)
 	}
-	if info := storedDataset(t, u, name); info.Fingerprint != v.info.Fingerprint {
-		t.Errorf("the store lists %s as %.12s, want %.12s", name, info.Fingerprint, v.info.Fingerprint)
+	if dss, err := u.st.Datasets(context.Background()); err != nil || len(dss) != 1 {
+		t.Errorf("the store has %d datasets (%v), want 1", len(dss), err)
 	}
-	if u.Attribute.DatasetPicker.Selected != name {
-		t.Errorf("picker shows %q after the run", u.Attribute.DatasetPicker.Selected)
+	// The results are those of the 1h journeys.
+	if got, want := u.Attribute.Results()[0].TotalConversions, v.Summary.Conversions-v.Summary.UnattributedConversions; got != want {
+		t.Errorf("1h run attributed %g conversions, want %g", got, want)
 	}
 
-	// Back to 30d uses the original again, with no new import.
+	// Back to 30d uses the original again.
 	u.Attribute.Lookback.SetText("30d")
 	r30 := u.runSettled(t, "1")
-	if r30.Dataset != first.Dataset || len(u.datasets) != 2 {
-		t.Errorf("30d run on %.12s with %d datasets; want the original %.12s and 2", r30.Dataset, len(u.datasets), first.Dataset)
+	if days, _ := lookbackDays(t, u, r30); r30.Dataset != first.Dataset || days != 30 {
+		t.Errorf("30d run on %.12s with lookback %g; want %.12s and 30", r30.Dataset, days, first.Dataset)
 	}
 
 	// 0 is unlimited: no lookback_days param, as tracking records it.
 	u.Attribute.Lookback.SetText("0")
 	ru := u.runSettled(t, "1")
-	if _, ok := lookbackDays(t, u, ru); ok || u.dataset("sample_touches.csv (lookback unlimited)") == nil {
-		t.Errorf("unlimited: lookback_days recorded %v, datasets %v", ok, u.datasetNames())
+	if _, ok := lookbackDays(t, u, ru); ok || ru.Dataset != first.Dataset || orig.lookbacks[attribution.UnlimitedLookback] == nil {
+		t.Errorf("unlimited: lookback_days recorded %v, dataset %.12s", ok, ru.Dataset)
 	}
 
 	// A bad lookback is said under the entry and nothing runs.
@@ -107,16 +103,11 @@ func TestLookbackReimportsSample(t *testing.T) {
 	if n := len(allRuns(t, u.st)); n != before {
 		t.Errorf("%d runs after a bad lookback, want %d", n, before)
 	}
-
-	// Choosing a version shows its lookback.
-	u.Attribute.choose(name)
-	if u.Attribute.Lookback.Text != "1h" || u.Attribute.LookbackNote.Visible() {
-		t.Errorf("choosing %s shows lookback %q, note %q", name, u.Attribute.Lookback.Text, u.Attribute.LookbackNote.Text)
-	}
 }
 
-// TestLookbackReimportsFile re-imports a file with its column mapping
-// and a new lookback.
+// TestLookbackReimportsFile re-reads a file with its column mapping and a
+// new lookback; the run is on the file's one dataset, also after a new
+// start; Compare calls two lookbacks of one file the same dataset.
 func TestLookbackReimportsFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journeys.csv")
 	if err := os.WriteFile(path, assets.SampleTouches, 0o644); err != nil {
@@ -125,25 +116,37 @@ func TestLookbackReimportsFile(t *testing.T) {
 	u := newStoreUI(t)
 	u.importFile(t, path, nil)
 	u.Attribute.choose("journeys.csv")
+	r30 := u.runSettled(t, "1")
 	u.Attribute.Lookback.SetText("2d")
 	r := u.runSettled(t, "1")
-	v := u.dataset("journeys.csv (lookback 2d)")
-	if v == nil || v.info.Source != path || r.Dataset != v.info.Fingerprint {
-		t.Fatalf("version %+v, run dataset %.12s", v, r.Dataset)
+	d := u.dataset("journeys.csv")
+	if d == nil || len(u.datasets) != 1 || r.Dataset != d.info.Fingerprint || r30.Dataset != r.Dataset {
+		t.Fatalf("datasets %v; runs on %.12s and %.12s", u.datasetNames(), r30.Dataset, r.Dataset)
 	}
 	if days, ok := lookbackDays(t, u, r); !ok || days != 2 {
 		t.Errorf("run lookback_days %g (%v), want 2", days, ok)
 	}
 
-	// A new start lists the version and loads it with its lookback.
+	u.compareTicked(t, r30.ID, r.ID)
+	if c := u.Compare.Comparison(); !c.SameDataset || strings.Contains(u.Compare.Badge.Text, "Different") {
+		t.Errorf("two lookbacks of one file: badge %q", u.Compare.Badge.Text)
+	}
+
+	// A new start lists the file once and runs it with lookback 2d again.
 	again := newStoreUIOn(t, u.st)
 	again.reloadStored(t)
-	i, _ := again.entry(t, "journeys.csv (lookback 2d)")
+	if again.Datasets.Entries() != 1 {
+		t.Fatalf("%d entries after a new start, want 1", again.Datasets.Entries())
+	}
+	i, _ := again.entry(t, "journeys.csv")
 	if err := again.selectEntry(t, i); err != nil {
 		t.Fatal(err)
 	}
-	if d := again.dataset("journeys.csv (lookback 2d)"); d == nil || d.opts.Lookback != 48*time.Hour || d.info.Fingerprint != v.info.Fingerprint {
-		t.Errorf("loaded %+v", d)
+	again.Attribute.choose("journeys.csv")
+	again.Attribute.Lookback.SetText("2d")
+	r2 := again.runSettled(t, "1")
+	if days, _ := lookbackDays(t, again, r2); r2.Dataset != r.Dataset || days != 2 {
+		t.Errorf("after a new start: run on %.12s with lookback %g, want %.12s and 2", r2.Dataset, days, r.Dataset)
 	}
 }
 
@@ -198,7 +201,7 @@ func TestLookbackReimportCancel(t *testing.T) {
 	if err := waitFor(t, u.ran); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled run ended with %v", err)
 	}
-	if len(u.datasets) != 1 || len(allRuns(t, u.st)) != 0 || !strings.Contains(u.Attribute.Status.Text, "Cancelled") {
+	if len(u.datasets) != 1 || len(u.datasets[0].lookbacks) != 0 || len(allRuns(t, u.st)) != 0 || !strings.Contains(u.Attribute.Status.Text, "Cancelled") {
 		t.Errorf("%d datasets, %d runs, status %q after cancelling", len(u.datasets), len(allRuns(t, u.st)), u.Attribute.Status.Text)
 	}
 	if !u.Attribute.CancelBtn.Disabled() || u.Attribute.RunBtn.Disabled() {

@@ -35,11 +35,12 @@ type rejectedView struct {
 func newRejectedView(u *UI) *rejectedView {
 	v := &rejectedView{ui: u, Title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), Note: widget.NewLabel("")}
 	v.Note.Wrapping = fyne.TextWrapWord
-	v.Table = widget.NewTableWithHeaders(v.size, func() fyne.CanvasObject { return widget.NewLabel("cell text here") }, v.updateCell)
+	v.Table = widget.NewTableWithHeaders(v.size, func() fyne.CanvasObject { return newCellLabel("cell text here") }, v.updateCell)
 	v.Table.ShowHeaderColumn = false
+	v.Table.CreateHeader = headerTemplate("reason")
 	v.Table.UpdateHeader = v.updateHeader
 	v.SaveBtn = widget.NewButton("Save rejected rows…", v.save)
-	v.box = container.NewVBox(container.NewHBox(v.Title, v.SaveBtn), v.Note, container.NewGridWrap(fyne.NewSize(880, 260), v.Table))
+	v.box = container.NewVBox(container.NewHBox(v.Title, v.SaveBtn), v.Note, fixedHeight(v.Table, 260))
 	v.box.Hide()
 	return v
 }
@@ -104,6 +105,7 @@ func (v *rejectedView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 
 func (v *rejectedView) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
+	l.Truncation = fyne.TextTruncateEllipsis // a long column name stays in its column
 	switch {
 	case id.Row >= 0 || id.Col < 0:
 		l.SetText("")

@@ -87,6 +87,11 @@ func TestRejectedRowsTableAndSave(t *testing.T) {
 	if string(got) != want.String() || !strings.HasPrefix(string(got), "line,reason,journey_id,timestamp,channel,conversion\n3,") {
 		t.Errorf("saved\n%s\nwant\n%s", got, want.String())
 	}
+	// The save says where it went.
+	if text := topDialogText(u.Window); !strings.Contains(text, "Saved to "+out) {
+		t.Errorf("after saving, the dialog says %q", text)
+	}
+	closeDialogs(u.Window)
 	// An existing file is not replaced without asking.
 	if err := os.WriteFile(out, []byte("keep me\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -95,8 +100,20 @@ func TestRejectedRowsTableAndSave(t *testing.T) {
 	if b, _ := os.ReadFile(out); string(b) != "keep me\n" {
 		t.Errorf("an existing file was replaced without asking: %q", b)
 	}
-	if overlays.Top() == nil {
+	if !strings.Contains(topDialogText(u.Window), "Replace it?") {
 		t.Error("no dialog asks before replacing the file")
+	}
+	// Enter replaces it, and the save says where.
+	pressEnter(u.Window)
+	if b, _ := os.ReadFile(out); string(b) != want.String() {
+		t.Errorf("Enter on “Replace file?” left %q", b)
+	}
+	if text := topDialogText(u.Window); !strings.Contains(text, "Saved to "+out) {
+		t.Errorf("after replacing, the dialog says %q", text)
+	}
+	pressEnter(u.Window)
+	if overlays.Top() != nil {
+		t.Errorf("Enter did not close %q", topDialogText(u.Window))
 	}
 
 	// A clean import hides the view.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/attrlab/attrlab/attribution"
 	"github.com/attrlab/attrlab/storage"
 	"github.com/attrlab/attrlab/tracking"
 )
@@ -58,9 +59,18 @@ func (s *RunsScreen) rerunDone(r *tracking.Run, o rerunOutcome) {
 		s.ui.showError("Re-run "+r.Name, re.err, re.next)
 	case o.err != nil:
 		s.Status.SetText("Re-run failed: " + o.err.Error())
-		s.ui.showError("Re-run "+r.Name, o.err, "Check that the source file still reads as it did, or import it again on Datasets.")
+		next := "Check that the source file still reads as it did, or import it again on Datasets."
+		if o.run != nil {
+			next = fmt.Sprintf("The re-run is logged as %q, FAILED, with this error. ", o.run.Name) + next
+			s.Reload()
+		}
+		s.ui.showError("Re-run "+r.Name, o.err, next)
 	case o.logErr != nil:
-		s.ui.showError("Log the re-run", o.logErr, "Check that the run store (ATTRLAB_DB) is on a writable disk with free space, then try again.")
+		s.Status.SetText("Re-run not logged: " + o.logErr.Error())
+		s.ui.showError("Log the re-run", o.logErr, logAdvice(o.logErr))
+		if o.failed != nil {
+			s.Reload()
+		}
 	default:
 		msg := fmt.Sprintf("Re-ran %s as run %s.", r.Name, o.run.Name)
 		if o.changed {
@@ -126,6 +136,7 @@ func rerun(ctx context.Context, st *storage.Store, r *tracking.Run) rerunOutcome
 		}
 		d.name = info.Name
 	}
-	o := attributeAndLog(st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID})
+	boot, by, zone := tracking.RerunTrust(r)
+	o := attributeAndLogTrust(ctx, st, d, opts, r.Experiment, map[string]string{TagRerunOf: r.ID}, trustRun{boot: boot, by: attribution.PeriodKind(by), timezone: zone})
 	return rerunOutcome{outcome: o, dataset: d, changed: d.info.Fingerprint != r.Dataset}
 }

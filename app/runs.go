@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 
@@ -32,7 +31,7 @@ type runColumn struct {
 
 // runColumns are the runs table's columns after the tick box.
 var runColumns = []runColumn{
-	{"Name", 210, "name", func(r *tracking.Run) string { return r.Name }},
+	{"Name", 300, "name", championName},
 	{"Experiment", 110, "experiment", func(r *tracking.Run) string { return r.Experiment }},
 	{"Status", 100, "status", func(r *tracking.Run) string {
 		if r.Deleted {
@@ -43,9 +42,9 @@ var runColumns = []runColumn{
 	{"Started", 150, "start_time", func(r *tracking.Run) string { return r.StartTime.Local().Format("2006-01-02 15:04:05") }},
 	{"Dataset", 170, "dataset", func(r *tracking.Run) string { return runDataset(r) }},
 	{"Models", 150, "params." + tracking.KeyModels, func(r *tracking.Run) string { return paramText(r, tracking.KeyModels) }},
-	{"Conversions", 100, "metrics." + tracking.KeyTotalConversions, func(r *tracking.Run) string { return metricText(r, tracking.KeyTotalConversions, "%.0f") }},
-	{"P(conv)", 80, "metrics." + tracking.KeyPConv, func(r *tracking.Run) string { return metricText(r, tracking.KeyPConv, "%.4f") }},
-	{"Runtime ms", 95, "metrics." + tracking.KeyRuntimeMS, func(r *tracking.Run) string { return metricText(r, tracking.KeyRuntimeMS, "%.1f") }},
+	{"Conversions", 100, "metrics." + tracking.KeyTotalConversions, func(r *tracking.Run) string { return metricText(r, tracking.KeyTotalConversions) }},
+	{"P(conv)", 80, "metrics." + tracking.KeyPConv, func(r *tracking.Run) string { return metricText(r, tracking.KeyPConv) }},
+	{"Runtime ms", 95, "metrics." + tracking.KeyRuntimeMS, func(r *tracking.Run) string { return metricText(r, tracking.KeyRuntimeMS) }},
 }
 
 func runDataset(r *tracking.Run) string {
@@ -60,12 +59,14 @@ func paramText(r *tracking.Run, key string) string {
 	return p.String()
 }
 
-func metricText(r *tracking.Run, key, format string) string {
+// metricText is a metric of r formatted for people (see report.Number);
+// the CSV export keeps full precision.
+func metricText(r *tracking.Run, key string) string {
 	m, ok := r.Metric(key)
-	if !ok || math.IsNaN(m.Value) {
+	if !ok {
 		return ""
 	}
-	return fmt.Sprintf(format, m.Value)
+	return report.Number(m.Value)
 }
 
 // RunsScreen lists the logged runs: search with the filter language, sort
@@ -87,7 +88,19 @@ type RunsScreen struct {
 	DeleteBtn, RestoreBtn, RerunBtn, ExportBtn *widget.Button
 	UndoBtn                                    *widget.Button
 	undoBar                                    *fyne.Container
+	champion                                   *championActions
 	undoLabel                                  *widget.Label
+
+	// Page is the run page a click on a run opens in place of the table.
+	Page *RunPage
+	// view holds the table or the run page; list is the table's layout.
+	view, list fyne.CanvasObject
+	stack      *fyne.Container
+	// selectedRow is the table row highlighted (-1 for none), kept across
+	// reloads while it still holds the current run.
+	selectedRow int
+	// quiet is set while the table is selected in code.
+	quiet bool
 
 	// The edit dialog on show, and its entries (for tests).
 	form        *dialog.FormDialog
@@ -104,6 +117,8 @@ type RunsScreen struct {
 	sortCol  int
 	sortDesc bool
 	loads    int // counts loads so that a stale one is dropped
+	// applied is the filter of the last load.
+	applied string
 
 	// For tests, called on the UI thread: onLoaded after load n, onEdited
 	// after an edit that started load n.
@@ -112,7 +127,7 @@ type RunsScreen struct {
 }
 
 func newRunsScreen(u *UI) *RunsScreen {
-	s := &RunsScreen{ui: u, checked: map[string]bool{}, sortCol: -1}
+	s := &RunsScreen{ui: u, checked: map[string]bool{}, sortCol: -1, selectedRow: -1}
 	s.Search = widget.NewEntry()
 	s.Search.PlaceHolder = "Filter runs, e.g. metrics.share.markov.email > 0.2 and params.order = 2 and tags.team = 'emea'  (Ctrl+F, Enter)"
 	s.Search.OnSubmitted = func(string) { s.Reload() }
@@ -135,6 +150,7 @@ func newRunsScreen(u *UI) *RunsScreen {
 	s.RerunBtn = widget.NewButton("Re-run", s.rerunCurrent)
 	s.ExportBtn = widget.NewButton("Export CSV…", s.exportCSV)
 	s.UndoBtn = widget.NewButton("Undo", s.undoDelete)
+	s.champion = s.newChampionActions()
 	s.undoLabel = widget.NewLabel("")
 	s.undoBar = container.NewHBox(s.undoLabel, s.UndoBtn)
 	s.undoBar.Hide()
@@ -148,18 +164,49 @@ func newRunsScreen(u *UI) *RunsScreen {
 	for i, c := range runColumns {
 		s.Table.SetColumnWidth(i+1, c.width)
 	}
+	s.Page = newRunPage(s)
 	return s
 }
 
 // Content returns the screen's layout.
 func (s *RunsScreen) Content() fyne.CanvasObject {
 	search := container.NewBorder(nil, nil, nil, widget.NewButton("Search", s.Reload), s.Search)
-	actions := container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn,
-		s.DeleteBtn, s.RestoreBtn, s.RerunBtn, s.ExportBtn)
+	// Two rows of actions, so the screen fits a 1024-pixel window.
+	actions := container.NewVBox(
+		container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn, s.DeleteBtn, s.RestoreBtn),
+		container.NewHBox(s.RerunBtn, s.ExportBtn, s.championButtons()))
 	top := container.NewVBox(search, s.FilterError, actions, s.undoBar, s.Status)
 	split := container.NewHSplit(s.Table, container.NewVScroll(s.Detail))
 	split.Offset = 0.75
-	return container.NewBorder(top, nil, nil, nil, split)
+	s.list = container.NewBorder(top, nil, nil, nil, split)
+	s.stack = container.NewStack(s.list)
+	return s.stack
+}
+
+// OpenPage opens the run page of a run of the table, as clicking it does.
+func (s *RunsScreen) OpenPage(id string) {
+	s.Show(id)
+	if s.current == nil {
+		return
+	}
+	s.Page.load(id)
+	if s.stack != nil {
+		s.stack.Objects = []fyne.CanvasObject{s.Page.Content()}
+		s.stack.Refresh()
+	}
+}
+
+// PageOpen reports whether the run page is on show.
+func (s *RunsScreen) PageOpen() bool {
+	return s.stack != nil && len(s.stack.Objects) == 1 && s.stack.Objects[0] == s.Page.content
+}
+
+// ClosePage goes back from the run page to the table.
+func (s *RunsScreen) ClosePage() {
+	if s.stack != nil {
+		s.stack.Objects = []fyne.CanvasObject{s.list}
+		s.stack.Refresh()
+	}
 }
 
 // FocusSearch puts the keyboard in the search box.
@@ -170,13 +217,20 @@ func (s *RunsScreen) Runs() []*tracking.Run { return s.runs }
 
 // Reload searches the store again with the filter, sort and view chosen,
 // off the UI thread. A bad filter is shown under the search box.
-func (s *RunsScreen) Reload() {
+func (s *RunsScreen) Reload() { s.load(s.Search.Text) }
+
+// refresh loads the table again with the filter of the last load, not
+// what may be half-typed in the search box meanwhile (a live refresh).
+func (s *RunsScreen) refresh() { s.load(s.applied) }
+
+func (s *RunsScreen) load(filter string) {
 	st := s.ui.Store
 	if st == nil {
 		s.Status.SetText("No run store: runs are not kept in this session.")
 		return
 	}
-	srch := tracking.Search{Filter: s.Search.Text, Limit: runsPageSize}
+	s.applied = filter
+	srch := tracking.Search{Filter: filter, Limit: runsPageSize}
 	if s.ShowDeleted.Checked {
 		srch.View = tracking.AllRuns
 	}
@@ -193,6 +247,9 @@ func (s *RunsScreen) Reload() {
 	load := s.loads
 	go func() {
 		page, err := st.SearchRuns(context.Background(), srch)
+		if err == nil {
+			err = st.MarkChampions(context.Background(), page.Runs)
+		}
 		onUI(func() {
 			if load == s.loads {
 				s.loaded(load, page, err)
@@ -227,7 +284,14 @@ func (s *RunsScreen) loaded(load int, page *tracking.RunPage, err error) {
 			s.current = s.find(s.current.ID)
 		}
 		s.showDetail()
-		s.Table.UnselectAll()
+		// Keep the highlight if the current run is still on its row (a
+		// reload after a change elsewhere); the scroll position stays.
+		if s.selectedRow < 0 || s.current == nil || s.selectedRow >= len(s.runs) || s.runs[s.selectedRow] != s.current {
+			s.selectedRow = -1
+			s.quiet = true
+			s.Table.UnselectAll()
+			s.quiet = false
+		}
 		s.Table.Refresh()
 		msg := fmt.Sprintf("%d runs", len(s.runs))
 		if len(s.runs) == 1 {
@@ -341,15 +405,18 @@ func (s *RunsScreen) Ticked() []string {
 }
 
 func (s *RunsScreen) selected(id widget.TableCellID) {
-	if id.Row < 0 || id.Row >= len(s.runs) {
+	if s.quiet || id.Row < 0 || id.Row >= len(s.runs) {
 		return
 	}
+	s.selectedRow = id.Row
 	r := s.runs[id.Row]
 	if id.Col == 0 {
 		s.Tick(r.ID, !s.checked[r.ID])
 		s.Table.RefreshItem(id)
+		s.Show(r.ID)
+		return
 	}
-	s.Show(r.ID)
+	s.OpenPage(r.ID)
 }
 
 // Show makes a run the current one, whose details show beside the table
@@ -365,7 +432,7 @@ func (s *RunsScreen) Current() *tracking.Run { return s.current }
 func (s *RunsScreen) showDetail() {
 	r := s.current
 	if r == nil {
-		s.Detail.Segments = []widget.RichTextSegment{para("Click a run to see its details; tick runs to compare, delete or restore them.")}
+		s.Detail.Segments = []widget.RichTextSegment{para("Click a run to open its page; tick runs to compare, delete or restore them.")}
 		s.Detail.Refresh()
 		return
 	}
@@ -462,6 +529,9 @@ func (s *RunsScreen) edit(what string, change func(ctx context.Context) error, d
 				done()
 			}
 			s.Reload()
+			if s.PageOpen() {
+				s.Page.reloadRun()
+			}
 			if s.onEdited != nil {
 				s.onEdited(s.loads, err)
 			}
@@ -573,13 +643,7 @@ func parseTags(text string) (map[string]string, error) {
 }
 
 func (s *RunsScreen) showForm(title string, items []*widget.FormItem, save func()) {
-	s.form = dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
-		if ok {
-			save()
-		}
-	}, s.ui.Window)
-	s.form.Resize(fyne.NewSize(560, 200))
-	s.form.Show()
+	s.form = showForm(s.ui, title, "Save", items, save) // focus and Enter, as every form
 }
 
 func (s *RunsScreen) deleteTargets() {
@@ -590,6 +654,7 @@ func (s *RunsScreen) deleteTargets() {
 	}
 	s.edit("Delete runs", func(ctx context.Context) error { return s.setDeleted(ctx, ids, true) }, func() {
 		s.undoDeleted = ids
+		s.ClosePage()
 		s.undoLabel.SetText(fmt.Sprintf("Deleted %d run(s); they are hidden unless “Show deleted” is ticked.", len(ids)))
 		s.undoBar.Show()
 	})

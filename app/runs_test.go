@@ -124,7 +124,7 @@ func (s *storeUI) next(t *testing.T, f func()) error {
 // and waits for the run to be logged.
 func (s *storeUI) run(t *testing.T, order, experiment string) *tracking.Run {
 	t.Helper()
-	s.Attribute.Models.SetSelected(attribution.ModelNames)
+	s.Attribute.Models.SetSelected(attribution.ModelNames())
 	s.Attribute.Order.SetSelected(order)
 	s.Attribute.Experiment.SetText(experiment)
 	drain(s.ran)
@@ -185,7 +185,7 @@ func TestFirstStartLogsOneRun(t *testing.T) {
 	if len(runs) != 1 {
 		t.Fatalf("%d runs after the first start, want 1", len(runs))
 	}
-	if u.Current() != ScreenAttribute || len(u.Attribute.Results()) != len(attribution.ModelNames) {
+	if u.Current() != ScreenAttribute || len(u.Attribute.Results()) != len(attribution.ModelNames()) {
 		t.Errorf("first start shows %s with %d models", u.Current(), len(u.Attribute.Results()))
 	}
 	r := runs[0]
@@ -205,8 +205,8 @@ func TestFirstStartLogsOneRun(t *testing.T) {
 	if r.Dataset != info.Fingerprint {
 		t.Errorf("sample fingerprint %s, the CLI's %s", r.Dataset, info.Fingerprint)
 	}
-	if res, err := u.st.Results(context.Background(), r.ID); err != nil || len(res) != len(attribution.ModelNames)*ds.Summary.Channels {
-		t.Errorf("%d result rows (%v), want %d", len(res), err, len(attribution.ModelNames)*ds.Summary.Channels)
+	if res, err := u.st.Results(context.Background(), r.ID); err != nil || len(res) != len(attribution.ModelNames())*ds.Summary.Channels {
+		t.Errorf("%d result rows (%v), want %d", len(res), err, len(attribution.ModelNames())*ds.Summary.Channels)
 	}
 
 	again := newStoreUIOn(t, u.st)
@@ -259,7 +259,7 @@ func TestRunAppearsInRuns(t *testing.T) {
 		cells[c.title] = c.text(runs[0])
 	}
 	if cells["Experiment"] != "emea" || cells["Status"] != "FINISHED" || cells["Dataset"] != assets.SampleTouchesName ||
-		cells["Models"] != strings.Join(attribution.ModelNames, ",") || cells["Conversions"] == "" || cells["P(conv)"] == "" {
+		cells["Models"] != strings.Join(attribution.ModelNames(), ",") || cells["Conversions"] == "" || cells["P(conv)"] == "" {
 		t.Errorf("cells %v", cells)
 	}
 	// The experiment is offered next time.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,6 +46,9 @@ type loadedDataset struct {
 	opts attribution.ImportOptions
 	// rejected are the rows the import skipped (with SkipBadRows).
 	rejected []attribution.RejectedRow
+	// lookbacks are the journeys for other lookbacks than opts', read in
+	// this session: lookback is a run parameter of the same dataset.
+	lookbacks map[time.Duration]*attribution.Dataset
 }
 
 // UI is the main window and the state its screens share.
@@ -59,8 +63,11 @@ type UI struct {
 	// opened are the files opened through the app's open dialog: inputs
 	// that no save may replace.
 	opened []string
-	// onDatasetsChanged lets screens refresh their dataset pickers.
+	// onDatasetsChanged follows a dataset added to the session;
+	// onChoicesChanged follows a change in what the dataset pickers offer
+	// (see choices.go).
 	onDatasetsChanged []func()
+	onChoicesChanged  []func()
 
 	sidebar   *widget.List
 	content   *fyne.Container
@@ -70,6 +77,9 @@ type UI struct {
 	Attribute *AttributeScreen
 	Runs      *RunsScreen
 	Compare   *CompareScreen
+	// restored is set once the window is built and sized: from then on its
+	// size and screen are remembered (prefs.go).
+	restored bool
 }
 
 // New builds the main window on a (possibly test) app without showing it.
@@ -96,10 +106,11 @@ func New(a fyne.App, store *storage.Store) *UI {
 	u.sidebar.OnSelected = func(i widget.ListItemID) { u.show(screenOrder[i]) }
 	split := container.NewHSplit(u.sidebar, u.content)
 	split.Offset = 0.16
-	u.Window.SetContent(split)
-	u.Window.Resize(fyne.NewSize(1200, 760))
+	u.Window.SetContent(u.rememberSize(split))
+	u.restoreWindowSize()
 	u.addShortcuts()
 	u.Select(ScreenDatasets)
+	u.restored = true
 	return u
 }
 
@@ -121,6 +132,9 @@ func (u *UI) show(name string) {
 		u.Runs.Reload()
 	}
 	u.current = name
+	if u.restored {
+		u.rememberScreen(name)
+	}
 	u.content.Objects = []fyne.CanvasObject{u.screens[name]}
 	u.content.Refresh()
 }
@@ -163,6 +177,14 @@ func (u *UI) addShortcuts() {
 	))
 }
 
+// OpenFile shows a journey file in the import preview on Datasets, as
+// "attrlab FILE" asks.
+func (u *UI) OpenFile(path string) {
+	u.opened = append(u.opened, path) // an input: no save may replace it
+	u.Select(ScreenDatasets)
+	u.Datasets.OpenPath(path)
+}
+
 // runLogged tells the screens that list runs about a new one.
 func (u *UI) runLogged(*tracking.Run) {
 	u.Runs.Reload()
@@ -177,14 +199,8 @@ func (u *UI) addDataset(d *loadedDataset) {
 	}
 }
 
-// datasetNames lists loaded datasets, newest last.
-func (u *UI) datasetNames() []string {
-	names := make([]string, len(u.datasets))
-	for i, d := range u.datasets {
-		names[i] = d.name
-	}
-	return names
-}
+// budget returns the Budget screen.
+func (u *UI) budget() *BudgetScreen { return u.screens[ScreenBudget].(*budgetView).s }
 
 func (u *UI) dataset(name string) *loadedDataset {
 	for _, d := range u.datasets {
@@ -197,7 +213,7 @@ func (u *UI) dataset(name string) *loadedDataset {
 
 // showError shows err in a dialog that says what to do next.
 func (u *UI) showError(what string, err error, next string) {
-	dialog.ShowError(fmt.Errorf("%s: %w\n\n%s", what, err, next), u.Window)
+	showMessage(u, dialog.NewError(fmt.Errorf("%s: %w\n\n%s", what, err, next), u.Window))
 }
 
 // Start prepares a session on the bundled sample dataset. On a first start
@@ -207,7 +223,7 @@ func (u *UI) showError(what string, err error, next string) {
 func (u *UI) Start() error {
 	err := u.start()
 	if err != nil {
-		u.showError("Start", err, "The app works without the sample: import a CSV on Datasets (Ctrl+O). If the run store cannot be read, set ATTRLAB_DB to another file and start again.")
+		u.showError("Start", err, "The app works without the sample: import a CSV on Datasets (Ctrl+O). If the run store cannot be read, start with another one: attrlab --db PATH (or set ATTRLAB_DB).")
 	}
 	return err
 }
@@ -230,7 +246,7 @@ func (u *UI) start() error {
 		return err
 	}
 	u.Attribute.choose(assets.SampleTouchesName)
-	u.Select(ScreenRuns)
+	u.Select(u.lastScreen(ScreenRuns))
 	return nil
 }
 
@@ -276,7 +292,7 @@ func ShowStoreError(a fyne.App, path string, err error) fyne.Window {
 	w := a.NewWindow("Attribution Lab")
 	w.Resize(fyne.NewSize(720, 360))
 	d := dialog.NewError(fmt.Errorf("The run store cannot be opened (%s): %w\n\n"+
-		"Set ATTRLAB_DB to another file (a new one is created), free some disk space, "+
+		"Start with another run store (attrlab --db PATH, or set ATTRLAB_DB; a new file is created), free some disk space, "+
 		"or, if another attrlab version wrote it, use that version.", path, err), w)
 	d.SetOnClosed(a.Quit)
 	w.Show()

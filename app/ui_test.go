@@ -49,8 +49,8 @@ func TestFirstStartShowsSampleResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := u.Attribute.Results()
-	if len(res) != len(attribution.ModelNames) {
-		t.Fatalf("%d models ran on the sample, want all %d", len(res), len(attribution.ModelNames))
+	if len(res) != len(attribution.ModelNames()) {
+		t.Fatalf("%d models ran on the sample, want all %d", len(res), len(attribution.ModelNames()))
 	}
 	rows, cols := u.Attribute.Table.Length()
 	if rows != len(res[0].Channels) || cols != len(res) {

@@ -133,6 +133,8 @@ type BudgetLine struct {
 	HasMax bool    `json:"-"`
 	// Flags marks zero credit, zero spend, unknown channels and bounds hit.
 	Flags BudgetFlag `json:"flags"`
+	// ProposedRange is set by AddProposedRange for a bootstrapped result.
+	ProposedRange *Interval `json:"proposed_range,omitempty"`
 }
 
 // Budget is a budget proposal for one model's result.

@@ -372,8 +372,8 @@ func TestAllOutsideLookback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != len(ModelNames) {
-		t.Errorf("%d models ran, want all %d (time-decay too)", len(res), len(ModelNames))
+	if len(res) != len(modelNames) {
+		t.Errorf("%d models ran, want all %d (time-decay too)", len(res), len(modelNames))
 	}
 	for _, r := range res {
 		if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "unattributed") || !strings.Contains(r.Warnings[0], r.Model) {

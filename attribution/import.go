@@ -64,6 +64,11 @@ type ImportOptions struct {
 	SkipBadRows bool
 	// OnReject, if set, receives every skipped row with its raw cells.
 	OnReject func(row RejectedRow)
+	// By, for a touch log, also splits the journeys into weeks or months
+	// (Dataset.Periods): conversions by their time, non-converting
+	// journeys by their last touch, in Location (nil means UTC).
+	By       PeriodKind
+	Location *time.Location
 	// Progress, if set, is called on the goroutine that called Import (never
 	// from two goroutines at once) after each chunk of input, and exactly
 	// once with Done set when the import succeeds, with Bytes then equal to
@@ -142,6 +147,8 @@ type Dataset struct {
 	Paths   *PathSet
 	Summary Summary
 	Spend   []ChannelSpend
+	// Periods holds the weeks or months asked for by ImportOptions.By.
+	Periods []Period
 }
 
 // Import reads a path table or touch log from r. It stops at the first bad
@@ -177,6 +184,9 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 		if !slices.ContainsFunc(header, func(h string) bool { return normalizeHeader(h) == normalizeHeader(col) }) {
 			return nil, fileErr(fmt.Sprintf("--map %s=%s: the header has no column %q (columns: %s)", col, field, col, strings.Join(header, ", ")))
 		}
+	}
+	if err := checkPeriods(opts.By, layout); err != nil {
+		return nil, fileErr(err.Error())
 	}
 	cm := matchHeader(header, layout, opts.Map)
 	if err := cm.conflictError(FieldNames(layout)); err != nil {

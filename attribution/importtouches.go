@@ -240,7 +240,13 @@ func (m *mergeState) finishTouches() error {
 	// A touch log always has touch times, so time-decay runs (and says
 	// why it credits nothing) even when no conversion kept a touch.
 	ps.Timed = &TimedPaths{offsets: []int32{0}}
+	if m.opts.By != "" {
+		ps.periods = newPeriodSplitter(m.opts.By, m.opts.Location, ps.Channels)
+	}
 	buildJourneys(ps, s, &m.rows, m.journeys.Len(), lookback)
+	if ps.periods != nil {
+		m.ds.Periods, ps.periods = ps.periods.periods(), nil
+	}
 	return nil
 }
 
@@ -333,6 +339,9 @@ func buildJourneys(ps *PathSet, s *Summary, rows *touchRows, nJourneys int, look
 			if len(touches) > 0 {
 				ps.addTimed(touches, ages, value)
 			}
+			if ps.periods != nil {
+				ps.periods.add(at, touches, ages, 1, value, 0)
+			}
 			pendCh, pendAt = pendCh[:0], pendAt[:0]
 		}
 		if len(pendCh) > 0 {
@@ -346,6 +355,9 @@ func buildJourneys(ps *PathSet, s *Summary, rows *touchRows, nJourneys int, look
 				touches = append(touches, pendCh[k])
 			}
 			ps.AddPath(touches, 0, 0, 1)
+			if ps.periods != nil {
+				ps.periods.add(last, touches, nil, 0, 0, 1)
+			}
 			s.NonConverting++
 		}
 	}

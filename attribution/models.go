@@ -24,8 +24,12 @@ const (
 	Markov        = "markov"
 )
 
-// ModelNames lists every model in the order results are reported.
-var ModelNames = []string{FirstTouch, LastTouch, LastNonDirect, Linear, PositionBased, TimeDecay, Markov}
+// modelNames lists every model in the order results are reported.
+var modelNames = [...]string{FirstTouch, LastTouch, LastNonDirect, Linear, PositionBased, TimeDecay, Markov}
+
+// ModelNames returns every model in the order results are reported, as a
+// new slice the caller may change (a widget may edit it in place).
+func ModelNames() []string { return append([]string(nil), modelNames[:]...) }
 
 // ErrNeedsTimestamps is returned when time-decay is asked of data that has
 // no touch times, such as a path table.
@@ -95,8 +99,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("position weights first=%g last=%g: each must be at least 0, and together more than 0 and at most 1", f, l)
 	}
 	for _, m := range o.Models {
-		if !slices.Contains(ModelNames, m) {
-			return o, fmt.Errorf("unknown model %q: choose from %s", m, strings.Join(ModelNames, ", "))
+		if !slices.Contains(modelNames[:], m) {
+			return o, fmt.Errorf("unknown model %q: choose from %s", m, strings.Join(modelNames[:], ", "))
 		}
 	}
 	return o, nil
@@ -115,7 +119,7 @@ func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
 		want = AvailableModels(ps)
 	}
 	var names []string
-	for _, name := range ModelNames {
+	for _, name := range modelNames {
 		if slices.Contains(want, name) {
 			names = append(names, name)
 		}
@@ -179,7 +183,7 @@ func strconvG(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // log, all but time-decay for a path table.
 func AvailableModels(ps *PathSet) []string {
 	var out []string
-	for _, m := range ModelNames {
+	for _, m := range modelNames {
 		if m == TimeDecay && ps.Timed == nil {
 			continue
 		}

@@ -37,6 +37,9 @@ type PathSet struct {
 	HasNulls bool
 
 	channels interner
+	// periods, while a touch log's journeys are built with ImportOptions.By,
+	// also receives every path with its time.
+	periods *periodSplitter
 	// Distinct paths by their touches: an open-addressing table of the
 	// hash's top 32 bits <<32 | (index+1), 0 when empty. A lookup is one probe and one
 	// comparison in the common case, and the table holds no pointers.

@@ -78,11 +78,11 @@ func TestRunProgress(t *testing.T) {
 	if overlaps != 0 {
 		t.Errorf("run progress called concurrently")
 	}
-	if len(seen) != len(ModelNames) {
-		t.Fatalf("%d progress calls, want one per model (%d)", len(seen), len(ModelNames))
+	if len(seen) != len(modelNames) {
+		t.Fatalf("%d progress calls, want one per model (%d)", len(seen), len(modelNames))
 	}
 	for i, p := range seen {
-		if p.Done != i+1 || p.Total != len(ModelNames) {
+		if p.Done != i+1 || p.Total != len(modelNames) {
 			t.Errorf("call %d: %+v", i, p)
 		}
 	}

@@ -419,8 +419,8 @@ func TestPropertySingleTouchJourneysAgree(t *testing.T) {
 			}
 			_, _, channels := touchLogTotals(t, []byte(data))
 			results := runModels(t, ds.Paths, Options{})
-			if len(results) != len(ModelNames) {
-				t.Fatalf("%d models ran on a touch log, want all %d", len(results), len(ModelNames))
+			if len(results) != len(modelNames) {
+				t.Fatalf("%d models ran on a touch log, want all %d", len(results), len(modelNames))
 			}
 			for _, r := range results {
 				checkCredit(t, "single-touch journeys", r, totalConv, totalValue, channels)

@@ -25,6 +25,9 @@ type Result struct {
 	TotalValue       float64
 	// Markov holds the chain behind a markov result; nil otherwise.
 	Markov *MarkovDetail
+	// Intervals holds bootstrap intervals when Bootstrap was asked for
+	// them; nil otherwise.
+	Intervals *Intervals
 	// Warnings are facts the user should know about this result, such as a
 	// Markov model run on data without non-converting paths.
 	Warnings []string

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ type attributeFlags struct {
 	first, last                                          float64
 	noLog, skipBad, progress, force                      bool
 	mapping                                              pairsFlag
+	trust                                                trustFlags
 }
 
 func runAttribute(ctx context.Context, env Env, args []string) error {
@@ -47,6 +49,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&f.experiment, "experiment", "Default", "experiment to log the run in")
 	fs.BoolVar(&f.noLog, "no-log", false, "do not log the run in the run store")
 	fs.StringVar(&f.db, "db", "", "run store database (default $ATTRLAB_DB or the user data folder)")
+	f.trust.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -65,9 +68,21 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.trust.apply(&iopts); err != nil {
+		return err
+	}
 	if !f.noLog {
 		// A wrong --db fails now, not after the models have run.
 		if err := precheckStore(ctx, f.db); err != nil {
+			return err
+		}
+	}
+	if f.trust.refresh {
+		// The champion's parameters replace the model and import flags.
+		if opts, iopts, err = f.planRefresh(ctx, env, pos[0]); err != nil {
+			if errors.Is(err, errNothingNew) {
+				return nil
+			}
 			return err
 		}
 	}
@@ -76,6 +91,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 		progress = newProgressPrinter(env.Stderr, fileSize(pos[0]))
 		iopts.Progress = progress.importProgress
 		opts.Progress = progress.runProgress
+		f.trust.progress = progress
 	}
 	ds, rejectedPath, err := importFile(ctx, env, pos[0], iopts, f.skipBad, f.rejected, f.force)
 	if err != nil {
@@ -89,9 +105,19 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.trust.bootstrap(ctx, ds.Paths, results, opts); err != nil {
+		return err
+	}
+	periods, err := f.trust.periods(ctx, ds, opts)
+	if err != nil {
+		return err
+	}
 	elapsed := time.Since(started)
-	rep := report{Dataset: ds, Results: results, Rejected: rejectedPath, Runtime: elapsed, Direct: opts.Direct}
+	rep := report{Dataset: ds, Results: results, Periods: periods, Rejected: rejectedPath, Runtime: elapsed, Direct: opts.Direct}
 	if rep.RunID, err = logAttribution(ctx, env, &f, pos[0], iopts, opts, ds, results, elapsed); err != nil {
+		return err
+	}
+	if err := f.trust.finishRefresh(ctx, env, f.db, rep.RunID); err != nil {
 		return err
 	}
 	if f.format != "json" {
@@ -110,7 +136,7 @@ func runAttribute(ctx context.Context, env Env, args []string) error {
 // which models to run on it, each help text after prefix (budget and
 // export take a FILE too, and say "for a FILE: ").
 func (f *attributeFlags) registerData(fs *flag.FlagSet, prefix string) {
-	fs.StringVar(&f.models, "models", "", prefix+"comma-separated models (default: every model the data allows): "+strings.Join(attribution.ModelNames, ", "))
+	fs.StringVar(&f.models, "models", "", prefix+"comma-separated models (default: every model the data allows): "+strings.Join(attribution.ModelNames(), ", "))
 	fs.IntVar(&f.order, "order", attribution.DefaultOrder, prefix+"Markov chain order, 1 to 4")
 	fs.StringVar(&f.halfLife, "half-life", "7d", prefix+"time-decay half-life (e.g. 7d, 36h)")
 	fs.StringVar(&f.lookback, "lookback", "30d", prefix+"drop touches older than this before their conversion; 0 = unlimited")
@@ -129,8 +155,8 @@ func (f *attributeFlags) modelOptions() (attribution.Options, error) {
 	var o attribution.Options
 	o.Models = splitList(f.models)
 	for _, m := range o.Models {
-		if !slices.Contains(attribution.ModelNames, m) {
-			return o, usagef("--models: unknown model %q (models: %s)", m, strings.Join(attribution.ModelNames, ", "))
+		if !slices.Contains(attribution.ModelNames(), m) {
+			return o, usagef("--models: unknown model %q (models: %s)", m, strings.Join(attribution.ModelNames(), ", "))
 		}
 	}
 	if f.order < 1 || f.order > attribution.MaxOrder {
@@ -232,9 +258,27 @@ func importFile(ctx context.Context, env Env, path string, o attribution.ImportO
 		if err := rejected.write(ds.Summary.Header); err != nil {
 			return nil, "", err
 		}
-		return ds, rejectedPath, nil
+	} else {
+		rejectedPath = ""
 	}
-	return ds, "", nil
+	if err := notEmpty(o.File, ds.Summary, rejectedPath); err != nil {
+		return nil, "", err
+	}
+	return ds, rejectedPath, nil
+}
+
+// notEmpty refuses an import that accepted no row: there is nothing to
+// attribute, and it is no dataset to register (the app refuses it too).
+func notEmpty(file string, s attribution.Summary, rejectedPath string) error {
+	switch {
+	case s.RowsAccepted > 0:
+		return nil
+	case s.RowsRead == 0:
+		return &inputError{fmt.Errorf("%s has a header but no rows of data: there is nothing to attribute", file)}
+	case rejectedPath != "":
+		return &inputError{fmt.Errorf("none of the %d rows of %s could be used (%d rejected, written to %s with the reason for each): there is nothing to attribute", s.RowsRead, file, s.RowsRejected, rejectedPath)}
+	}
+	return &inputError{fmt.Errorf("none of the %d rows of %s could be used: there is nothing to attribute", s.RowsRead, file)}
 }
 
 // fileSize returns the size of path, or 0 for standard input or when it

@@ -19,13 +19,17 @@ import (
 )
 
 const budgetUsage = `Usage: attrlab budget RUN_ID|FILE --spend SPEND.csv [flags]
+       attrlab budget --experiment NAME --spend SPEND.csv [flags]
 
 Compares each channel's spend with the credit one model gives it (CPA =
 spend / attributed conversions, ROAS = attributed value / spend) and
 proposes a budget that shares the total in proportion to that credit,
 within any --min and --max per channel. RUN_ID is a logged run; FILE is
 a journey file, on which the models run first (a touch log's cost column
-is its spend when --spend is not given).
+is its spend when --spend is not given). With --experiment and no RUN_ID
+or FILE, the experiment's champion run (attrlab runs promote). A run made
+with --bootstrap adds each channel's proposed range: the total times the
+ends of its credit share's interval.
 
 SPEND.csv has a channel column and a spend column (or cost, or budget).
 Channels with spend but no credit, or credit but no spend, are flagged.
@@ -128,13 +132,14 @@ func (b *budgetFlags) allocate(s source, model string) (*attribution.Budget, err
 		// Bounds and totals come from the command line.
 		return nil, usagef("budget: %v", err)
 	}
+	attribution.AddProposedRange(bud, r)
 	return bud, nil
 }
 
 func runBudget(ctx context.Context, env Env, args []string) error {
 	var f sourceFlags
 	var b budgetFlags
-	var model, format, chart string
+	var model, format, chart, experiment string
 	var force bool
 	fs := newFlags("budget", budgetUsage, env.Stdout)
 	b.register(fs)
@@ -142,10 +147,21 @@ func runBudget(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&format, "format", "table", "output: table, csv or json")
 	fs.StringVar(&chart, "chart", "", "also draw current against proposed spend to this .png, .svg or .pdf")
 	fs.BoolVar(&force, "force", false, "replace the --chart file if it exists")
+	fs.StringVar(&experiment, "experiment", "", "with no RUN_ID or FILE: the champion run of this experiment")
 	f.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(pos) == 0 && experiment != "" {
+		id, err := championRun(ctx, env, f.db, experiment)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "budget from run %s, the champion of %q\n", id, experiment)
+		pos = []string{id}
+	} else if experiment != "" {
+		return usagef("--experiment picks the champion when no RUN_ID or FILE is given; give one or the other")
 	}
 	if len(pos) != 1 {
 		return usagef("budget takes one RUN_ID or FILE, got %d (see attrlab budget --help)", len(pos))
@@ -222,5 +238,8 @@ func writeBudgetTable(w io.Writer, b *attribution.Budget) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%+.2f\t%s\t\n", cellText(l.Channel), human(l.Spend), pct(l.SpendShare),
 			pct(l.CreditShare), l.Conversions, l.CPA, l.ROAS, human(l.Proposed), l.Change, l.Flags)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeBudgetRange(w, b)
 }

@@ -48,7 +48,7 @@ func (e *inputError) Unwrap() error { return e.err }
 const topUsage = `attrlab: multi-touch attribution for journey data, on your own machine.
 
 Usage:
-  attrlab                      open the desktop app
+  attrlab [--db PATH] [FILE]   open the desktop app (on that run store, with FILE in the import preview)
   attrlab attribute FILE ...   attribute conversions to channels with every model
   attrlab gen ...              write synthetic journey data
   attrlab import FILE ...      check a journey file and register it as a dataset

@@ -73,13 +73,17 @@ func runCompare(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return usagef("compare: %v", err)
 	}
+	sig, err := shareSignificance(ctx, st, c, details)
+	if err != nil {
+		return err
+	}
 	switch format {
 	case "csv":
-		return writeCompareCSV(env.Stdout, c)
+		return writeCompareCSV(env.Stdout, c, sig)
 	case "json":
-		return writeCompareJSON(env.Stdout, c)
+		return writeCompareJSON(env.Stdout, c, sig)
 	}
-	return writeCompareTable(env.Stdout, c, details)
+	return writeCompareTable(env.Stdout, c, details, sig)
 }
 
 // cell formats a number for a comparison table; NaN is blank.
@@ -90,7 +94,7 @@ func cell(v float64, format string) string {
 	return fmt.Sprintf(format, v)
 }
 
-func writeCompareTable(w io.Writer, c *tracking.Comparison, runs []tracking.RunDetail) error {
+func writeCompareTable(w io.Writer, c *tracking.Comparison, runs []tracking.RunDetail, sig [][]*tracking.ShareChange) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := func(first string) {
 		fmt.Fprint(tw, first)
@@ -160,6 +164,7 @@ func writeCompareTable(w io.Writer, c *tracking.Comparison, runs []tracking.RunD
 					if d := c.RankChange[ci][j]; j != c.Baseline && d != 0 {
 						s += fmt.Sprintf(" (%+d)", d)
 					}
+					s += significanceMark(sig[ci][j])
 				}
 				fmt.Fprintf(tw, "\t%s", s)
 			}
@@ -174,6 +179,7 @@ func writeCompareTable(w io.Writer, c *tracking.Comparison, runs []tracking.RunD
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	writeSignificanceNote(w, sig)
 	if c.SameDataset {
 		_, err := fmt.Fprintln(w, "\nsame dataset: every run read the same data (same fingerprint)")
 		return err
@@ -184,7 +190,7 @@ func writeCompareTable(w io.Writer, c *tracking.Comparison, runs []tracking.RunD
 
 // writeCompareCSV writes one row per compared quantity: section, key,
 // then one column per run.
-func writeCompareCSV(w io.Writer, c *tracking.Comparison) error {
+func writeCompareCSV(w io.Writer, c *tracking.Comparison, sig [][]*tracking.ShareChange) error {
 	var b strings.Builder
 	writeCSVRow(&b, append([]string{"section", "key"}, c.RunIDs...))
 	row := func(section, key string, vals []string) { writeCSVRow(&b, append([]string{section, key}, vals...)) }
@@ -229,6 +235,9 @@ func writeCompareCSV(w io.Writer, c *tracking.Comparison) error {
 		row("share."+c.Model, ch, nums(c.Share[ci]))
 		row("rank."+c.Model, ch, ints(c.Rank[ci]))
 		row("rank_change."+c.Model, ch, ints(c.RankChange[ci]))
+		for _, r := range significanceRows(c.Model, sig[ci]) {
+			row(r[0], ch, r[1:])
+		}
 	}
 	for i, id := range c.RunIDs {
 		row("kendall_tau."+c.Model, id, nums(c.KendallTau[i]))
@@ -237,7 +246,7 @@ func writeCompareCSV(w io.Writer, c *tracking.Comparison) error {
 	return err
 }
 
-func writeCompareJSON(w io.Writer, c *tracking.Comparison) error {
+func writeCompareJSON(w io.Writer, c *tracking.Comparison, sig [][]*tracking.ShareChange) error {
 	f := func(v float64) *float64 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil
@@ -263,6 +272,9 @@ func writeCompareJSON(w io.Writer, c *tracking.Comparison) error {
 		Share      []*float64 `json:"share"`
 		Rank       []int      `json:"rank"`
 		RankChange []int      `json:"rank_change"`
+		// ShareChange[r] is the bootstrap of the change against the
+		// baseline; null where a run was not bootstrapped.
+		ShareChange []*tracking.ShareChange `json:"share_change"`
 	}
 	out := struct {
 		RunIDs      []string             `json:"run_ids"`
@@ -290,7 +302,7 @@ func writeCompareJSON(w io.Writer, c *tracking.Comparison) error {
 		out.Metrics = append(out.Metrics, metric{m.Key, fs(m.Values), fs(m.Abs), fs(m.Rel)})
 	}
 	for ci, ch := range c.Channels {
-		out.Channels = append(out.Channels, channel{ch, fs(c.Credit[ci]), fs(c.Share[ci]), c.Rank[ci], c.RankChange[ci]})
+		out.Channels = append(out.Channels, channel{ch, fs(c.Credit[ci]), fs(c.Share[ci]), c.Rank[ci], c.RankChange[ci], sig[ci]})
 	}
 	for _, row := range c.KendallTau {
 		out.KendallTau = append(out.KendallTau, fs(row))

@@ -418,8 +418,13 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 		var b strings.Builder
 		for _, p := range hist {
 			// A point stamped before the run started (computed just before
-			// it was logged) is shown at the start.
-			fmt.Fprintf(&b, "%d %s %d\n", max(p.Time.UnixMilli(), start), mlflowFloat(p.Value), p.Step)
+			// it was logged) is shown at the start; a period's share keeps
+			// its period's start (metric history over time).
+			at := max(p.Time.UnixMilli(), start)
+			if tracking.IsPeriodMetric(m.Key) {
+				at = p.Time.UnixMilli()
+			}
+			fmt.Fprintf(&b, "%d %s %d\n", at, mlflowFloat(p.Value), p.Step)
 		}
 		w.file(filepath.Join(dir, "metrics", filepath.FromSlash(names.metrics.name(m.Key))), []byte(b.String()))
 	}
@@ -440,6 +445,9 @@ func (w *mlflowWriter) run(ctx context.Context, st *storage.Store, r *tracking.R
 	}
 	for k, v := range r.Tags {
 		tags[k] = v
+	}
+	if err := addChampionTag(ctx, st, r, tags); err != nil {
+		return err
 	}
 	w.mkdir(filepath.Join(dir, "tags"))
 	for _, k := range slices.Sorted(maps.Keys(tags)) {

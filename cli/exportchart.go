@@ -224,6 +224,7 @@ func comparison(srcs []source, model string) (charts.Comparison, error) {
 		c.Runs = append(c.Runs, label)
 		c.Share = append(c.Share, row)
 	}
+	c.Low, c.High = comparisonIntervals(picked, c.Channels)
 	return c, nil
 }
 

@@ -27,6 +27,7 @@ func logAttribution(ctx context.Context, env Env, f *attributeFlags, file string
 	}
 	defer st.Close()
 	var params []tracking.Param
+	params = append(params, f.trust.params()...)
 	if len(iopts.Map) > 0 {
 		// Columns mapped by hand, so that a re-run reads the file the same way.
 		params = append(params, tracking.MapParam(iopts.Map))
@@ -34,11 +35,12 @@ func logAttribution(ctx context.Context, env Env, f *attributeFlags, file string
 	run, err := tracking.LogAttribution(ctx, st, tracking.RunLog{
 		Params:     params,
 		Experiment: f.experiment,
+		Tags:       f.trust.tags,
 		AppVersion: Version,
 		Dataset:    info,
 		Import:     iopts,
 		Attribution: tracking.Attribution{Results: results, Options: opts, Summary: ds.Summary,
-			Runtime: runtime, Time: time.Now()},
+			Runtime: runtime, Time: time.Now(), Periods: f.trust.ran},
 	})
 	if err != nil {
 		return "", storeErr(err)

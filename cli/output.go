@@ -18,6 +18,7 @@ import (
 type report struct {
 	Dataset  *attribution.Dataset
 	Results  []*attribution.Result
+	Periods  []attribution.PeriodResult // with --by
 	Rejected string
 	Runtime  time.Duration
 	RunID    string
@@ -29,7 +30,12 @@ type report struct {
 func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // writeCSV writes the results as `attrlab export results` does.
-func (r *report) writeCSV(w io.Writer) error { return charts.WriteResultsCSV(w, r.Results) }
+func (r *report) writeCSV(w io.Writer) error {
+	if r.Periods != nil {
+		return writePeriodCSV(w, r.Periods)
+	}
+	return charts.WriteResultsCSV(w, r.Results)
+}
 
 // csvCell quotes a cell when RFC 4180 needs it and defuses cells a
 // spreadsheet would run as a formula.
@@ -47,6 +53,7 @@ type jsonChannel struct {
 	Value         float64  `json:"value"`
 	Share         float64  `json:"share"`
 	RemovalEffect *float64 `json:"removal_effect,omitempty"`
+	*jsonInterval
 }
 
 type jsonResult struct {
@@ -67,6 +74,7 @@ type jsonReport struct {
 	RejectedFile string                     `json:"rejected_rows_file,omitempty"`
 	RuntimeMS    float64                    `json:"runtime_ms"`
 	Results      []jsonResult               `json:"results"`
+	Periods      []jsonPeriod               `json:"periods,omitempty"`
 }
 
 // jsonSummary is the import summary with its times written by jsonTime
@@ -91,25 +99,34 @@ func (r *report) writeJSON(w io.Writer) error {
 	sum := r.Dataset.Summary
 	out := jsonReport{RunID: r.RunID, Summary: jsonSummary{sum, jsonTime{sum.FirstTime}, jsonTime{sum.LastTime}}, Spend: r.Dataset.Spend,
 		RejectedFile: r.Rejected, RuntimeMS: float64(r.Runtime.Microseconds()) / 1000}
-	for _, res := range r.Results {
+	out.Results = jsonResults(r.Results)
+	for _, pr := range r.Periods {
+		out.Periods = append(out.Periods, jsonPeriod{Period: pr.Period.Label, Start: pr.Period.Start, End: pr.Period.End, Results: jsonResults(pr.Results)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func jsonResults(results []*attribution.Result) []jsonResult {
+	out := []jsonResult{}
+	for _, res := range results {
 		jr := jsonResult{Model: res.Model, TotalConversions: res.TotalConversions, TotalValue: res.TotalValue, Warnings: res.Warnings}
 		if m := res.Markov; m != nil {
 			p := m.PConv
 			jr.PConv, jr.Order, jr.States = &p, m.Order, len(m.States)
 		}
 		for i, ch := range res.Channels {
-			jc := jsonChannel{Channel: ch, Conversions: res.Conversions[i], Value: res.Value[i], Share: res.Share[i]}
+			jc := jsonChannel{Channel: ch, Conversions: res.Conversions[i], Value: res.Value[i], Share: res.Share[i], jsonInterval: jsonIntervalOf(res, i)}
 			if res.RemovalEffect != nil {
 				re := res.RemovalEffect[i]
 				jc.RemovalEffect = &re
 			}
 			jr.Channels = append(jr.Channels, jc)
 		}
-		out.Results = append(out.Results, jr)
+		out = append(out, jr)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return out
 }
 
 // writeTable prints channels down and models across: credited conversions
@@ -118,6 +135,9 @@ func (r *report) writeTable(w io.Writer) error {
 	if len(r.Results) == 0 {
 		_, err := fmt.Fprintln(w, "no models ran")
 		return err
+	}
+	if r.Periods != nil {
+		return writePeriodTable(w, r.Periods)
 	}
 	channels := r.Results[0].Channels
 	for _, block := range []struct {
@@ -156,6 +176,9 @@ func (r *report) writeTable(w io.Writer) error {
 			return err
 		}
 		fmt.Fprintln(w)
+	}
+	if err := writeIntervalTable(w, r.Results); err != nil {
+		return err
 	}
 	for _, res := range r.Results {
 		if m := res.Markov; m != nil {

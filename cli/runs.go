@@ -25,6 +25,8 @@ const runsUsage = `Usage: attrlab runs [flags]
        attrlab runs tag RUN_ID KEY=VALUE... [--remove KEY]
        attrlab runs note RUN_ID TEXT|-
        attrlab runs rename RUN_ID NAME
+       attrlab runs promote RUN_ID [--note TEXT]
+       attrlab runs champion [--experiment NAME]
 
 Lists logged runs, newest first, or edits them. --filter takes the search
 language of MLflow with or, not, parentheses, in (...), is null, like and
@@ -34,7 +36,8 @@ ilike, e.g.
   status != 'FAILED' and start_time >= '2024-05-01'
 
 Keys: metrics.NAME, params.NAME, tags.NAME and the attributes status, name,
-run_id, start_time, end_time, experiment, dataset. Quote names with other
+run_id, start_time, end_time, experiment, dataset, champion (true for
+the promoted run of each experiment). Quote names with other
 characters in backquotes: metrics.` + "`share.markov.paid search`" + `.
 CSV columns: run_id, experiment, name, status, start_time, end_time,
 dataset, then params.*, metrics.* and tags.*.
@@ -92,6 +95,10 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 		switch args[0] {
 		case "delete", "restore", "tag", "note", "rename":
 			return runRunsEdit(ctx, env, args[0], args[1:])
+		case "promote":
+			return runPromote(ctx, env, args[1:])
+		case "champion":
+			return runChampion(ctx, env, args[1:])
 		}
 	}
 	var l listFlags
@@ -106,7 +113,7 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("runs: unexpected argument %q (subcommands: delete, restore, tag, note, rename)", pos[0])
+		return usagef("runs: unexpected argument %q (subcommands: delete, restore, tag, note, rename, promote, champion)", pos[0])
 	}
 	if !slices.Contains([]string{"table", "csv", "json"}, format) {
 		return usagef("--format %q: use table, csv or json", format)
@@ -126,6 +133,9 @@ func runRuns(ctx context.Context, env Env, args []string) error {
 	runs, more, err := collectRuns(ctx, st, srch, l.limit)
 	if err != nil {
 		return err
+	}
+	if err := st.MarkChampions(ctx, runs); err != nil {
+		return storeErr(err)
 	}
 	switch format {
 	case "csv":
@@ -197,6 +207,9 @@ func writeRunsTable(w io.Writer, runs []*tracking.Run) error {
 		if r.Deleted {
 			status += " (deleted)"
 		}
+		if r.Champion {
+			status += " ★ champion"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, oneLine(r.Experiment), oneLine(r.Name), status,
 			r.StartTime.UTC().Format("2006-01-02 15:04:05"), dur, oneLine(datasetText(r)))
 	}
@@ -254,6 +267,7 @@ type jsonRun struct {
 	AppVersion  string              `json:"app_version,omitempty"`
 	Note        string              `json:"note,omitempty"`
 	Deleted     bool                `json:"deleted,omitempty"`
+	Champion    bool                `json:"champion,omitempty"`
 	Params      map[string]any      `json:"params"`
 	Metrics     map[string]*float64 `json:"metrics"`
 	Tags        map[string]string   `json:"tags"`
@@ -262,7 +276,7 @@ type jsonRun struct {
 func toJSONRun(r *tracking.Run) jsonRun {
 	j := jsonRun{RunID: r.ID, Experiment: r.Experiment, Name: r.Name, Status: string(r.Status), StartTime: timeText(r.StartTime),
 		EndTime: timeText(r.EndTime), Dataset: r.DatasetName, Fingerprint: r.Dataset, AppVersion: r.AppVersion, Note: r.Note,
-		Deleted: r.Deleted, Params: map[string]any{}, Metrics: map[string]*float64{}, Tags: r.Tags}
+		Deleted: r.Deleted, Champion: r.Champion, Params: map[string]any{}, Metrics: map[string]*float64{}, Tags: r.Tags}
 	for _, p := range r.Params {
 		switch p.Type() {
 		case tracking.ParamNumber:

@@ -104,6 +104,9 @@ func (f *sourceFlags) sources(ctx context.Context, env Env, args []string) ([]so
 		if err := attachMarkovChain(ctx, st, arg, results); err != nil {
 			return fail(err)
 		}
+		if err := attachIntervals(ctx, st, arg, results); err != nil {
+			return fail(err)
+		}
 		out = append(out, source{label: label, runID: arg, results: results})
 	}
 	return out, st, nil
@@ -134,30 +137,9 @@ func (f *sourceFlags) fileSource(ctx context.Context, env Env, path string) (sou
 	return source{label: filepath.Base(path), results: results, spend: ds.Spend}, nil
 }
 
-// resultsFromRows rebuilds per-model results from a run's stored rows
-// (ordered by model, then channel position).
+// resultsFromRows rebuilds per-model results from a run's stored rows.
 func resultsFromRows(rows []tracking.ResultRow) []*attribution.Result {
-	var out []*attribution.Result
-	var r *attribution.Result
-	for _, row := range rows {
-		if r == nil || r.Model != row.Model {
-			r = &attribution.Result{Model: row.Model}
-			out = append(out, r)
-		}
-		r.Channels = append(r.Channels, row.Channel)
-		r.Conversions = append(r.Conversions, row.Conversions)
-		r.Value = append(r.Value, row.Value)
-		r.Share = append(r.Share, row.Share)
-		r.TotalConversions += row.Conversions
-		r.TotalValue += row.Value
-		if row.RemovalEffect != nil {
-			if r.RemovalEffect == nil {
-				r.RemovalEffect = make([]float64, len(r.Channels)-1)
-			}
-			r.RemovalEffect = append(r.RemovalEffect, *row.RemovalEffect)
-		}
-	}
-	return out
+	return tracking.ResultsFromRows(rows, nil)
 }
 
 // pickModel returns the result of the model named name, or with name ""

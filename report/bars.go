@@ -19,6 +19,8 @@ type barSeries struct {
 	name   string
 	values []float64
 	color  color.Color
+	// low and high, when set, are drawn as an error bar on each bar.
+	low, high []float64
 }
 
 // barSpec describes a grouped bar chart: one group per channel, one bar
@@ -57,19 +59,27 @@ const (
 	labelRotated           // text turned a quarter, reading upwards
 )
 
-// barChart lays out s and returns the chart.
+// barChart lays out s on a slide in the light theme and returns the
+// chart.
 func barChart(s barSpec) *Chart {
+	return layBars(s, SlideWidth, SlideHeight, LightTheme(), false)
+}
+
+// layBars lays out s at w × h in theme th. Unless fixed, a chart with many
+// channels grows taller than h so that each keeps a readable row.
+func layBars(s barSpec, w, h vg.Length, th Theme, fixed bool) *Chart {
 	n, m := len(s.groups), len(s.series)
-	ch := &Chart{Kind: s.kind, Title: s.title, Subtitle: s.subtitle, Width: SlideWidth, Height: SlideHeight}
+	ch := &Chart{Kind: s.kind, Title: s.title, Subtitle: s.subtitle, Width: w, Height: h, theme: th}
+	ch.layout = func(w, h vg.Length, th Theme) *Chart { return layBars(s, w, h, th, true) }
 	sideways := n > maxVerticalGroups || n*m > maxVerticalBars
-	if sideways {
+	if sideways && !fixed {
 		rows := max(minRowHeight, barThickness*vg.Length(m)) * vg.Length(n)
-		ch.Height = max(SlideHeight, rows+2*vg.Inch)
+		ch.Height = max(h, rows+2*vg.Inch)
 	}
 	labels := shortLabels(s.groups)
 
 	legend := plot.NewLegend()
-	legend.TextStyle = textStyle(legendSize, black)
+	legend.TextStyle = textStyle(legendSize, th.Text)
 	legend.Top, legend.Left = true, true
 	legend.ThumbnailWidth = legendThumb
 	legend.Padding = vg.Points(4)
@@ -83,10 +93,10 @@ func barChart(s barSpec) *Chart {
 		legendW += legendThumb + legend.TextStyle.Width("  ") + vg.Points(12)
 	}
 
-	p := newPlot()
-	bars := &groupedBars{spec: s, sideways: sideways}
+	p := newPlot(th)
+	bars := &groupedBars{spec: s, sideways: sideways, text: th.Text}
 	grid := plotter.NewGrid()
-	grid.Horizontal.Color, grid.Vertical.Color = gridGray, gridGray
+	grid.Horizontal.Color, grid.Vertical.Color = th.Grid, th.Grid
 	value, names := &p.Y, &p.X
 	if sideways {
 		value, names = &p.X, &p.Y
@@ -248,6 +258,7 @@ func (s swatch) Thumbnail(c *draw.Canvas) {
 type groupedBars struct {
 	spec     barSpec
 	sideways bool
+	text     color.Color // of the value labels
 	// thick is the expected thickness of one bar, from the chart size;
 	// mode and font are the value labels that fit it.
 	thick vg.Length
@@ -268,7 +279,7 @@ func (b *groupedBars) pickLabels() {
 		}
 	}
 	for size := vg.Length(valueSize); size >= minValueSize; size-- {
-		sty := textStyle(size, black)
+		sty := textStyle(size, b.text)
 		h := sty.Height(widest)
 		switch {
 		case b.sideways && h <= b.thick*1.05:
@@ -293,6 +304,9 @@ func (b *groupedBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 		for _, v := range se.values {
 			top = max(top, v)
 		}
+		for _, v := range se.high {
+			top = max(top, v)
+		}
 	}
 	if top == 0 {
 		top = 1
@@ -305,7 +319,7 @@ func (b *groupedBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 
 // labelStyle is the style of a value label.
 func (b *groupedBars) labelStyle() text.Style {
-	sty := textStyle(b.font, black)
+	sty := textStyle(b.font, b.text)
 	switch {
 	case b.sideways:
 		sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
@@ -381,6 +395,9 @@ func (b *groupedBars) Plot(c draw.Canvas, plt *plot.Plot) {
 			if v > 0 {
 				c.SetColor(se.color)
 				c.Fill(r.Path())
+			}
+			if se.low != nil {
+				b.errorBar(c, trX, trY, se.low[i], se.high[i], n-1-i, i, off, thick)
 			}
 			if b.mode != labelNone {
 				c.FillText(sty, at, b.spec.label(v))

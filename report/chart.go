@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"io"
 	"path/filepath"
 	"strings"
@@ -45,8 +44,25 @@ type Chart struct {
 	Title         string
 	Subtitle      string
 	Width, Height vg.Length
+	// theme colours everything but the data.
+	theme Theme
 	// body draws everything under the title.
 	body func(c draw.Canvas)
+	// layout lays the same chart out again at another size and in another
+	// theme (see Fit).
+	layout func(w, h vg.Length, th Theme) *Chart
+}
+
+// Fit returns the chart laid out to fill exactly w × h in theme th, for
+// showing it in a space of that size: names, bars and value labels are
+// placed for that space rather than scaled from the slide size, so text
+// keeps its point size. Files are written from the chart as made (slide
+// size, LightTheme).
+func (ch *Chart) Fit(w, h vg.Length, th Theme) *Chart {
+	if ch.layout == nil {
+		return ch
+	}
+	return ch.layout(w, h, th)
 }
 
 // FormatOf returns the image format a file name asks for, from its
@@ -93,7 +109,7 @@ func (ch *Chart) Image(dpi int) image.Image {
 
 // canvas draws the chart on an image canvas at dpi.
 func (ch *Chart) canvas(dpi int) *vgimg.Canvas {
-	c := vgimg.NewWith(vgimg.UseWH(ch.Width, ch.Height), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	c := vgimg.NewWith(vgimg.UseWH(ch.Width, ch.Height), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(ch.theme.Background))
 	ch.Draw(draw.New(c))
 	return c
 }
@@ -109,22 +125,22 @@ func (ch *Chart) Save(path string, force bool) error {
 	return WriteFile(path, force, func(w io.Writer) error { return ch.Render(w, format) })
 }
 
-// Draw draws the chart on c: a white background, the title and subtitle,
-// and the chart itself.
+// Draw draws the chart on c: the background (white, unless laid out by
+// Fit in another theme), the title and subtitle, and the chart itself.
 func (ch *Chart) Draw(c draw.Canvas) {
-	c.SetColor(color.White)
+	c.SetColor(ch.theme.Background)
 	c.Fill(c.Rectangle.Path())
 	pad := vg.Points(10)
 	c = draw.Crop(c, pad, -pad, pad, -pad)
 	top := c.Max.Y
 	if ch.Title != "" {
-		sty := textStyle(titleSize, black)
+		sty := textStyle(titleSize, ch.theme.Text)
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
 		c.FillText(sty, vg.Point{X: c.Center().X, Y: top}, ch.Title)
 		top -= sty.Height(ch.Title) + vg.Points(4)
 	}
 	if ch.Subtitle != "" {
-		sty := textStyle(subtitleSize, textGray)
+		sty := textStyle(subtitleSize, ch.theme.Muted)
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
 		c.FillText(sty, vg.Point{X: c.Center().X, Y: top}, ch.Subtitle)
 		top -= sty.Height(ch.Subtitle) + vg.Points(4)

@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"image/color"
 
 	"github.com/attrlab/attrlab/attribution"
 )
@@ -28,12 +29,13 @@ func AttributionChart(results []*attribution.Result) (*Chart, error) {
 		label:     percent,
 		tick:      percentTick,
 	}
-	for j, r := range results {
-		se := barSeries{name: r.Model, values: make([]float64, len(channels)), color: seriesColor(j)}
+	for _, r := range results {
+		se := barSeries{name: r.Model, values: make([]float64, len(channels)), color: ModelColor(r.Model)}
 		for i, ch := range channels {
 			_, _, share, _ := r.Credit(ch)
 			se.values[i] = share
 		}
+		se.low, se.high = shareIntervals(r, channels)
 		s.series = append(s.series, se)
 	}
 	if len(results) == 1 {
@@ -57,7 +59,7 @@ func BudgetChart(b *attribution.Budget) (*Chart, error) {
 		tick:      compact,
 		series: []barSeries{
 			{name: "current", color: spendGray},
-			{name: "proposed", color: seriesColor(0)},
+			{name: "proposed", color: ModelColor(b.Model)},
 		},
 	}
 	if b.Total != b.CurrentTotal {
@@ -83,7 +85,7 @@ func RemovalChart(r *attribution.Result) (*Chart, error) {
 		subtitle:  "Share of conversions lost if the channel were removed",
 		valueAxis: "Removal effect",
 		groups:    r.Channels,
-		series:    []barSeries{{name: r.Model, values: r.RemovalEffect, color: seriesColor(0)}},
+		series:    []barSeries{{name: r.Model, values: r.RemovalEffect, color: ModelColor(r.Model)}},
 		label:     percent,
 		tick:      percentTick,
 	}
@@ -102,6 +104,9 @@ type Comparison struct {
 	Share    [][]float64
 	// Model optionally names the model whose credit is compared.
 	Model string
+	// Low and High optionally give run i's share intervals (nil rows for
+	// runs without them), drawn as error bars.
+	Low, High [][]float64
 }
 
 // check reports a Comparison whose shape does not match its labels.
@@ -139,7 +144,33 @@ func CompareChart(c Comparison) (*Chart, error) {
 		s.subtitle = fmt.Sprintf("Share of attributed conversions in each of %d runs, %s model", len(c.Runs), c.Model)
 	}
 	for i, run := range c.Runs {
-		s.series = append(s.series, barSeries{name: run, values: c.Share[i], color: seriesColor(i)})
+		se := barSeries{name: run, values: c.Share[i], color: runColor(c.Model, i, len(c.Runs))}
+		if i < len(c.Low) && c.Low[i] != nil && c.High[i] != nil {
+			se.low, se.high = c.Low[i], c.High[i]
+		}
+		s.series = append(s.series, se)
 	}
 	return barChart(s), nil
+}
+
+// runColor is the colour of run i of n in a comparison of model's credit:
+// shades of the model's colour (ModelColor), the first run in the colour
+// itself, so that a model looks the same here as in its other charts.
+// Without a model, runs take the series colours in turn.
+func runColor(model string, i, n int) color.Color {
+	if model == "" {
+		return seriesColor(i)
+	}
+	c := ModelColor(model)
+	if i == 0 || n < 2 {
+		return c
+	}
+	// Alternate lighter and darker shades, further from the colour the
+	// more runs there are, within a range that keeps bars visible.
+	step := 0.7 / float64((n)/2+1)
+	k := float64((i + 1) / 2)
+	if i%2 == 1 {
+		return tint(c, step*k)
+	}
+	return tint(c, -min(0.6, step*k))
 }

@@ -70,8 +70,13 @@ type resultRow struct {
 // WriteResultsCSV writes results as CSV: a header row
 // model,channel,conversions,value,share,removal_effect and one row per
 // model and channel (the same columns as `attrlab attribute --format
-// csv`); removal_effect is empty for models other than markov.
+// csv`); removal_effect is empty for models other than markov. Results
+// with bootstrap intervals add share_low, share_high, conversions_low,
+// conversions_high, value_low and value_high.
 func WriteResultsCSV(w io.Writer, results []*attribution.Result) error {
+	if hasIntervals(results) {
+		return writeIntervalResultsCSV(w, results)
+	}
 	rows := []resultRow{}
 	for _, r := range results {
 		for i, ch := range r.Channels {

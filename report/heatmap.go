@@ -55,7 +55,12 @@ func TransitionsChart(r *attribution.Result, topN int) (*Chart, error) {
 	if top == 0 {
 		top = 1
 	}
-	return heatChart(title, sub, shortLabels(t.rows), shortLabels(t.cols), t.grid, top), nil
+	rows, cols := shortLabels(t.rows), shortLabels(t.cols)
+	ch := heatChart(title, sub, rows, cols, t.grid, top, SlideWidth, SlideHeight, LightTheme(), false)
+	ch.layout = func(w, h vg.Length, th Theme) *Chart {
+		return heatChart(title, sub, rows, cols, t.grid, top, w, h, th, true)
+	}
+	return ch, nil
 }
 
 // transitions is the part of a chain a heat-map shows.
@@ -174,16 +179,17 @@ func heatColors(top float64) palette.ColorMap {
 	return cm
 }
 
-// heatChart lays out a heat-map with its colour scale on the right.
-func heatChart(title, subtitle string, rowNames, colNames []string, g *heatGrid, top float64) *Chart {
-	ch := &Chart{Kind: KindTransitions, Title: title, Subtitle: subtitle, Width: SlideWidth, Height: SlideHeight}
+// heatChart lays out a heat-map with its colour scale on the right, at
+// w × h in theme th; unless fixed, many rows make it taller than h.
+func heatChart(title, subtitle string, rowNames, colNames []string, g *heatGrid, top float64, w, h vg.Length, th Theme, fixed bool) *Chart {
+	ch := &Chart{Kind: KindTransitions, Title: title, Subtitle: subtitle, Width: w, Height: h, theme: th}
 	cm := heatColors(top)
 	nr, nc := len(rowNames), len(colNames)
-	if nr > 14 {
-		ch.Height = max(SlideHeight, vg.Length(nr)*0.3*vg.Inch+2.8*vg.Inch)
+	if nr > 14 && !fixed {
+		ch.Height = max(h, vg.Length(nr)*0.3*vg.Inch+2.8*vg.Inch)
 	}
 
-	p := newPlot()
+	p := newPlot(th)
 	// An even count: palette.Reverse leaves the middle colour of an odd
 	// count nil (gonum/plot v0.17.0).
 	colors := cm.Palette(256)
@@ -210,7 +216,7 @@ func heatChart(title, subtitle string, rowNames, colNames []string, g *heatGrid,
 	p.X.Tick.Length, p.Y.Tick.Length = 0, 0
 	nameAxis(p, xt, (ch.Width-rowW-2.2*vg.Inch)/vg.Length(nc)*0.95)
 
-	bar := newPlot()
+	bar := newPlot(th)
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	bar.HideX()
 	bar.X.Padding, bar.Y.Padding = 0, 0

@@ -1,11 +1,14 @@
 package report
 
 import (
+	"hash/fnv"
 	"image/color"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/attrlab/attrlab/attribution"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -64,6 +67,64 @@ var (
 
 func seriesColor(i int) color.Color { return seriesColors[i%len(seriesColors)] }
 
+// ModelColor returns the colour model is drawn in by every chart (the
+// attribution chart, the removal effects, the budget's proposal and the
+// comparison of runs), so that a model keeps its colour from chart to
+// chart. Models not known here (a future one) take one of three spare
+// colours, picked from the name.
+func ModelColor(model string) color.Color {
+	i := 0
+	switch model {
+	case attribution.Markov:
+		i = 0 // blue
+	case attribution.FirstTouch:
+		i = 1 // orange
+	case attribution.Linear:
+		i = 2 // bluish green
+	case attribution.LastTouch:
+		i = 5 // reddish purple
+	case attribution.PositionBased:
+		i = 4 // sky blue
+	case attribution.LastNonDirect:
+		i = 8 // purple
+	case attribution.TimeDecay:
+		i = 7 // brown
+	default:
+		h := fnv.New32a()
+		h.Write([]byte(model))
+		i = []int{3, 6, 9}[h.Sum32()%3]
+	}
+	return seriesColors[i]
+}
+
+// tint mixes c with white (f > 0) or black (f < 0) by |f|, for telling
+// apart several bars of one model.
+func tint(c color.Color, f float64) color.Color {
+	r, g, b, _ := c.RGBA()
+	mix := func(v uint32) uint8 {
+		x := float64(v >> 8)
+		if f > 0 {
+			x += (255 - x) * f
+		} else {
+			x *= 1 + f
+		}
+		return uint8(math.Round(x))
+	}
+	return color.RGBA{mix(r), mix(g), mix(b), 0xFF}
+}
+
+// Theme is the colours a chart is drawn in apart from its data: the
+// background, text, secondary text and axes, and grid lines.
+type Theme struct {
+	Background, Text, Muted, Grid color.Color
+}
+
+// LightTheme is dark text on white paper: every file a chart is written
+// to uses it, whatever the app's theme.
+func LightTheme() Theme {
+	return Theme{Background: color.White, Text: black, Muted: textGray, Grid: gridGray}
+}
+
 // textStyle returns a plain-text style in the chart typeface.
 func textStyle(size vg.Length, c color.Color) text.Style {
 	return text.Style{
@@ -75,17 +136,19 @@ func textStyle(size vg.Length, c color.Color) text.Style {
 	}
 }
 
-// newPlot returns a plot with the chart typeface and sizes everywhere.
-func newPlot() *plot.Plot {
+// newPlot returns a plot with the chart typeface, sizes and th's colours
+// everywhere.
+func newPlot(th Theme) *plot.Plot {
 	p := plot.New()
+	p.BackgroundColor = th.Background
 	p.Title.TextStyle.Font = font.From(sans, titleSize)
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
 		ax.Label.TextStyle.Font = font.From(sans, axisSize)
-		ax.Label.TextStyle.Color = black
+		ax.Label.TextStyle.Color = th.Text
 		ax.Tick.Label.Font = font.From(sans, tickSize)
-		ax.Tick.Label.Color = black
-		ax.Color = textGray
-		ax.Tick.Color = textGray
+		ax.Tick.Label.Color = th.Text
+		ax.Color = th.Muted
+		ax.Tick.Color = th.Muted
 		ax.Label.Padding = vg.Points(6)
 	}
 	return p

@@ -520,6 +520,9 @@ func initFile(ctx context.Context, name string, migs []string) error {
 	}
 	defer tx.Rollback()
 	for i, m := range migs {
+		if m == "" {
+			continue // a number left free for another migration
+		}
 		if _, err := tx.ExecContext(ctx, m); err != nil {
 			return fmt.Errorf("create schema version %d: %w", i+1, err)
 		}
@@ -610,7 +613,9 @@ func dirWritable(dir string) bool {
 }
 
 // migrations returns the embedded migration scripts in order: file N is
-// named NNNN_*.sql and upgrades the schema from version N-1 to N.
+// named NNNN_*.sql and upgrades the schema from version N-1 to N. A number
+// with no file (one reserved for work on another branch) is an empty
+// script: a version that changes nothing.
 func migrations() ([]string, error) {
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
@@ -618,11 +623,14 @@ func migrations() ([]string, error) {
 	}
 	slices.Sort(names)
 	var out []string
-	for i, name := range names {
+	for _, name := range names {
 		base := filepath.Base(name)
 		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil || n != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %04d", base, i+1)
+		if err != nil || n <= len(out) {
+			return nil, fmt.Errorf("migration %s: expected a number above %04d", base, len(out))
+		}
+		for len(out) < n-1 {
+			out = append(out, "")
 		}
 		b, err := migrationFiles.ReadFile(name)
 		if err != nil {
@@ -672,8 +680,10 @@ func (s *Store) migrateOne(ctx context.Context, migs []string) (done bool, err e
 		}
 		return true, tx.Commit()
 	}
-	if _, err := tx.ExecContext(ctx, migs[v]); err != nil {
-		return false, fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+	if migs[v] != "" {
+		if _, err := tx.ExecContext(ctx, migs[v]); err != nil {
+			return false, fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(v+1)); err != nil {
 		return false, fmt.Errorf("migrate schema to version %d: %w", v+1, err)

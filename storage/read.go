@@ -244,10 +244,10 @@ func (s *Store) Results(ctx context.Context, runID string) ([]tracking.ResultRow
 
 // modelRank orders models as the engine reports them; unknown ones last.
 func modelRank(m string) int {
-	if i := slices.Index(attribution.ModelNames, m); i >= 0 {
+	if i := slices.Index(attribution.ModelNames(), m); i >= 0 {
 		return i
 	}
-	return len(attribution.ModelNames)
+	return len(attribution.ModelNames())
 }
 
 // MetricHistory returns every point of one metric of a run, by step then

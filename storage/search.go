@@ -309,6 +309,7 @@ var attributeColumn = map[string]string{
 	tracking.AttrEndTime:    "r.end_ms",
 	tracking.AttrExperiment: "e.name",
 	tracking.AttrDataset:    "r.dataset",
+	tracking.AttrChampion:   championColumn,
 }
 
 func compileAttribute(q *query, c *tracking.Condition) {
@@ -335,6 +336,9 @@ func compileAttribute(q *query, c *tracking.Condition) {
 		var lit any = v.Str
 		if v.Kind == tracking.ValueNumber {
 			lit = v.Num
+		}
+		if v.Kind == tracking.ValueBool {
+			lit = boolNum(v.Bool)
 		}
 		if c.Key.Name == tracking.AttrDataset {
 			// A dataset matches by name or by fingerprint.

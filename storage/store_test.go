@@ -331,3 +331,29 @@ func TestDefaultPath(t *testing.T) {
 		t.Errorf("DefaultPath() without XDG_DATA_HOME = %s", p)
 	}
 }
+
+func TestSetDatasetName(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "runs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	d := &tracking.DatasetInfo{Fingerprint: strings.Repeat("c", 64), Name: "old.csv", Source: "/x/old.csv", Layout: "touches"}
+	if _, err := st.StartRun(ctx, tracking.NewRun{Dataset: d}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetDatasetName(ctx, d.Fingerprint, "Spring campaign"); err != nil {
+		t.Fatal(err)
+	}
+	dss, err := st.Datasets(ctx)
+	if err != nil || len(dss) != 1 || dss[0].Name != "Spring campaign" || dss[0].Source != "/x/old.csv" {
+		t.Fatalf("datasets %+v, %v", dss, err)
+	}
+	if err := st.SetDatasetName(ctx, d.Fingerprint, "  "); err == nil {
+		t.Error("an empty name was accepted")
+	}
+	if err := st.SetDatasetName(ctx, strings.Repeat("d", 64), "x"); !errors.Is(err, tracking.ErrNotFound) {
+		t.Errorf("unknown dataset: %v", err)
+	}
+}

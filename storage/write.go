@@ -73,6 +73,22 @@ func (s *Store) putDataset(ctx context.Context, tx *sql.Tx, d *tracking.DatasetI
 	return err
 }
 
+// SetDatasetName renames a dataset; its runs keep pointing at it by its
+// fingerprint.
+func (s *Store) SetDatasetName(ctx context.Context, fingerprint, name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("rename dataset %.12s: the name is empty", fingerprint)
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE datasets SET name = ? WHERE fingerprint = ?`, name, fingerprint)
+	if err != nil {
+		return fmt.Errorf("rename dataset %.12s: %w", fingerprint, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("rename dataset %.12s: %w", fingerprint, tracking.ErrNotFound)
+	}
+	return nil
+}
+
 // StartRun records a RUNNING run, with its params and tags, and returns
 // it. The experiment is created on first use and the dataset registered.
 func (s *Store) StartRun(ctx context.Context, nr tracking.NewRun) (*tracking.Run, error) {
@@ -253,6 +269,9 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 	if err := insertResults(ctx, tx, seq, d.Results); err != nil {
 		return fmt.Errorf("finish run %s: %w", runID, err)
 	}
+	if err := insertTrust(ctx, tx, seq, d); err != nil {
+		return fmt.Errorf("finish run %s: %w", runID, err)
+	}
 	for _, a := range d.Artifacts {
 		args, err := s.artifactArgs(a)
 		if err != nil {
@@ -260,6 +279,12 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 		}
 		if _, err := tx.ExecContext(ctx, putArtifactSQL, append(args, seq)...); err != nil {
 			return fmt.Errorf("finish run %s: store artifact %s: %w", runID, a.Path, err)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.Tags)) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (run, key, value) VALUES (?, ?, ?)
+			ON CONFLICT (run, key) DO UPDATE SET value = excluded.value`, seq, k, d.Tags[k]); err != nil {
+			return fmt.Errorf("finish run %s: tag %q: %w", runID, k, err)
 		}
 	}
 	now := ms(s.now())

@@ -105,10 +105,12 @@ const (
 	AttrEndTime    = "end_time"
 	AttrExperiment = "experiment"
 	AttrDataset    = "dataset"
+	// AttrChampion is true for the run promoted last in its experiment.
+	AttrChampion = "champion"
 )
 
-// Attributes lists the attributes, in the order help texts show them.
-var Attributes = []string{AttrStatus, AttrName, AttrRunID, AttrStartTime, AttrEndTime, AttrExperiment, AttrDataset}
+// attributes lists the attributes, in the order help texts show them.
+var attributes = [...]string{AttrStatus, AttrName, AttrRunID, AttrStartTime, AttrEndTime, AttrExperiment, AttrDataset, AttrChampion}
 
 // attributeAliases maps MLflow's and other accepted spellings to attributes.
 var attributeAliases = map[string]string{

@@ -185,7 +185,7 @@ func (p *parser) notExpr() (Expr, error) {
 }
 
 // keyHint lists what may start a comparison.
-const keyHint = "metrics.NAME, params.NAME, tags.NAME or an attribute (status, name, run_id, start_time, end_time, experiment, dataset)"
+const keyHint = "metrics.NAME, params.NAME, tags.NAME or an attribute (status, name, run_id, start_time, end_time, experiment, dataset, champion)"
 
 // key reads metrics.NAME, params.NAME, tags.NAME, attributes.NAME or a
 // bare attribute; NAME may be quoted right after the dot.
@@ -236,7 +236,7 @@ func (p *parser) key() (Key, error) {
 	if k.Kind == KeyAttribute {
 		attr, ok := attributeName(name)
 		if !ok {
-			return Key{}, &FilterError{Pos: t.pos, Msg: fmt.Sprintf("unknown attribute %q: expected one of %s", name, strings.Join(Attributes, ", "))}
+			return Key{}, &FilterError{Pos: t.pos, Msg: fmt.Sprintf("unknown attribute %q: expected one of %s", name, strings.Join(attributes[:], ", "))}
 		}
 		name = attr
 	}
@@ -246,7 +246,7 @@ func (p *parser) key() (Key, error) {
 
 func attributeName(s string) (string, bool) {
 	s = strings.ToLower(s)
-	if slices.Contains(Attributes, s) {
+	if slices.Contains(attributes[:], s) {
 		return s, true
 	}
 	a, ok := attributeAliases[s]
@@ -413,6 +413,10 @@ func (p *parser) checkAttribute(c *Condition) error {
 	for i := range c.Values {
 		v := &c.Values[i]
 		switch c.Key.Name {
+		case AttrChampion:
+			if v.Kind != ValueBool || (c.Op != Eq && c.Op != Ne && c.Op != In && c.Op != NotIn) {
+				return &FilterError{Pos: v.Pos, Msg: "champion is true or false: write champion = true or champion = false"}
+			}
 		case AttrStartTime, AttrEndTime:
 			if c.Op.pattern() {
 				return &FilterError{Pos: c.OpPos, Msg: fmt.Sprintf("%s is a time: compare it with =, !=, <, <=, >, >= or in, not %s", c.Key, c.Op)}

@@ -27,7 +27,7 @@ type RunWriter interface {
 type RunLog struct {
 	// Experiment names the experiment; "" means DefaultExperiment.
 	Experiment string
-	// Name is the run's display name; "" means a generated one.
+	// Name is the run's display name; "" means one made by RunName.
 	Name       string
 	AppVersion string
 	// Dataset describes the data (see DescribeFile and DescribeSource).
@@ -43,19 +43,69 @@ type RunLog struct {
 
 // LogAttribution records an attribution as a finished run: its params,
 // metrics and result rows (FromAttribution) with the import params, the
-// dataset and the tags. It returns the run as started.
+// dataset and the tags. It returns the run as started. If the run starts
+// but cannot be finished, it is marked FAILED with the error in its
+// TagError tag, and a *LogError returned.
 func LogAttribution(ctx context.Context, st RunWriter, l RunLog) (*Run, error) {
 	data := FromAttribution(l.Attribution)
 	data.Params = append(data.Params, ImportParams(l.Import, l.Attribution.Summary.Layout)...)
 	data.Params = append(data.Params, l.Params...)
+	if l.Name == "" {
+		l.Name = runName(l)
+	}
 	run, err := st.StartRun(ctx, NewRun{Experiment: l.Experiment, Name: l.Name, AppVersion: l.AppVersion, Dataset: l.Dataset, Tags: l.Tags})
 	if err != nil {
 		return nil, err
 	}
 	if err := st.FinishRun(ctx, run.ID, StatusFinished, data); err != nil {
-		return nil, err
+		return nil, failRun(ctx, st, run, err)
 	}
 	return run, nil
+}
+
+// LogFailure records an attribution that failed (err) as a FAILED run with
+// the model and import params it was asked for, and err in its TagError
+// tag. l.Attribution's results are not logged.
+func LogFailure(ctx context.Context, st RunWriter, l RunLog, err error) (*Run, error) {
+	// The params of the options asked for, as a finished run has them.
+	params := FromAttribution(Attribution{Options: l.Attribution.Options, Summary: l.Attribution.Summary}).Params
+	params[0] = TextParam(KeyModels, strings.Join(l.Attribution.Options.Models, ","))
+	params = append(params, ImportParams(l.Import, l.Attribution.Summary.Layout)...)
+	params = append(params, l.Params...)
+	run, serr := st.StartRun(ctx, NewRun{Experiment: l.Experiment, Name: l.Name, AppVersion: l.AppVersion, Dataset: l.Dataset, Tags: l.Tags})
+	if serr != nil {
+		return nil, serr
+	}
+	data := RunData{Params: params, Tags: map[string]string{TagError: err.Error()}}
+	if ferr := st.FinishRun(ctx, run.ID, StatusFailed, data); ferr != nil {
+		return run, failRun(ctx, st, run, ferr)
+	}
+	return run, nil
+}
+
+// LogError says a run was started but could not be finished: it is marked
+// FAILED (unless Mark, the error marking it so, is set too).
+type LogError struct {
+	Run  *Run
+	Err  error // why finishing failed
+	Mark error // why it could not even be marked FAILED, or nil
+}
+
+// Error gives the cause, and says if the run could not be marked FAILED.
+func (e *LogError) Error() string {
+	if e.Mark != nil {
+		return fmt.Sprintf("%v (and run %s could not be marked FAILED: %v)", e.Err, e.Run.Name, e.Mark)
+	}
+	return e.Err.Error()
+}
+
+// Unwrap returns why finishing the run failed.
+func (e *LogError) Unwrap() error { return e.Err }
+
+// failRun ends a started run as FAILED with err, without its data.
+func failRun(ctx context.Context, st RunWriter, run *Run, err error) error {
+	mark := st.FinishRun(ctx, run.ID, StatusFailed, RunData{Tags: map[string]string{TagError: err.Error()}})
+	return &LogError{Run: run, Err: err, Mark: mark}
 }
 
 // Import param keys recorded by ImportParams.
@@ -117,7 +167,10 @@ func ImportParams(o attribution.ImportOptions, layout attribution.Layout) []Para
 }
 
 // ImportSettings are the mapping and options hashed into a dataset's
-// fingerprint: only those that change how the bytes are read.
+// fingerprint: only those that change how the bytes are read into rows.
+// The lookback window is not one of them: it is a parameter of the run
+// (lookback_days), so runs with different lookbacks on one file share its
+// dataset and Compare calls them the same data.
 func ImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[string]string {
 	m := map[string]string{"layout": string(layout)}
 	if layout == attribution.LayoutPaths {
@@ -126,11 +179,6 @@ func ImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[
 			m["separator"] = ">"
 		}
 	} else {
-		lb := o.Lookback
-		if lb == 0 {
-			lb = attribution.DefaultLookback
-		}
-		m["lookback"] = lb.String()
 		m["conversion_label"] = o.ConversionLabel
 	}
 	// Set only when given, so fingerprints of files read as before stay.
@@ -146,6 +194,32 @@ func ImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[
 	slices.Sort(pairs)
 	m["map"] = fmt.Sprint(pairs)
 	return m
+}
+
+// LegacyImportSettings are the settings fingerprints were hashed with
+// before lookback became a run parameter: ImportSettings plus the touch
+// log's lookback. A dataset recorded then is recognised by them.
+func LegacyImportSettings(o attribution.ImportOptions, layout attribution.Layout) map[string]string {
+	m := ImportSettings(o, layout)
+	if layout != attribution.LayoutPaths {
+		lb := o.Lookback
+		if lb == 0 {
+			lb = attribution.DefaultLookback
+		}
+		m["lookback"] = lb.String()
+	}
+	return m
+}
+
+// SourceMatches reads r to the end and tells whether its bytes, read with
+// o, are the dataset with fingerprint want (by today's or the legacy
+// settings).
+func SourceMatches(r io.Reader, o attribution.ImportOptions, layout attribution.Layout, want string) (bool, error) {
+	f := NewFingerprint()
+	if _, err := io.Copy(f, r); err != nil {
+		return false, err
+	}
+	return f.Sum(ImportSettings(o, layout)) == want || f.Sum(LegacyImportSettings(o, layout)) == want, nil
 }
 
 // DescribeFile describes an imported file for the store: its summary,

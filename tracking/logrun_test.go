@@ -152,7 +152,8 @@ func TestDescribeFile(t *testing.T) {
 		t.Errorf("info %+v", info)
 	}
 	// The same bytes read from elsewhere have the same fingerprint;
-	// another lookback is another dataset.
+	// another lookback is the same dataset (lookback is a run parameter),
+	// another conversion label is not.
 	same, err := DescribeSource(strings.NewReader(touchesSrc), "bundled", "x", attribution.ImportOptions{}, ds)
 	if err != nil {
 		t.Fatal(err)
@@ -161,11 +162,89 @@ func TestDescribeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if same.Fingerprint != info.Fingerprint || other.Fingerprint == info.Fingerprint {
-		t.Errorf("fingerprints %s, %s, %s", info.Fingerprint, same.Fingerprint, other.Fingerprint)
+	label, err := DescribeSource(strings.NewReader(touchesSrc), "bundled", "x", attribution.ImportOptions{ConversionLabel: "buy"}, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.Fingerprint != info.Fingerprint || other.Fingerprint != info.Fingerprint || label.Fingerprint == info.Fingerprint {
+		t.Errorf("fingerprints %s, same bytes %s, 1h lookback %s, label %s", info.Fingerprint, same.Fingerprint, other.Fingerprint, label.Fingerprint)
+	}
+	// A dataset recorded before lookback left the fingerprint is still
+	// recognised from its source.
+	legacy, err := FingerprintReader(strings.NewReader(touchesSrc), LegacyImportSettings(attribution.ImportOptions{Lookback: time.Hour}, attribution.LayoutTouches))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for fp, want := range map[string]bool{legacy: true, info.Fingerprint: true, label.Fingerprint: false} {
+		ok, err := SourceMatches(strings.NewReader(touchesSrc), attribution.ImportOptions{Lookback: time.Hour}, attribution.LayoutTouches, fp)
+		if err != nil || ok != want {
+			t.Errorf("SourceMatches(%.12s) = %v, %v; want %v", fp, ok, err, want)
+		}
 	}
 	_, err = DescribeFile(filepath.Join(t.TempDir(), "gone.csv"), "", attribution.ImportOptions{}, ds)
 	if err == nil || !strings.Contains(err.Error(), "fingerprint") || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+// TestLogAttributionFailedFinishMarksFailed: a run that starts but cannot
+// be finished ends FAILED with the error, instead of staying RUNNING.
+func TestLogAttributionFailedFinishMarksFailed(t *testing.T) {
+	ds := importString(t, touchesSrc, attribution.ImportOptions{})
+	res, err := attribution.Run(context.Background(), ds.Paths, attribution.Options{Models: []string{attribution.Linear}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &failOnceWriter{}
+	_, err = LogAttribution(context.Background(), w, RunLog{Attribution: Attribution{Results: res, Summary: ds.Summary}})
+	var le *LogError
+	if !errors.As(err, &le) || le.Run == nil || le.Mark != nil {
+		t.Fatalf("error %v (%T), want a *LogError with the run, marked", err, err)
+	}
+	if !strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		t.Errorf("error %q does not give the cause", err)
+	}
+	if w.status != StatusFailed || w.tags[TagError] != le.Err.Error() {
+		t.Errorf("run ended %s with tags %v, want FAILED with the error", w.status, w.tags)
+	}
+}
+
+func TestLogFailure(t *testing.T) {
+	ds := importString(t, touchesSrc, attribution.ImportOptions{})
+	var w memWriter
+	opts := attribution.Options{Models: []string{attribution.Markov, attribution.Linear}, Order: 2}
+	run, err := LogFailure(context.Background(), &w, RunLog{Attribution: Attribution{Options: opts, Summary: ds.Summary}}, errors.New("markov: out of memory"))
+	if err != nil || run == nil {
+		t.Fatal(run, err)
+	}
+	if w.status != StatusFailed || w.finished[0].Tags[TagError] != "markov: out of memory" {
+		t.Fatalf("status %s, tags %v", w.status, w.finished[0].Tags)
+	}
+	got := &Run{Params: w.finished[0].Params}
+	if p, _ := got.Param(KeyModels); p.String() != "markov,linear" {
+		t.Errorf("models param %q, want the models asked for", p.String())
+	}
+	if p, _ := got.Param(KeyOrder); p.String() != "2" {
+		t.Errorf("order param %q", p.String())
+	}
+}
+
+// failOnceWriter fails the first FinishRun as a duplicate result row did.
+type failOnceWriter struct {
+	finishes int
+	status   Status
+	tags     map[string]string
+}
+
+func (w *failOnceWriter) StartRun(context.Context, NewRun) (*Run, error) {
+	return &Run{ID: strings.Repeat("b", 32), Name: "run-b"}, nil
+}
+
+func (w *failOnceWriter) FinishRun(_ context.Context, _ string, status Status, data RunData) error {
+	w.finishes++
+	if w.finishes == 1 {
+		return errors.New("finish run: constraint failed: UNIQUE constraint failed: results.run, results.model, results.channel")
+	}
+	w.status, w.tags = status, data.Tags
+	return nil
 }

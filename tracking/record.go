@@ -19,6 +19,8 @@ type Attribution struct {
 	Runtime time.Duration
 	// Time stamps the metric points.
 	Time time.Time
+	// Periods are the results per week or month of a run made with --by.
+	Periods []attribution.PeriodResult
 }
 
 // Metric and param keys recorded by FromAttribution. Per-channel metrics
@@ -115,5 +117,6 @@ func FromAttribution(a Attribution) RunData {
 			}
 		}
 	}
+	addTrust(&d, a)
 	return d
 }

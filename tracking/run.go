@@ -20,8 +20,10 @@ const (
 	StatusKilled   Status = "KILLED"
 )
 
-// Statuses lists every status.
-var Statuses = []Status{StatusRunning, StatusFinished, StatusFailed, StatusKilled}
+// Statuses returns every status, as a new slice the caller may change.
+func Statuses() []Status {
+	return []Status{StatusRunning, StatusFinished, StatusFailed, StatusKilled}
+}
 
 // Valid reports whether s is one of the four statuses.
 func (s Status) Valid() bool {
@@ -64,8 +66,10 @@ type Run struct {
 	// DatasetName is the dataset's name, or "".
 	DatasetName string
 	Deleted     bool
-	Tags        map[string]string
-	Params      []Param
+	// Champion is set by MarkChampions for the champion of its experiment.
+	Champion bool
+	Tags     map[string]string
+	Params   []Param
 	// Metrics holds the latest point of each metric key.
 	Metrics []Metric
 }
@@ -189,4 +193,14 @@ type RunData struct {
 	// Artifacts are stored with the run in the same transaction, such as
 	// the Markov chain behind a markov result.
 	Artifacts []Artifact
+	// Tags are set (or replaced) with the final status, such as the error
+	// of a FAILED run (TagError).
+	Tags map[string]string
+	// Intervals, Replicates and Periods are set by --bootstrap and --by.
+	Intervals  []IntervalRow
+	Replicates []ShareReplicates
+	Periods    []PeriodRow
 }
+
+// TagError is the tag that holds why a FAILED run failed.
+const TagError = "error"
