@@ -299,6 +299,15 @@ func readHeaderWith(r io.Reader, file string, delim byte) (*bufio.Reader, *recor
 		skippedBytes += len(line)
 		skipped++
 	}
+	// Excel writes "sep=;" as a first line to name the delimiter.
+	if d, n := excelSepLine(br); n > 0 {
+		br.Discard(n)
+		skipped++
+		skippedBytes += n
+		if delim == 0 {
+			delim = d
+		}
+	}
 	head, _ = br.Peek(64 << 10)
 	if delim == 0 {
 		delim = detectDelimiter(head)
@@ -318,6 +327,30 @@ func readHeaderWith(r io.Reader, file string, delim byte) (*bufio.Reader, *recor
 		header[i] = string(f)
 	}
 	return br, rr, header, nil
+}
+
+// excelSepLine reports the delimiter an Excel "sep=X" line at the start of
+// br names, and the line's length with its line end (0 when there is none).
+func excelSepLine(br *bufio.Reader) (byte, int) {
+	b, _ := br.Peek(7)
+	if len(b) < 5 || !bytes.EqualFold(b[:4], []byte("sep=")) {
+		return 0, 0
+	}
+	d := b[4]
+	if d != ',' && d != ';' && d != '\t' && d != '|' {
+		return 0, 0
+	}
+	switch rest := b[5:]; {
+	case len(rest) == 0:
+		return d, 5
+	case rest[0] == '\n':
+		return d, 6
+	case len(rest) == 2 && rest[0] == '\r' && rest[1] == '\n':
+		return d, 7
+	case rest[0] == '\r':
+		return d, 6
+	}
+	return 0, 0
 }
 
 func layoutNoun(l Layout) string {
