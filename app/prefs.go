@@ -15,8 +15,10 @@ const (
 	prefLastScreen   = "screen.last"
 )
 
-// defaultWindowSize is the window's size on a first start.
-var defaultWindowSize = fyne.NewSize(1200, 760)
+// defaultWindowSize is the window's size on a first start: small enough
+// for a 1024×700 screen (Fyne cannot tell the screen's size before the
+// window is shown); a user's own size is remembered from then on.
+var defaultWindowSize = fyne.NewSize(1000, 660)
 
 // minRememberedSide keeps a minimised or half-created window from being
 // remembered as the size to open at.

@@ -31,6 +31,10 @@ func TestWindowAndScreenRemembered(t *testing.T) {
 	if got := first.Window.Canvas().Size(); got != defaultWindowSize {
 		t.Fatalf("a first start opens at %v, want %v", got, defaultWindowSize)
 	}
+	// The smallest screen we support is 1024×700, title bar included.
+	if got := first.Window.Canvas().Size(); got.Width > 1024 || got.Height > 700-32 {
+		t.Errorf("a first start opens at %v: wider or taller than a 1024×700 screen", got)
+	}
 	first.Window.Resize(fyne.NewSize(1000, 650))
 	first.Select(ScreenCompare)
 	first.Window.Close()

@@ -15,7 +15,7 @@ import (
 // which --map to set, because picking one would silently change numbers.
 var pathVocabulary = map[string][][]string{
 	FieldPath: {
-		{FieldPath, "channel_path", "journey", "conversion_path", "top_conversion_paths", "mcf_channel_grouping_path", "default_channel_grouping_path", "basic_channel_grouping_path", "channel_grouping_path", "touchpoint_path"},
+		{FieldPath, "channel_path", "journey", "conversion_path", "top_conversion_paths", "mcf_channel_grouping_path", "default_channel_grouping_path", "basic_channel_grouping_path", "channel_grouping_path", "touchpoint_path", "marketing_channel_path"},
 		{"source_medium_path", "source_path", "medium_path", "campaign_path"},
 	},
 	FieldConversions: {
@@ -37,7 +37,7 @@ var touchVocabulary = map[string][][]string{
 		{"session_id", "ga_session_id"},
 	},
 	FieldTimestamp: {
-		{FieldTimestamp, "event_timestamp", "event_time", "touch_time", "touch_timestamp", "time_stamp", "datetime", "date_time", "event_datetime", "touch_date", "activity_date", "created_at", "occurred_at", "received_at", "interaction_time", "visit_time", "session_start"},
+		{FieldTimestamp, "event_timestamp", "event_time", "touch_time", "touch_timestamp", "time_stamp", "datetime", "date_time", "event_datetime", "touch_date", "activity_date", "created_at", "created_date", "create_date", "createddate", "occurred_at", "received_at", "interaction_time", "visit_time", "session_start"},
 		{"time", "ts"},
 		{"date", "event_date", "day"},
 	},
