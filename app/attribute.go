@@ -152,11 +152,14 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(70, 36), s.Bootstrap),
 			widget.NewLabel("By"), s.By,
 		),
-		container.NewHBox(
-			widget.NewLabel("Direct channels"), container.NewGridWrap(fyne.NewSize(160, 36), s.Direct),
-			widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
-			s.RunBtn, s.CancelBtn,
-		),
+		// Direct channels takes the row's spare width, so its default list
+		// shows whole on a wide window and the row still fits 1024 pixels.
+		container.NewBorder(nil, nil, widget.NewLabel("Direct channels"),
+			container.NewHBox(
+				widget.NewLabel("Experiment"), container.NewGridWrap(fyne.NewSize(160, 36), s.Experiment),
+				s.RunBtn, s.CancelBtn,
+			),
+			container.NewStack(minWidth(160), s.Direct)),
 		s.LookbackNote,
 		s.Progress,
 		s.Status,

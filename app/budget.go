@@ -130,7 +130,8 @@ func (s *BudgetScreen) Content() fyne.CanvasObject {
 	)
 	entries := container.NewBorder(
 		widget.NewLabel("Spend, minimum and maximum per channel (empty: none)"), nil, nil, nil,
-		container.NewVScroll(s.rowsBox))
+		// A gutter on the right keeps the max column clear of the scroll bar.
+		container.NewVScroll(container.NewBorder(nil, nil, nil, minWidth(12), s.rowsBox)))
 	bottom := container.NewHSplit(entries, s.Chart)
 	bottom.Offset = 0.4
 	split := container.NewVSplit(s.Table, bottom)

@@ -41,3 +41,11 @@ func newCellLabel(sample string) fyne.CanvasObject {
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
+
+// minWidth is an invisible spacer that keeps a stacked widget at least w
+// pixels wide where the layout would otherwise shrink it to its minimum.
+func minWidth(w float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, 0))
+	return r
+}
