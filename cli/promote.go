@@ -193,24 +193,9 @@ func attachIntervals(ctx context.Context, st *storage.Store, runID string, resul
 	if err != nil {
 		return storeErr(err)
 	}
+	tracking.AttachIntervals(results, rows)
 	for _, r := range results {
-		var iv *attribution.Intervals
-		for _, row := range rows {
-			if row.Model != r.Model {
-				continue
-			}
-			i := slices.Index(r.Channels, row.Channel)
-			if i < 0 {
-				continue
-			}
-			if iv == nil {
-				n := len(r.Channels)
-				iv = &attribution.Intervals{Share: make([]attribution.Interval, n), Conversions: make([]attribution.Interval, n), Value: make([]attribution.Interval, n)}
-			}
-			iv.Share[i] = attribution.Interval{Low: row.ShareLow, High: row.ShareHigh}
-			iv.Conversions[i] = attribution.Interval{Low: row.ConversionsLow, High: row.ConversionsHigh}
-			iv.Value[i] = attribution.Interval{Low: row.ValueLow, High: row.ValueHigh}
-		}
+		iv := r.Intervals
 		if iv == nil {
 			continue
 		}
@@ -223,7 +208,6 @@ func attachIntervals(ctx context.Context, st *storage.Store, runID string, resul
 				iv.ShareReplicates = append(iv.ShareReplicates, rep.Shares[k*rep.Channels:(k+1)*rep.Channels])
 			}
 		}
-		r.Intervals = iv
 	}
 	return nil
 }

@@ -150,9 +150,16 @@ func ResultsFromRows(rows []ResultRow, intervals []IntervalRow) []*attribution.R
 			r.RemovalEffect = append(r.RemovalEffect, *row.RemovalEffect)
 		}
 	}
-	for _, r := range out {
+	AttachIntervals(out, intervals)
+	return out
+}
+
+// AttachIntervals gives each result the bootstrap intervals of its model
+// in rows (a result without any keeps Intervals nil).
+func AttachIntervals(results []*attribution.Result, rows []IntervalRow) {
+	for _, r := range results {
 		var iv *attribution.Intervals
-		for _, row := range intervals {
+		for _, row := range rows {
 			if row.Model != r.Model {
 				continue
 			}
@@ -170,5 +177,4 @@ func ResultsFromRows(rows []ResultRow, intervals []IntervalRow) []*attribution.R
 		}
 		r.Intervals = iv
 	}
-	return out
 }
