@@ -25,26 +25,8 @@ type markovPrep struct {
 func newMarkovPrep(ps *PathSet, order int) (*markovPrep, error) {
 	// States and transitions follow buildChain, so that a chain weighed
 	// with the data's own counts is the chain the plain run solves.
-	mp := &markovPrep{order: order, grams: [][]int32{nil}}
-	var intern func([]int32) int32
-	if order == 1 {
-		for i := range ps.Channels {
-			mp.grams = append(mp.grams, []int32{int32(i)})
-		}
-		intern = func(g []int32) int32 { return g[0] + 1 }
-	} else {
-		ids := map[uint64]int32{}
-		intern = func(g []int32) int32 {
-			k := gramKey(g)
-			if id, ok := ids[k]; ok {
-				return id
-			}
-			id := int32(len(mp.grams))
-			ids[k] = id
-			mp.grams = append(mp.grams, slices.Clone(g))
-			return id
-		}
-	}
+	mp := &markovPrep{order: order}
+	tab := newStateTable(len(ps.Channels), order)
 	edgeID := map[[2]int32]int32{}
 	var edges [][2]int32
 	var states []int32
@@ -52,7 +34,7 @@ func newMarkovPrep(ps *PathSet, order int) (*markovPrep, error) {
 	mp.pathLast = make([]int32, ps.Len())
 	for i := range ps.Len() {
 		path, _, _, _ := ps.Path(i)
-		states = statesOf(states[:0], path, order, intern)
+		states = statesOf(states[:0], path, order, tab.intern)
 		prev := int32(0)
 		for _, s := range states {
 			key := [2]int32{prev, s}
@@ -68,6 +50,7 @@ func newMarkovPrep(ps *PathSet, order int) (*markovPrep, error) {
 		mp.pathStart = append(mp.pathStart, int32(len(mp.pathEdges)))
 		mp.pathLast[i] = prev
 	}
+	mp.grams = tab.grams
 	mp.n = len(mp.grams)
 	// Lay edges out in CSR order and point the paths at CSR positions.
 	order2 := make([]int32, len(edges))

@@ -56,31 +56,47 @@ func statesOf(dst []int32, path []int32, order int, intern func([]int32) int32) 
 	return dst
 }
 
+// stateTable numbers a chain's transient states: state 0 is (start); at
+// order 1 a state is one channel (state = channel + 1), above it each
+// distinct k-gram gets the next number as it is first seen.
+type stateTable struct {
+	grams [][]int32        // channels of each state (nil for start)
+	ids   map[uint64]int32 // k-gram key -> state, above order 1
+}
+
+func newStateTable(channels, order int) *stateTable {
+	t := &stateTable{grams: [][]int32{nil}}
+	if order == 1 {
+		for i := range channels {
+			t.grams = append(t.grams, []int32{int32(i)})
+		}
+		return t
+	}
+	t.ids = map[uint64]int32{}
+	return t
+}
+
+// intern returns the state of k-gram g, numbering it if it is new.
+func (t *stateTable) intern(g []int32) int32 {
+	if t.ids == nil {
+		return g[0] + 1
+	}
+	k := gramKey(g)
+	if id, ok := t.ids[k]; ok {
+		return id
+	}
+	id := int32(len(t.grams))
+	t.ids[k] = id
+	t.grams = append(t.grams, slices.Clone(g))
+	return id
+}
+
 func buildChain(ps *PathSet, order int) (*markovChain, error) {
 	if order > 1 && len(ps.Channels) >= 1<<16-1 {
 		return nil, fmt.Errorf("%d channels: Markov order above 1 supports at most 65534", len(ps.Channels))
 	}
-	ch := &markovChain{order: order, grams: [][]int32{nil}}
-	var intern func([]int32) int32
-	if order == 1 {
-		// A first-order state is one channel: state = channel + 1.
-		for i := range ps.Channels {
-			ch.grams = append(ch.grams, []int32{int32(i)})
-		}
-		intern = func(g []int32) int32 { return g[0] + 1 }
-	} else {
-		ids := map[uint64]int32{}
-		intern = func(g []int32) int32 {
-			k := gramKey(g)
-			if id, ok := ids[k]; ok {
-				return id
-			}
-			id := int32(len(ch.grams))
-			ids[k] = id
-			ch.grams = append(ch.grams, slices.Clone(g))
-			return id
-		}
-	}
+	ch := &markovChain{order: order}
+	tab := newStateTable(len(ps.Channels), order)
 
 	// Count transitions. "to" may be one of the two absorbing pseudo-states.
 	const convTo, nullTo = -1, -2
@@ -92,7 +108,7 @@ func buildChain(ps *PathSet, order int) (*markovChain, error) {
 		if w == 0 {
 			continue
 		}
-		states = statesOf(states[:0], path, order, intern)
+		states = statesOf(states[:0], path, order, tab.intern)
 		prev := int32(0)
 		for _, s := range states {
 			counts.add(prev, s, w)
@@ -111,6 +127,7 @@ func buildChain(ps *PathSet, order int) (*markovChain, error) {
 		ch.lastConv[prev] += conv
 		ch.lastValue[prev] += value
 	}
+	ch.grams = tab.grams
 	n := len(ch.grams)
 	ch.n = n
 	ch.lastConv = append(ch.lastConv, make([]float64, n-len(ch.lastConv))...)
