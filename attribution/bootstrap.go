@@ -392,13 +392,8 @@ func timeDecayCredits(ps *PathSet, halfLife time.Duration) (*timedCredits, error
 		}
 		m.pathConv[i]++
 		m.pathValue[i] += value
-		youngest := slices.Min(age)
-		w = slices.Grow(w[:0], len(path))[:len(path)]
 		var sum float64
-		for k := range path {
-			w[k] = math.Exp2(-(age[k] - youngest) / h)
-			sum += w[k]
-		}
+		w, sum = decayWeights(w, age, h)
 		for k, ch := range path {
 			at := slices.IndexFunc(per[i], func(c credit) bool { return c.ch == ch })
 			if at < 0 {

@@ -310,19 +310,27 @@ func timeDecay(ps *PathSet, halfLife time.Duration) *Result {
 		path, age, value := t.Journey(i)
 		totalConv++
 		totalValue += value
-		// Measure ages from the youngest touch so that very old journeys do
-		// not underflow every weight to zero; the ratio is unchanged.
-		youngest := slices.Min(age)
-		w = slices.Grow(w[:0], len(path))[:len(path)]
 		var sum float64
-		for j := range path {
-			w[j] = math.Exp2(-(age[j] - youngest) / h)
-			sum += w[j]
-		}
+		w, sum = decayWeights(w, age, h)
 		for j, ch := range path {
 			r.Conversions[ch] += w[j] / sum
 			r.Value[ch] += value * w[j] / sum
 		}
 	}
 	return r.finish(totalConv, totalValue)
+}
+
+// decayWeights sets dst to the time-decay weight of each touch, 2^(−age/h)
+// for a half-life of h seconds, and returns them with their sum. Ages are
+// measured from the youngest touch so that very old journeys do not
+// underflow every weight to zero; the ratio is unchanged.
+func decayWeights(dst, age []float64, h float64) ([]float64, float64) {
+	youngest := slices.Min(age)
+	dst = slices.Grow(dst[:0], len(age))[:len(age)]
+	var sum float64
+	for j := range age {
+		dst[j] = math.Exp2(-(age[j] - youngest) / h)
+		sum += dst[j]
+	}
+	return dst, sum
 }
