@@ -86,36 +86,23 @@ func saveCSV(u *UI, path string, write func(io.Writer) error) {
 // store, a loaded dataset's source or a file opened in the app; or that it
 // is an SQLite database, which no export replaces.
 func inputOf(u *UI, path string) string {
-	if u.Store != nil && sameFile(path, u.Store.Path()) {
+	if u.Store != nil && report.SameFile(path, u.Store.Path()) {
 		return "the run store"
 	}
 	for _, d := range u.datasets {
-		if d.info != nil && sameFile(path, d.info.Source) {
+		if d.info != nil && report.SameFile(path, d.info.Source) {
 			return "the source of dataset " + d.name
 		}
 	}
 	for _, p := range u.opened {
-		if sameFile(path, p) {
+		if report.SameFile(path, p) {
 			return "a file the app has opened"
 		}
 	}
-	if f, err := os.Open(path); err == nil {
-		defer f.Close()
-		var hdr [16]byte
-		if n, _ := io.ReadFull(f, hdr[:]); n == len(hdr) && string(hdr[:]) == "SQLite format 3\x00" {
-			return "an SQLite database (a run store?)"
-		}
+	if report.IsSQLite(path) {
+		return "an SQLite database (a run store?)"
 	}
 	return ""
-}
-
-func sameFile(a, b string) bool {
-	fa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	fb, err := os.Stat(b)
-	return err == nil && os.SameFile(fa, fb)
 }
 
 // saveChecked writes a file through save (a temporary file renamed into

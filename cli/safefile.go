@@ -23,7 +23,7 @@ import (
 // that gave it, for the message.
 func checkOut(flag, out string, force bool, inputs ...string) error {
 	for _, in := range inputs {
-		if in != "" && in != "-" && sameFile(out, in) {
+		if in != "" && in != "-" && charts.SameFile(out, in) {
 			return usagef("%s %s is an input of this command: attrlab never writes onto its input; choose another file name", flag, out)
 		}
 	}
@@ -33,7 +33,7 @@ func checkOut(flag, out string, force bool, inputs ...string) error {
 		return nil
 	case fi.IsDir():
 		return &inputError{fmt.Errorf("%s %s is a folder: give the name of a file to write", flag, out)}
-	case isSQLite(out):
+	case charts.IsSQLite(out):
 		// A run store (any store, not only this command's) or another
 		// program's database: never worth losing to an export.
 		return usagef("%s %s is an SQLite database: attrlab never replaces one, even with --force; choose another file name", flag, out)
@@ -41,19 +41,6 @@ func checkOut(flag, out string, force bool, inputs ...string) error {
 		return usagef("%s %s already exists: choose another name, or add --force to replace it", flag, out)
 	}
 	return nil
-}
-
-// sameFile reports whether a and b name the same existing file.
-func sameFile(a, b string) bool {
-	fa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	fb, err := os.Stat(b)
-	if err != nil {
-		return false
-	}
-	return os.SameFile(fa, fb)
 }
 
 // writeOut writes data to path after checkOut's checks.
@@ -98,16 +85,4 @@ func fileSystemError(path string, err error) error {
 		return &inputError{fmt.Errorf("cannot write %s: the disk is full; free some space or choose another folder (nothing was changed)", path)}
 	}
 	return &inputError{err}
-}
-
-// isSQLite reports whether path begins with SQLite's file header.
-func isSQLite(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var hdr [16]byte
-	n, _ := io.ReadFull(f, hdr[:])
-	return n == len(hdr) && string(hdr[:]) == "SQLite format 3\x00"
 }

@@ -90,3 +90,29 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// SameFile reports whether a and b name the same existing file.
+func SameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false
+	}
+	return os.SameFile(fa, fb)
+}
+
+// IsSQLite reports whether path begins with SQLite's file header: an
+// export must never replace a database, ours or another program's.
+func IsSQLite(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var hdr [16]byte
+	n, _ := io.ReadFull(f, hdr[:])
+	return n == len(hdr) && string(hdr[:]) == "SQLite format 3\x00"
+}
