@@ -89,12 +89,27 @@ func newColumnFormats(opts ImportOptions, layout Layout, header []string, cols m
 
 // isLabel reports whether an event cell is one of the conversion labels.
 func (f *columnFormats) isLabel(cell []byte) bool {
+	// Two ASCII strings of different lengths never fold equal; the test
+	// spares a call per label on the "0" and "1" cells of most rows.
+	ascii := isASCII(cell)
 	for _, l := range f.labels {
+		if len(l) != len(cell) && ascii && isASCII(l) {
+			continue
+		}
 		if bytes.EqualFold(cell, l) {
 			return true
 		}
 	}
 	return false
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // inferSample gathers evidence from the rows in sample (whole records
