@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
+	"math"
 	"runtime"
 	"sync"
 )
@@ -195,4 +197,31 @@ func parseChunks[R any](ctx context.Context, r io.Reader, firstLine int, parse f
 		return firstErr
 	}
 	return ctx.Err()
+}
+
+// inputSize returns the size of r when r can tell it (a file, a bytes or
+// strings reader), or 0. It only sizes buffers up front; nothing depends
+// on it being right.
+func inputSize(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	case interface{ Size() int64 }:
+		return v.Size()
+	}
+	return 0
+}
+
+// estimateRows extrapolates the rows of the whole input from the first
+// chunk's: rows in the chunk's bytes, scaled to the input's size, with a
+// little to spare (growing by a quarter later costs a copy of it all).
+// It returns 0 when the size is unknown.
+func estimateRows(size int64, chunkRows, chunkBytes int) int {
+	if size <= 0 || chunkBytes <= 0 || chunkRows <= 0 {
+		return 0
+	}
+	n := float64(chunkRows) * float64(size) / float64(chunkBytes) * 1.03
+	return int(min(n, math.MaxInt32))
 }

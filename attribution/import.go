@@ -229,7 +229,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 		s.ConversionLabels = formats.labelSet
 	}
 	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim, formats: formats}
-	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats}
+	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats, size: inputSize(r)}
 	if layout == LayoutPaths {
 		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
 	} else {
@@ -520,6 +520,7 @@ type mergeState struct {
 	ds    *Dataset
 	opts  ImportOptions
 	bytes int64
+	size  int64   // the input's size if known, else 0: sizes the columns
 	remap []int32 // chunk channel id -> dataset channel id
 
 	// Touch logs: rows in columnar form, journeys interned across chunks.
@@ -669,6 +670,9 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 	ps := m.ds.Paths
 	ps.HasNulls = hasField(m.ds.Summary.Columns, FieldNulls)
+	if c.seq == 0 {
+		ps.reservePaths(estimateRows(m.size, len(pc.conv), len(c.data)), len(pc.touches), len(pc.conv))
+	}
 	m.remapChannels(&pc.channels)
 	s := &m.ds.Summary
 	var path []int32

@@ -206,6 +206,9 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 	if c.seq == 0 {
 		m.minT, m.maxT = math.MaxInt64, math.MinInt64
 	}
+	if c.seq == 0 {
+		m.rows.reserve(estimateRows(m.size, tc.rows.len(), len(c.data)))
+	}
 	m.ds.Summary.ValuesIgnored += tc.valuesIgnored
 	m.remapChannels(&tc.channels)
 	s := &m.ds.Summary

@@ -126,30 +126,59 @@ func Run(ctx context.Context, ps *PathSet, opts Options) ([]*Result, error) {
 	}
 	// Models are independent: run them side by side. Each one's arithmetic
 	// is sequential, so results are the same bits however they interleave.
+	// The positional models share one pass over the paths (heuristics),
+	// which reads them once instead of once per model.
 	results := make([]*Result, len(names))
 	errs := make([]error, len(names))
+	var heuristic []int // indices into names of the positional models
+	var tasks [][]int   // each task: the indices it computes
+	for i, name := range names {
+		if isPositional(name) {
+			heuristic = append(heuristic, i)
+			continue
+		}
+		tasks = append(tasks, []int{i})
+	}
+	if len(heuristic) > 0 {
+		tasks = append([][]int{heuristic}, tasks...)
+	}
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	var progressMu sync.Mutex
 	finished := 0
-	for i, name := range names {
+	for _, task := range tasks {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			if err := ctx.Err(); err != nil {
-				errs[i] = err
+				errs[task[0]] = err
 				return
 			}
-			r, err := runModel(ctx, ps, name, opts)
-			if err != nil {
-				err = fmt.Errorf("%s: %w", name, err)
+			if len(task) > 1 || isPositional(names[task[0]]) {
+				var models []string
+				for _, i := range task {
+					models = append(models, names[i])
+				}
+				for k, r := range heuristics(ps, models, opts) {
+					results[task[k]] = r
+				}
+			} else {
+				i := task[0]
+				r, err := runModel(ctx, ps, names[i], opts)
+				if err != nil {
+					err = fmt.Errorf("%s: %w", names[i], err)
+				}
+				results[i], errs[i] = r, err
 			}
-			results[i], errs[i] = r, err
-			if err == nil && opts.Progress != nil {
+			if opts.Progress != nil {
 				progressMu.Lock()
-				finished++
-				opts.Progress(RunProgress{Model: name, Done: finished, Total: len(names)})
+				for _, i := range task {
+					if errs[i] == nil {
+						finished++
+						opts.Progress(RunProgress{Model: names[i], Done: finished, Total: len(names)})
+					}
+				}
 				progressMu.Unlock()
 			}
 		}()
@@ -229,6 +258,87 @@ func runModel(ctx context.Context, ps *PathSet, name string, opts Options) (*Res
 		return markovRemoval(ctx, ps, opts.Order)
 	}
 	return nil, fmt.Errorf("unknown model %q", name)
+}
+
+// isPositional reports whether a model credits each path by touch
+// position alone (what heuristics computes).
+func isPositional(name string) bool {
+	switch name {
+	case FirstTouch, LastTouch, LastNonDirect, Linear, PositionBased:
+		return true
+	}
+	return false
+}
+
+// heuristics computes the positional models named (each a FirstTouch,
+// LastTouch, LastNonDirect, Linear or PositionBased) in one pass over the
+// paths. Each model adds its credits in the same order, with the same
+// products, as positional with that model's weigh function, so every
+// result is the same bits as runModel's.
+func heuristics(ps *PathSet, models []string, opts Options) []*Result {
+	results := make([]*Result, len(models))
+	totals := make([][2]float64, len(models))
+	var direct []bool
+	for k, name := range models {
+		results[k] = newResult(ps, name)
+		if name == LastNonDirect {
+			direct = DirectChannels(ps.Channels, opts.Direct)
+		}
+	}
+	f, l := opts.FirstWeight, opts.LastWeight
+	var w []float64
+	for i := 0; i < ps.Len(); i++ {
+		path, conv, value, _ := ps.Path(i)
+		if conv == 0 && value == 0 {
+			continue
+		}
+		n := len(path)
+		for k, name := range models {
+			r := results[k]
+			totals[k][0] += conv
+			totals[k][1] += value
+			// Weight 1 at one touch: conv*1 is conv, as in positional.
+			at := -1
+			switch name {
+			case FirstTouch:
+				at = 0
+			case LastTouch:
+				at = n - 1
+			case LastNonDirect:
+				at = n - 1
+				for j := n - 1; j >= 0; j-- {
+					if !direct[path[j]] {
+						at = j
+						break
+					}
+				}
+			case Linear:
+				wj := 1 / float64(n)
+				for _, ch := range path {
+					r.Conversions[ch] += conv * wj
+					r.Value[ch] += value * wj
+				}
+			case PositionBased:
+				w = slices.Grow(w[:0], n)[:n]
+				clear(w)
+				positionWeights(w, f, l)
+				for j, ch := range path {
+					if w[j] != 0 {
+						r.Conversions[ch] += conv * w[j]
+						r.Value[ch] += value * w[j]
+					}
+				}
+			}
+			if at >= 0 {
+				r.Conversions[path[at]] += conv
+				r.Value[path[at]] += value
+			}
+		}
+	}
+	for k, r := range results {
+		r.finish(totals[k][0], totals[k][1])
+	}
+	return results
 }
 
 // positionWeights fills w with position-based weights: first and last get

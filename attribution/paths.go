@@ -111,11 +111,38 @@ func reserve[T any](s []T, more int) []T {
 	return slices.Grow(s, max(more, cap(s)))
 }
 
-// growPathIndex doubles the path table. A slot's index is the top bits of
-// its path's hash, which the slot keeps, so growing never reads a path.
-func (p *PathSet) growPathIndex() {
+// maxReservedPaths bounds the paths reservePaths makes room for: a huge
+// table of repeated paths should not reserve what it never uses.
+const maxReservedPaths = 4 << 20
+
+// reservePaths makes room for about n distinct paths as long on average
+// as sampleTouches/sampleRows, so that a large table fills its columns
+// and index without copying and rehashing them as they grow.
+func (p *PathSet) reservePaths(n, sampleTouches, sampleRows int) {
+	n = min(n, maxReservedPaths)
+	if n <= p.Len() || sampleRows <= 0 {
+		return
+	}
+	more := n - p.Len()
+	p.offsets = slices.Grow(p.offsets, more)
+	p.touches = slices.Grow(p.touches, int(float64(more)*float64(sampleTouches)/float64(sampleRows)*1.03))
+	p.conv = slices.Grow(p.conv, more)
+	p.value = slices.Grow(p.value, more)
+	p.nulls = slices.Grow(p.nulls, more)
+	size := 1024
+	for size < 2*n {
+		size *= 2
+	}
+	if size > len(p.pathSlots) {
+		p.growPathIndex(size)
+	}
+}
+
+// growPathIndex grows the path table to size slots (a power of two, at
+// least double the current). A slot's index is the top bits of its path's
+// hash, which the slot keeps, so growing never reads a path.
+func (p *PathSet) growPathIndex(size int) {
 	old := p.pathSlots
-	size := max(1024, 2*len(old))
 	p.pathSlots = make([]uint64, size)
 	p.pathShift = uint(64 - bits.TrailingZeros(uint(size)))
 	mask := uint64(size - 1)
@@ -142,7 +169,7 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 		return
 	}
 	if 2*(p.Len()+1) > len(p.pathSlots) {
-		p.growPathIndex()
+		p.growPathIndex(max(1024, 2*len(p.pathSlots)))
 	}
 	h := hashPath(touches)
 	tag := h >> 32 << 32

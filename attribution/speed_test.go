@@ -1,0 +1,379 @@
+package attribution
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attrlab/attrlab/synth"
+)
+
+// sizeless hides a reader's size, so the import cannot reserve its
+// columns up front and grows them as it goes.
+type sizeless struct{ r io.Reader }
+
+func (s sizeless) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+// oddPathTable writes a path table in the shapes the chunked reader must
+// cut right: a byte-order mark, CRLF line ends, quoted paths with a
+// newline or a doubled quote inside (so that chunk boundaries fall inside
+// quotes), empty value and null cells, spaces around tokens, repeated
+// paths and a few paths of thousands of touches (rows longer than the
+// first chunk).
+func oddPathTable(rows int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var b bytes.Buffer
+	b.WriteString("\xef\xbb\xbfpath,total_conversions,total_conversion_value,total_null\r\n")
+	names := []string{"a", "bb", "paid search", `say "hi"`, "e,mail", "ü", "direct", "x"}
+	var prev string
+	for i := range rows {
+		n := 1 + rng.IntN(4)
+		if i%5000 == 4999 {
+			n = 20000 + rng.IntN(5000) // a row of some 100 KB
+		}
+		var toks []string
+		for range n {
+			toks = append(toks, names[rng.IntN(len(names))])
+		}
+		sep := " > "
+		if rng.IntN(9) == 0 {
+			sep = " >\n " // a newline inside the quoted path
+		}
+		path := strings.Join(toks, sep)
+		if prev != "" && rng.IntN(4) == 0 {
+			path = prev
+		}
+		prev = path
+		cell := `"` + strings.ReplaceAll(path, `"`, `""`) + `"`
+		if !strings.ContainsAny(path, "\",\n") && rng.IntN(2) == 0 {
+			cell = path
+		}
+		conv := rng.IntN(4)
+		value := ""
+		if conv > 0 && rng.IntN(5) > 0 {
+			value = strconv.FormatFloat(float64(rng.IntN(100000))/100, 'f', -1, 64)
+		}
+		nulls := ""
+		if rng.IntN(3) > 0 {
+			nulls = strconv.Itoa(rng.IntN(9))
+		}
+		end := "\n"
+		if rng.IntN(2) == 0 {
+			end = "\r\n"
+		}
+		fmt.Fprintf(&b, "%s,%d,%s,%s%s", cell, conv, value, nulls, end)
+	}
+	return b.Bytes()
+}
+
+// samePaths compares a PathSet with readPlainPaths' reading bit for bit.
+func samePaths(t *testing.T, name string, ps *PathSet, want plainPaths) {
+	t.Helper()
+	if !slices.Equal(ps.Channels, want.channels) {
+		t.Errorf("%s: channels %q, want %q", name, ps.Channels, want.channels)
+		return
+	}
+	if ps.Len() != len(want.paths) {
+		t.Errorf("%s: %d distinct paths, want %d", name, ps.Len(), len(want.paths))
+		return
+	}
+	for i := 0; i < ps.Len(); i++ {
+		path, conv, value, nulls := ps.Path(i)
+		if !slices.Equal(path, want.paths[i]) ||
+			math.Float64bits(conv) != math.Float64bits(want.conv[i]) ||
+			math.Float64bits(value) != math.Float64bits(want.value[i]) ||
+			math.Float64bits(nulls) != math.Float64bits(want.nulls[i]) {
+			t.Errorf("%s: path %d = %v %v %v %v, want %v %v %v %v", name, i, path, conv, value, nulls,
+				want.paths[i], want.conv[i], want.value[i], want.nulls[i])
+			return
+		}
+	}
+}
+
+// TestImportOddPathTablesBitIdenticalToPlainReader reads odd-shaped path
+// tables (oddPathTable, several megabytes so that they span many chunks)
+// and the reference data, each from a reader that tells its size (the
+// import reserves its columns from it) and from one that does not, and
+// checks every distinct path and sum against encoding/csv's reading.
+func TestImportOddPathTablesBitIdenticalToPlainReader(t *testing.T) {
+	files := map[string][]byte{
+		"odd-1": oddPathTable(12000, 1),
+		"odd-2": oddPathTable(30000, 2),
+	}
+	for _, name := range []string{"ex1_three_paths.csv", "ex2_order2.csv", "ex2b_repeats.csv", "pathdata.csv"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "reference", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = data
+	}
+	for name, data := range files {
+		want := readPlainPaths(t, data)
+		for _, sized := range []bool{true, false} {
+			var r io.Reader = bytes.NewReader(data)
+			if !sized {
+				r = sizeless{r}
+			}
+			ds, err := Import(context.Background(), r, ImportOptions{File: name})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			samePaths(t, fmt.Sprintf("%s (size known: %v)", name, sized), ds.Paths, want)
+		}
+	}
+}
+
+// TestHeuristicsPassBitIdenticalToPositional checks the one-pass
+// computation of the positional models against positional, one model at
+// a time, bit for bit, on generated tables at several channel counts and
+// with position weights and direct sets that zero some weights.
+func TestHeuristicsPassBitIdenticalToPositional(t *testing.T) {
+	var sets []*PathSet
+	for _, c := range []struct{ channels, paths int }{{3, 2000}, {8, 20000}, {300, 5000}} {
+		var b bytes.Buffer
+		if err := synth.WritePaths(&b, synth.Options{Channels: c.channels, Paths: c.paths, Seed: 5}); err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, importBytes(t, "gen", b.Bytes(), ImportOptions{}).Paths)
+	}
+	sets = append(sets, importBytes(t, "short", shortQuotedTable(20000, 3), ImportOptions{}).Paths)
+	sets = append(sets, importBytes(t, "odd", oddPathTable(3000, 4), ImportOptions{}).Paths)
+	heur := []string{FirstTouch, LastTouch, LastNonDirect, Linear, PositionBased}
+	for _, o := range []Options{
+		{},
+		{FirstWeight: 0.3, LastWeight: 0},
+		{FirstWeight: 0.5, LastWeight: 0.5},
+		{FirstWeight: 0.1, LastWeight: 0.7, Direct: []string{"email", "ab", "a", "direct", "social"}},
+		{Direct: []string{}},
+	} {
+		opts, err := o.withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for si, ps := range sets {
+			for _, models := range [][]string{heur, {PositionBased}, {LastNonDirect, Linear}} {
+				got := heuristics(ps, models, opts)
+				for k, name := range models {
+					want, err := runModel(context.Background(), ps, name, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sameResultBits(t, fmt.Sprintf("set %d, %s, %+v", si, name, o), got[k], want)
+				}
+			}
+		}
+	}
+}
+
+func sameResultBits(t *testing.T, label string, got, want *Result) {
+	t.Helper()
+	if got.Model != want.Model || !slices.Equal(got.Channels, want.Channels) {
+		t.Fatalf("%s: model %s channels %v, want %s %v", label, got.Model, got.Channels, want.Model, want.Channels)
+	}
+	bits := func(v []float64) []uint64 {
+		out := make([]uint64, len(v))
+		for i, x := range v {
+			out[i] = math.Float64bits(x)
+		}
+		return out
+	}
+	if !slices.Equal(bits(got.Conversions), bits(want.Conversions)) || !slices.Equal(bits(got.Value), bits(want.Value)) ||
+		!slices.Equal(bits(got.Share), bits(want.Share)) ||
+		math.Float64bits(got.TotalConversions) != math.Float64bits(want.TotalConversions) ||
+		math.Float64bits(got.TotalValue) != math.Float64bits(want.TotalValue) {
+		t.Errorf("%s: credits differ from the per-model pass:\n got %v %v\nwant %v %v", label, got.Conversions, got.Value, want.Conversions, want.Value)
+	}
+}
+
+// oddTouchLog writes a touch log whose journeys interleave across the
+// whole file (so that they span chunks), with touches out of time order,
+// equal times, conversion rows with and without a channel, values on
+// non-conversion rows (ignored), costs, and touches older than the
+// lookback window.
+func oddTouchLog(rows int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	var b bytes.Buffer
+	b.WriteString("journey_id,timestamp,channel,conversion,conversion_value,cost\n")
+	channels := []string{"paid_search", "email", "social", "display", "direct", "x"}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	journeys := rows / 4
+	for range rows {
+		j := rng.IntN(journeys)
+		at := start.Add(time.Duration(rng.IntN(120*24*3600)) * time.Second)
+		if rng.IntN(5) == 0 {
+			at = start.Add(time.Duration(j) * time.Hour) // ties within a journey
+		}
+		conv := rng.IntN(6) == 0
+		ch := channels[rng.IntN(len(channels))]
+		if conv && rng.IntN(2) == 0 {
+			ch = ""
+		}
+		value := ""
+		if rng.IntN(3) == 0 {
+			value = strconv.FormatFloat(float64(rng.IntN(50000))/100, 'f', -1, 64)
+		}
+		cost := ""
+		if ch != "" && rng.IntN(2) == 0 {
+			cost = strconv.FormatFloat(float64(rng.IntN(300))/100, 'f', -1, 64)
+		}
+		flag := "0"
+		if conv {
+			flag = "1"
+		}
+		fmt.Fprintf(&b, "j%d,%s,%s,%s,%s,%s\n", j, at.Format(time.RFC3339), ch, flag, value, cost)
+	}
+	return b.Bytes()
+}
+
+// plainTouches reads a touch log the obvious way (encoding/csv, maps,
+// a stable sort per journey) into the paths the import must build: each
+// conversion closes a path of the touches since the previous one within
+// the lookback window, and touches after the last conversion form one
+// non-converting path. Journeys are taken in order of first appearance.
+func plainTouches(t *testing.T, data []byte, lookback time.Duration) (plainPaths, *TimedPaths) {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		at      int64
+		channel string
+		conv    bool
+		value   float64
+	}
+	byJourney := map[string][]row{}
+	var order []string
+	for _, rec := range recs[1:] {
+		ts, err := time.Parse(time.RFC3339, rec[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := row{at: ts.UnixMilli(), channel: rec[2], conv: rec[3] == "1"}
+		if r.conv && rec[4] != "" {
+			if r.value, err = strconv.ParseFloat(rec[4], 64); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, ok := byJourney[rec[0]]; !ok {
+			order = append(order, rec[0])
+		}
+		byJourney[rec[0]] = append(byJourney[rec[0]], r)
+	}
+	var p plainPaths
+	channelID := map[string]int32{}
+	pathID := map[string]int{}
+	add := func(path []int32, conv, value, nulls float64) {
+		if len(path) == 0 {
+			return
+		}
+		key := fmt.Sprint(path)
+		i, ok := pathID[key]
+		if !ok {
+			i = len(p.paths)
+			pathID[key] = i
+			p.paths = append(p.paths, slices.Clone(path))
+			p.conv, p.value, p.nulls = append(p.conv, 0), append(p.value, 0), append(p.nulls, 0)
+		}
+		p.conv[i] += conv
+		p.value[i] += value
+		p.nulls[i] += nulls
+	}
+	// Channel ids follow first appearance in the file, rows of every journey.
+	for _, rec := range recs[1:] {
+		if ch := rec[2]; ch != "" {
+			if _, ok := channelID[ch]; !ok {
+				channelID[ch] = int32(len(p.channels))
+				p.channels = append(p.channels, ch)
+			}
+		}
+	}
+	timed := &TimedPaths{offsets: []int32{0}}
+	window := lookback.Milliseconds()
+	for _, j := range order {
+		rows := byJourney[j]
+		slices.SortStableFunc(rows, func(a, b row) int { return int(min(max(a.at-b.at, -1), 1)) })
+		var pend []row
+		for _, r := range rows {
+			if r.channel != "" {
+				pend = append(pend, r)
+			}
+			if !r.conv {
+				continue
+			}
+			var path []int32
+			var ages []float64
+			for _, q := range pend {
+				if r.at-q.at <= window {
+					path = append(path, channelID[q.channel])
+					ages = append(ages, float64(r.at-q.at)/1000)
+				}
+			}
+			add(path, 1, r.value, 0)
+			if len(path) > 0 {
+				timed.touches = append(timed.touches, path...)
+				timed.ageSec = append(timed.ageSec, ages...)
+				timed.offsets = append(timed.offsets, int32(len(timed.touches)))
+				timed.value = append(timed.value, r.value)
+			}
+			pend = nil
+		}
+		if len(pend) > 0 {
+			last := pend[len(pend)-1].at
+			var path []int32
+			for _, q := range pend {
+				if last-q.at <= window {
+					path = append(path, channelID[q.channel])
+				}
+			}
+			add(path, 0, 0, 1)
+		}
+	}
+	return p, timed
+}
+
+// TestImportTouchesBitIdenticalToPlainReader checks the chunked touch-log
+// import — columns reserved from the input's size or grown, chunks merged
+// column by column — against plainTouches on logs of several megabytes
+// whose journeys span chunks: the same channels, distinct paths and sums
+// to the last bit, and the same timed journeys for time-decay.
+func TestImportTouchesBitIdenticalToPlainReader(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		data := oddTouchLog(60000*int(seed), seed)
+		want, wantTimed := plainTouches(t, data, DefaultLookback)
+		for _, sized := range []bool{true, false} {
+			var r io.Reader = bytes.NewReader(data)
+			if !sized {
+				r = sizeless{r}
+			}
+			name := fmt.Sprintf("touches seed %d (size known: %v)", seed, sized)
+			ds, err := Import(context.Background(), r, ImportOptions{File: name})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			samePaths(t, name, ds.Paths, want)
+			got := ds.Paths.Timed
+			if got.Len() != wantTimed.Len() {
+				t.Fatalf("%s: %d timed journeys, want %d", name, got.Len(), wantTimed.Len())
+			}
+			for i := 0; i < got.Len(); i++ {
+				gt, ga, gv := got.Journey(i)
+				wt, wa, wv := wantTimed.Journey(i)
+				if !slices.Equal(gt, wt) || !slices.Equal(ga, wa) || math.Float64bits(gv) != math.Float64bits(wv) {
+					t.Fatalf("%s: timed journey %d = %v %v %v, want %v %v %v", name, i, gt, ga, gv, wt, wa, wv)
+				}
+			}
+		}
+	}
+}
