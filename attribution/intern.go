@@ -13,6 +13,35 @@ type interner struct {
 	names []string
 	slots []int32 // id+1 per slot, 0 when empty
 	mask  uint64
+	// recent caches names of at most eight bytes — most channel names in
+	// a path — by their bytes as one word: a hit costs one load and one
+	// comparison, no hash probe and no string comparison.
+	recent [256]recentName
+}
+
+// recentName is one entry of interner.recent: a name's bytes, its length
+// and its id+1 (0: empty). The word and the length identify a name of at
+// most eight bytes exactly.
+type recentName struct {
+	word uint64
+	n    int32
+	id1  int32
+}
+
+// nameWord returns the bytes of a name of one to eight bytes as a
+// little-endian word, zero above the name.
+func nameWord(b []byte) uint64 {
+	n := len(b)
+	if cap(b) >= 8 {
+		// The bytes after the name are in the same buffer: load eight
+		// and keep the name's (a shift by 64 is 0, so 8 keeps all).
+		return binary.LittleEndian.Uint64(b[:8]) & (1<<(8*n) - 1)
+	}
+	var w uint64
+	for i, c := range b {
+		w |= uint64(c) << (8 * i)
+	}
+	return w
 }
 
 // hashName hashes a name eight bytes at a time: names are interned once per
@@ -64,10 +93,25 @@ func (t *interner) reset() {
 	clear(t.names)
 	t.names = t.names[:0]
 	clear(t.slots)
+	t.recent = [256]recentName{}
 }
 
 // intern returns the id of name, adding it if new.
 func (t *interner) intern(name []byte) int32 {
+	if n := len(name); n > 0 && n <= 8 {
+		w := nameWord(name)
+		e := &t.recent[((w^uint64(n))*0x9e3779b97f4a7c15)>>56]
+		if e.word == w && e.n == int32(n) && e.id1 != 0 {
+			return e.id1 - 1
+		}
+		id := t.internSlow(name)
+		*e = recentName{word: w, n: int32(n), id1: id + 1}
+		return id
+	}
+	return t.internSlow(name)
+}
+
+func (t *interner) internSlow(name []byte) int32 {
 	if id, ok := t.find(name); ok {
 		return id
 	}
@@ -112,6 +156,7 @@ type keyInterner struct {
 	ends  []uint32 // end of key i in arena; key i starts at ends[i-1]
 	slots []int32  // id+1 per slot, 0 when empty
 	mask  uint64
+	last  int32 // id+1 of the key interned last: logs list a journey's rows together
 }
 
 func (t *keyInterner) key(id int32) []byte {
@@ -127,6 +172,15 @@ func (t *keyInterner) Len() int { return len(t.ends) }
 
 // intern returns the id of key, adding it if new.
 func (t *keyInterner) intern(key []byte) int32 {
+	if t.last != 0 && string(t.key(t.last-1)) == string(key) {
+		return t.last - 1
+	}
+	id := t.internSlow(key)
+	t.last = id + 1
+	return id
+}
+
+func (t *keyInterner) internSlow(key []byte) int32 {
 	if 2*(len(t.ends)+1) > len(t.slots) {
 		t.grow()
 	}

@@ -377,3 +377,57 @@ func TestImportTouchesBitIdenticalToPlainReader(t *testing.T) {
 		}
 	}
 }
+
+// TestInternersMatchAMap checks both interners against a map: ids in
+// order of first appearance, for names of 1 to 12 bytes (the recent-name
+// cache takes those up to 8) that differ only in length, in a zero byte
+// or in a high bit, given in buffers with and without bytes after them,
+// and with runs of one key (the journey interner's last-key check), over
+// enough names to make the tables grow and the cache collide.
+func TestInternersMatchAMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	var names [][]byte
+	for range 3000 {
+		n := 1 + rng.IntN(12)
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = []byte{'a', 'b', 0, 0xff, 'z'}[rng.IntN(5)]
+		}
+		names = append(names, b)
+	}
+	var ch interner
+	var keys keyInterner
+	want := map[string]int32{}
+	for round := range 20000 {
+		name := names[rng.IntN(len(names))]
+		if round%7 == 0 {
+			name = names[0]
+		}
+		// Sometimes the name ends its buffer (cap < 8), sometimes bytes
+		// that are not part of it follow.
+		buf := append(slices.Clip(slices.Clone(name)), "trailing"...)[:len(name)]
+		if rng.IntN(2) == 0 {
+			buf = slices.Clip(slices.Clone(name))
+		}
+		id, ok := want[string(name)]
+		if !ok {
+			id = int32(len(want))
+			want[string(name)] = id
+		}
+		for k := range 1 + rng.IntN(3) {
+			if got := ch.intern(buf); got != id {
+				t.Fatalf("round %d: interner gave %q id %d, want %d", round, name, got, id)
+			}
+			if got := keys.intern(buf); got != id {
+				t.Fatalf("round %d (repeat %d): keyInterner gave %q id %d, want %d", round, k, name, got, id)
+			}
+		}
+	}
+	if len(ch.names) != len(want) || keys.Len() != len(want) {
+		t.Fatalf("%d and %d names, want %d", len(ch.names), keys.Len(), len(want))
+	}
+	ch.reset()
+	if got := ch.intern(names[1]); got != 0 {
+		t.Fatalf("after reset: id %d, want 0", got)
+	}
+}
