@@ -430,4 +430,35 @@ func TestInternersMatchAMap(t *testing.T) {
 	if got := ch.intern(names[1]); got != 0 {
 		t.Fatalf("after reset: id %d, want 0", got)
 	}
+
+	// Every name of 1 to 8 bytes over {'a', 0}: many share their bytes as
+	// a word and differ only in length (trailing zeros), so some share a
+	// cache entry too.
+	var short []string
+	for n := 1; n <= 8; n++ {
+		for bitsOf := range 1 << n {
+			b := make([]byte, n)
+			for i := range b {
+				if bitsOf&(1<<i) != 0 {
+					b[i] = 'a'
+				}
+			}
+			short = append(short, string(b))
+		}
+	}
+	var small interner
+	ids := map[string]int32{}
+	for round := range 5 {
+		rng.Shuffle(len(short), func(i, j int) { short[i], short[j] = short[j], short[i] })
+		for _, name := range short {
+			id, ok := ids[name]
+			if !ok {
+				id = int32(len(ids))
+				ids[name] = id
+			}
+			if got := small.intern([]byte(name)); got != id {
+				t.Fatalf("round %d: %q: id %d, want %d", round, name, got, id)
+			}
+		}
+	}
 }
