@@ -36,6 +36,9 @@ type columnFormats struct {
 	tzName   string
 	labels   [][]byte // conversion labels of an event-type column
 	labelSet []string
+	// labelLengths has bit n set when a label is n bytes long; 0 when a
+	// label is not ASCII (then every cell is compared).
+	labelLengths uint64
 }
 
 // newColumnFormats sets up the rules from the options; inferSample then
@@ -84,23 +87,38 @@ func newColumnFormats(opts ImportOptions, layout Layout, header []string, cols m
 	for _, l := range labels {
 		f.labels = append(f.labels, []byte(l))
 	}
+	f.labelLengths = lengthsOfASCII(f.labels)
 	return f, nil
 }
 
 // isLabel reports whether an event cell is one of the conversion labels.
 func (f *columnFormats) isLabel(cell []byte) bool {
-	// Two ASCII strings of different lengths never fold equal; the test
-	// spares a call per label on the "0" and "1" cells of most rows.
-	ascii := isASCII(cell)
+	// Two ASCII strings of different lengths never fold equal: an ASCII
+	// cell of a length no label has, such as the "0" of most rows, is no
+	// label, without a comparison per label.
+	if f.labelLengths != 0 && len(cell) < 64 && f.labelLengths&(1<<len(cell)) == 0 && isASCII(cell) {
+		return false
+	}
 	for _, l := range f.labels {
-		if len(l) != len(cell) && ascii && isASCII(l) {
-			continue
-		}
 		if bytes.EqualFold(cell, l) {
 			return true
 		}
 	}
 	return false
+}
+
+// lengthsOfASCII returns a mask with bit n set when a label is n bytes
+// long, or 0 (no shortcut) when a label is not ASCII or is 64 bytes or
+// longer.
+func lengthsOfASCII(labels [][]byte) uint64 {
+	var mask uint64
+	for _, l := range labels {
+		if len(l) >= 64 || !isASCII(l) {
+			return 0
+		}
+		mask |= 1 << len(l)
+	}
+	return mask
 }
 
 func isASCII(b []byte) bool {

@@ -462,3 +462,32 @@ func TestInternersMatchAMap(t *testing.T) {
 		}
 	}
 }
+
+// TestIsLabelMatchesEqualFold checks the conversion-label test, which
+// skips ASCII cells of lengths no label has, against bytes.EqualFold on
+// every label: ASCII and non-ASCII labels and cells, the Kelvin sign
+// (which folds to "k" in three bytes) and empty cells.
+func TestIsLabelMatchesEqualFold(t *testing.T) {
+	cells := []string{"", "0", "1", "k", "K", "\u212a", "purchase", "PURCHASE", "purchases", "lead", "Lead ", "kauf", "\u212aauf", "ordér", "ORDÉR", "x"}
+	for _, labels := range [][]string{
+		DefaultConversionLabels(),
+		{"k", "lead"},
+		{"\u212a"},
+		{"Kauf", "ordér"},
+		{strings.Repeat("z", 70), "x"},
+	} {
+		f, err := newColumnFormats(ImportOptions{ConversionLabel: strings.Join(labels, ",")}, LayoutTouches, []string{"t"}, map[string]int{FieldTimestamp: 0, FieldValue: -1, FieldCost: -1}, ',')
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range append(cells, labels...) {
+			want := false
+			for _, l := range labels {
+				want = want || bytes.EqualFold([]byte(c), []byte(l))
+			}
+			if got := f.isLabel([]byte(c)); got != want {
+				t.Errorf("labels %q, cell %q: isLabel %v, want %v", labels, c, got, want)
+			}
+		}
+	}
+}
