@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -487,6 +488,100 @@ func TestIsLabelMatchesEqualFold(t *testing.T) {
 			}
 			if got := f.isLabel([]byte(c)); got != want {
 				t.Errorf("labels %q, cell %q: isLabel %v, want %v", labels, c, got, want)
+			}
+		}
+	}
+}
+
+// TestJourneyBlocksAddInOrder cuts the journeys of a touch log in blocks
+// of a few rows each, on two workers, and in one block on the calling
+// goroutine, and checks that both give the same PathSet, timed journeys,
+// periods and summary to the last bit: the blocks are added in journey
+// order whatever order the workers finish them in.
+func TestJourneyBlocksAddInOrder(t *testing.T) {
+	data := oddTouchLog(20000, 3)
+	// The rows as the merge leaves them, read with encoding/csv: journeys
+	// and channels numbered by first appearance.
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows touchRows
+	journeyID, channelID := map[string]int32{}, map[string]int32{}
+	var channels []string
+	for _, rec := range recs[1:] {
+		j, ok := journeyID[rec[0]]
+		if !ok {
+			j = int32(len(journeyID))
+			journeyID[rec[0]] = j
+		}
+		ts, err := time.Parse(time.RFC3339, rec[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch := int32(-1)
+		if rec[2] != "" {
+			if ch, ok = channelID[rec[2]]; !ok {
+				ch = int32(len(channels))
+				channelID[rec[2]] = ch
+				channels = append(channels, rec[2])
+			}
+		}
+		value := 0.0
+		if rec[3] == "1" && rec[4] != "" {
+			value, _ = strconv.ParseFloat(rec[4], 64)
+		}
+		rows.add(j, ts.UnixMilli(), ch, rec[3] == "1", value)
+	}
+	build := func(blockRows int32) (*PathSet, Summary, []Period) {
+		ps := NewPathSet()
+		for _, c := range channels {
+			ps.Channel(c)
+		}
+		ps.Timed = &TimedPaths{offsets: []int32{0}}
+		ps.periods = newPeriodSplitter(ByWeek, time.UTC, ps.Channels)
+		var s Summary
+		n := len(journeyID)
+		start := make([]int32, n+1)
+		for _, j := range rows.journey {
+			start[j+1]++
+		}
+		for j := range n {
+			start[j+1] += start[j]
+		}
+		// Each build sorts its own order of the rows.
+		order := make([]int32, len(rows.journey))
+		next := slices.Clone(start[:n])
+		for i, j := range rows.journey {
+			order[next[j]] = int32(i)
+			next[j]++
+		}
+		cutJourneysInParallel(ps, &s, &rows, order, start, n, DefaultLookback.Milliseconds(), blockRows)
+		return ps, s, ps.periods.periods()
+	}
+	one, sOne, pOne := build(math.MaxInt32)
+	for _, blockRows := range []int32{1, 7, 300} {
+		many, sMany, pMany := build(blockRows)
+		if !reflect.DeepEqual(sOne, sMany) {
+			t.Errorf("blocks of %d rows: summary %+v, want %+v", blockRows, sMany, sOne)
+		}
+		want := plainPaths{channels: one.Channels}
+		for i := 0; i < one.Len(); i++ {
+			path, c, v, n := one.Path(i)
+			want.paths = append(want.paths, path)
+			want.conv, want.value, want.nulls = append(want.conv, c), append(want.value, v), append(want.nulls, n)
+		}
+		samePaths(t, fmt.Sprintf("blocks of %d rows", blockRows), many, want)
+		if !slices.Equal(many.Timed.touches, one.Timed.touches) || !slices.Equal(many.Timed.ageSec, one.Timed.ageSec) ||
+			!slices.Equal(many.Timed.value, one.Timed.value) || !slices.Equal(many.Timed.offsets, one.Timed.offsets) {
+			t.Errorf("blocks of %d rows: timed journeys differ", blockRows)
+		}
+		if len(pMany) != len(pOne) {
+			t.Fatalf("blocks of %d rows: %d periods, want %d", blockRows, len(pMany), len(pOne))
+		}
+		for k := range pOne {
+			if pMany[k].Paths.String() != pOne[k].Paths.String() {
+				t.Errorf("blocks of %d rows: period %d %s, want %s", blockRows, k, pMany[k].Paths, pOne[k].Paths)
 			}
 		}
 	}
