@@ -207,7 +207,15 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		m.minT, m.maxT = math.MaxInt64, math.MinInt64
 	}
 	if c.seq == 0 {
-		m.rows.reserve(estimateRows(m.size, tc.rows.len(), len(c.data)))
+		rows := estimateRows(m.size, tc.rows.len(), len(c.data))
+		m.rows.reserve(rows)
+		// Journeys, as many per byte as in the first chunk, but no more
+		// than one per two rows: a log whose journeys interleave shows a
+		// chunk more journeys than the whole has.
+		if k := tc.journeys.Len(); k > 0 && rows > 0 {
+			n := min(estimateRows(m.size, k, len(c.data)), rows/2)
+			m.journeys.reserve(n, int(float64(n)*float64(len(tc.journeys.arena))/float64(k)))
+		}
 	}
 	m.ds.Summary.ValuesIgnored += tc.valuesIgnored
 	m.remapChannels(&tc.channels)

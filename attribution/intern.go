@@ -3,6 +3,7 @@ package attribution
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // interner maps names to dense int32 ids in order of first appearance. It
@@ -182,7 +183,7 @@ func (t *keyInterner) intern(key []byte) int32 {
 
 func (t *keyInterner) internSlow(key []byte) int32 {
 	if 2*(len(t.ends)+1) > len(t.slots) {
-		t.grow()
+		t.grow(max(64, 2*len(t.slots)))
 	}
 	for i := hashName(key) & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i]
@@ -199,8 +200,21 @@ func (t *keyInterner) internSlow(key []byte) int32 {
 	}
 }
 
-func (t *keyInterner) grow() {
-	size := max(64, 2*len(t.slots))
+// reserve makes room for about n keys of keyBytes bytes in all, so that a
+// large log fills the table without growing and rehashing it.
+func (t *keyInterner) reserve(n, keyBytes int) {
+	t.ends = slices.Grow(t.ends, max(0, n-len(t.ends)))
+	t.arena = slices.Grow(t.arena, max(0, keyBytes-len(t.arena)))
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	if size > len(t.slots) {
+		t.grow(size)
+	}
+}
+
+func (t *keyInterner) grow(size int) {
 	t.slots = make([]int32, size)
 	t.mask = uint64(size - 1)
 	for id := range t.ends {

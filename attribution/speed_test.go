@@ -410,6 +410,10 @@ func TestInternersMatchAMap(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			buf = slices.Clip(slices.Clone(name))
 		}
+		if round == 5000 {
+			keys.reserve(4000, 30000) // rehashes the keys so far
+			keys.reserve(10, 10)      // smaller than it holds: no change
+		}
 		id, ok := want[string(name)]
 		if !ok {
 			id = int32(len(want))
