@@ -47,7 +47,7 @@ func (s *sliceSource) ReadSlice(delim byte) ([]byte, error) {
 // newline outside quotes. In RFC 4180 every quote opens, closes or is half
 // of a doubled quote, so the parity of quotes seen says whether a newline
 // is inside a quoted field.
-func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chunk, maxChunk int) {
+func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chunk) {
 	defer close(out)
 	send := func(c chunk) bool {
 		select {
@@ -64,7 +64,7 @@ func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chu
 	size := 64 << 10
 	for {
 		buf := make([]byte, len(carry), len(carry)+size)
-		size = min(2*size, maxChunk)
+		size = min(2*size, chunkSize)
 		copy(buf, carry)
 		scanned := len(carry)
 		n, err := io.ReadFull(r, buf[scanned:cap(buf)])
@@ -133,21 +133,10 @@ func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chu
 	}
 }
 
-// chunkLimit is the largest chunk for an input of size bytes (0:
-// unknown): chunkSize, or a sixteenth of a smaller file, so that its last
-// chunks, parsed while the others are merged, are a small part of it.
-func chunkLimit(size int64) int {
-	if size <= 0 {
-		return chunkSize
-	}
-	return int(min(max(size/16, 64<<10), chunkSize))
-}
-
 // parseChunks parses r in parallel, chunk by chunk, with parse, and hands
 // each result to merge in input order, so that the first error merge sees
 // is the first in the file. Merge returning an error stops everything.
-// Size is r's size if known (0 if not): it bounds the chunks (chunkLimit).
-func parseChunks[R any](ctx context.Context, r io.Reader, firstLine int, size int64, parse func(chunk) R, merge func(chunk, R) error) error {
+func parseChunks[R any](ctx context.Context, r io.Reader, firstLine int, parse func(chunk) R, merge func(chunk, R) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := runtime.GOMAXPROCS(0)
@@ -157,7 +146,7 @@ func parseChunks[R any](ctx context.Context, r io.Reader, firstLine int, size in
 		r R
 	}
 	results := make(chan done, workers)
-	go splitChunks(ctx, r, firstLine, chunks, chunkLimit(size))
+	go splitChunks(ctx, r, firstLine, chunks)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)

@@ -231,9 +231,9 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim, formats: formats}
 	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats, size: inputSize(r)}
 	if layout == LayoutPaths {
-		err = parseChunks(ctx, br, rr.nextLine, merged.size, shared.parsePathChunk, merged.mergePaths)
+		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
 	} else {
-		err = parseChunks(ctx, br, rr.nextLine, merged.size, shared.parseTouchChunk, merged.mergeTouches)
+		err = parseChunks(ctx, br, rr.nextLine, shared.parseTouchChunk, merged.mergeTouches)
 	}
 	if err == nil && s.RowsRead == 0 {
 		err = &ParseError{File: opts.File, Line: 2, Reason: "the file has a header but no rows"}
