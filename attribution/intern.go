@@ -14,15 +14,15 @@ type interner struct {
 	names []string
 	slots []int32 // id+1 per slot, 0 when empty
 	mask  uint64
-	// recent caches names of at most eight bytes — most channel names in
-	// a path — by their bytes as one word: a hit costs one load and one
-	// comparison, no hash probe and no string comparison.
+	// recent caches names by their first eight bytes as one word and
+	// their length: a hit on a name of up to eight bytes (most channel
+	// names in a path) costs one load and one comparison, on a longer one
+	// a string comparison, and neither hashes the name or probes slots.
 	recent [256]recentName
 }
 
-// recentName is one entry of interner.recent: a name's bytes, its length
-// and its id+1 (0: empty). The word and the length identify a name of at
-// most eight bytes exactly.
+// recentName is one entry of interner.recent: a name's first eight bytes,
+// its length and its id+1 (0: empty).
 type recentName struct {
 	word uint64
 	n    int32
@@ -99,17 +99,20 @@ func (t *interner) reset() {
 
 // intern returns the id of name, adding it if new.
 func (t *interner) intern(name []byte) int32 {
-	if n := len(name); n > 0 && n <= 8 {
-		w := nameWord(name)
-		e := &t.recent[((w^uint64(n))*0x9e3779b97f4a7c15)>>56]
-		if e.word == w && e.n == int32(n) && e.id1 != 0 {
-			return e.id1 - 1
-		}
-		id := t.internSlow(name)
-		*e = recentName{word: w, n: int32(n), id1: id + 1}
-		return id
+	n := len(name)
+	if n == 0 {
+		return t.internSlow(name)
 	}
-	return t.internSlow(name)
+	w := nameWord(name[:min(n, 8)])
+	e := &t.recent[((w^uint64(n))*0x9e3779b97f4a7c15)>>56]
+	// The word and length are the whole of a name up to eight bytes; a
+	// longer one is compared in full.
+	if e.word == w && e.n == int32(n) && e.id1 != 0 && (n <= 8 || t.names[e.id1-1] == string(name)) {
+		return e.id1 - 1
+	}
+	id := t.internSlow(name)
+	*e = recentName{word: w, n: int32(n), id1: id + 1}
+	return id
 }
 
 func (t *interner) internSlow(name []byte) int32 {
