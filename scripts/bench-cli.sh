@@ -101,13 +101,17 @@ done
 # Many channels: wall time (best of RUNS) of every model but Markov, and of
 # Markov order 1 alone, which either finishes or is refused at once.
 printf '\n%-38s %9s %9s %s\n' "many channels" "paths" "wall ms" "result"
+# The refusal text goes to a temporary file: DIR may be someone else's,
+# read-only to this script.
+errfile=$(mktemp)
+trap 'rm -f "$errfile"' EXIT
 many() { # many LABEL FILE ARGS...
   local label=$1 file=$dir/$2; shift 2
   [ -s "$file" ] || return 0
   local a st
   a=$(best_ms "$bin" attribute "$file" --no-log --format csv "$@")
-  st=0; "$bin" attribute "$file" --no-log --format csv "$@" >/dev/null 2>"$dir/many.err" || st=$?
-  if [ "$st" = 0 ]; then st=ok; else st="refused (exit $st): $(cut -c1-60 "$dir/many.err")..."; fi
+  st=0; "$bin" attribute "$file" --no-log --format csv "$@" >/dev/null 2>"$errfile" || st=$?
+  if [ "$st" = 0 ]; then st=ok; else st="refused (exit $st): $(cut -c1-60 "$errfile")..."; fi
   printf '%-38s %9s %9s %s\n' "$label" "$(rows_of "$file")" "$a" "$st"
 }
 heuristics=first-touch,last-touch,last-non-direct,linear,position-based
