@@ -20,9 +20,9 @@ import (
 // matrix. The matrix order is padded to a multiple of gjCols, so every
 // tile is whole.
 const (
-	gjRows  = 4
+	gjRows  = 8
 	gjCols  = 8
-	gjBlock = 128 // pivots per rank-b update
+	gjBlock = 256 // pivots per rank-b update
 )
 
 // paddedOrder is m rounded up to whole kernel tiles.

@@ -1,15 +1,17 @@
 #include "textflag.h"
 
-// func gjUpdateAVX2(c *float64, ldc int, p, q *float64, b int)
+// func gjUpdateAVX2(c *float64, ldc int, p, q *float64, b, pstride int)
 // The 4×8 tile at c (row stride ldc elements) minus sum over k < b of
-// p[k*4+r] * q[k*8+j]: 8 accumulators, two FMAs per broadcast.
-TEXT ·gjUpdateAVX2(SB), NOSPLIT, $0-40
+// p[k*pstride+r] * q[k*8+j]: 8 accumulators, two FMAs per broadcast.
+TEXT ·gjUpdateAVX2(SB), NOSPLIT, $0-48
 	MOVQ c+0(FP), DI
 	MOVQ ldc+8(FP), R8
 	SHLQ $3, R8
 	MOVQ p+16(FP), SI
 	MOVQ q+24(FP), DX
 	MOVQ b+32(FP), CX
+	MOVQ pstride+40(FP), R9
+	SHLQ $3, R9
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
@@ -36,7 +38,7 @@ loop:
 	VBROADCASTSD 24(SI), Y13
 	VFMADD231PD Y8, Y13, Y6
 	VFMADD231PD Y9, Y13, Y7
-	ADDQ $32, SI
+	ADDQ R9, SI
 	ADDQ $64, DX
 	DECQ CX
 	JNZ loop
@@ -69,5 +71,84 @@ store:
 	VSUBPD Y7, Y9, Y9
 	VMOVUPD Y8, (DI)
 	VMOVUPD Y9, 32(DI)
+	VZEROUPPER
+	RET
+
+// func gjUpdateAVX512(c *float64, ldc int, p, q *float64, b int)
+// The 8×8 tile at c minus sum over k < b of p[k*8+r] * q[k*8+j]: one
+// 512-bit accumulator per row, eight FMAs per row of q.
+TEXT ·gjUpdateAVX512(SB), NOSPLIT, $0-40
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $3, R8
+	MOVQ p+16(FP), SI
+	MOVQ q+24(FP), DX
+	MOVQ b+32(FP), CX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	TESTQ CX, CX
+	JEQ store512
+
+loop512:
+	VMOVUPD (DX), Z8
+	VBROADCASTSD (SI), Z9
+	VFMADD231PD Z8, Z9, Z0
+	VBROADCASTSD 8(SI), Z10
+	VFMADD231PD Z8, Z10, Z1
+	VBROADCASTSD 16(SI), Z11
+	VFMADD231PD Z8, Z11, Z2
+	VBROADCASTSD 24(SI), Z12
+	VFMADD231PD Z8, Z12, Z3
+	VBROADCASTSD 32(SI), Z13
+	VFMADD231PD Z8, Z13, Z4
+	VBROADCASTSD 40(SI), Z14
+	VFMADD231PD Z8, Z14, Z5
+	VBROADCASTSD 48(SI), Z15
+	VFMADD231PD Z8, Z15, Z6
+	VBROADCASTSD 56(SI), Z16
+	VFMADD231PD Z8, Z16, Z7
+	ADDQ $64, SI
+	ADDQ $64, DX
+	DECQ CX
+	JNZ loop512
+
+store512:
+	VMOVUPD (DI), Z10
+	VSUBPD Z0, Z10, Z10
+	VMOVUPD Z10, (DI)
+	ADDQ R8, DI
+	VMOVUPD (DI), Z10
+	VSUBPD Z1, Z10, Z10
+	VMOVUPD Z10, (DI)
+	ADDQ R8, DI
+	VMOVUPD (DI), Z10
+	VSUBPD Z2, Z10, Z10
+	VMOVUPD Z10, (DI)
+	ADDQ R8, DI
+	VMOVUPD (DI), Z10
+	VSUBPD Z3, Z10, Z10
+	VMOVUPD Z10, (DI)
+	ADDQ R8, DI
+	VMOVUPD (DI), Z10
+	VSUBPD Z4, Z10, Z10
+	VMOVUPD Z10, (DI)
+	ADDQ R8, DI
+	VMOVUPD (DI), Z10
+	VSUBPD Z5, Z10, Z10
+	VMOVUPD Z10, (DI)
+	ADDQ R8, DI
+	VMOVUPD (DI), Z10
+	VSUBPD Z6, Z10, Z10
+	VMOVUPD Z10, (DI)
+	ADDQ R8, DI
+	VMOVUPD (DI), Z10
+	VSUBPD Z7, Z10, Z10
+	VMOVUPD Z10, (DI)
 	VZEROUPPER
 	RET
