@@ -18,7 +18,9 @@ const chunkSize = 1 << 20
 
 // chunk is a run of whole records cut from the input.
 type chunk struct {
-	seq       int
+	seq int
+	// data is reused for later chunks once the chunk is merged: a parse
+	// result must copy what it keeps of it.
 	data      []byte
 	firstLine int // line number of data's first line
 	err       error
@@ -47,7 +49,11 @@ func (s *sliceSource) ReadSlice(delim byte) ([]byte, error) {
 // newline outside quotes. In RFC 4180 every quote opens, closes or is half
 // of a doubled quote, so the parity of quotes seen says whether a newline
 // is inside a quoted field.
-func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chunk) {
+//
+// Buffers come from free when one there is large enough: parseChunks
+// returns each chunk's buffer once it is merged, so a large file reads
+// into a few buffers instead of fresh memory for all of it.
+func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chunk, free chan []byte) {
 	defer close(out)
 	send := func(c chunk) bool {
 		select {
@@ -58,12 +64,23 @@ func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chu
 		}
 	}
 	line, seq := firstLine, 0
-	var carry []byte
+	var carry, carryBuf []byte
 	inQuote := false
 	// Start small so that a small file costs a small buffer, then grow.
 	size := 64 << 10
 	for {
-		buf := make([]byte, len(carry), len(carry)+size)
+		var buf []byte
+		select {
+		case b := <-free:
+			// Half the size asked for will do: the carry varies.
+			if cap(b)-len(carry) >= size/2 {
+				buf = b[:len(carry)]
+			}
+		default:
+		}
+		if buf == nil {
+			buf = make([]byte, len(carry), len(carry)+size)
+		}
 		size = min(2*size, chunkSize)
 		copy(buf, carry)
 		scanned := len(carry)
@@ -124,7 +141,10 @@ func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chu
 		if eof {
 			return
 		}
-		carry = buf[cut:]
+		// The carry is copied out: the buffer goes with its chunk and may
+		// come back through free for reuse.
+		carryBuf = append(carryBuf[:0], buf[cut:]...)
+		carry = carryBuf
 		// The quote state after the cut is unknown only when the cut was
 		// forced; it is outside quotes after any real boundary.
 		if cut == len(buf) {
@@ -146,7 +166,8 @@ func parseChunks[R any](ctx context.Context, r io.Reader, firstLine int, parse f
 		r R
 	}
 	results := make(chan done, workers)
-	go splitChunks(ctx, r, firstLine, chunks)
+	free := make(chan []byte, 2*workers+2)
+	go splitChunks(ctx, r, firstLine, chunks, free)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -185,6 +206,15 @@ func parseChunks[R any](ctx context.Context, r io.Reader, firstLine int, parse f
 			err := p.c.err
 			if err == nil {
 				err = merge(p.c, p.r)
+			}
+			if err == nil && p.c.data != nil {
+				// Merged: nothing refers to the chunk's bytes any more
+				// (results copy what they keep), so the splitter may
+				// read into them again.
+				select {
+				case free <- p.c.data[:0]:
+				default:
+				}
 			}
 			if err != nil {
 				firstErr = err

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/attrlab/attrlab/synth"
 )
@@ -111,6 +112,8 @@ func TestImportOddPathTablesBitIdenticalToPlainReader(t *testing.T) {
 	files := map[string][]byte{
 		"odd-1": oddPathTable(12000, 1),
 		"odd-2": oddPathTable(30000, 2),
+		// Over 8 MB: chunks are read into the buffers of merged ones.
+		"odd-3": oddPathTable(150000, 3),
 	}
 	for _, name := range []string{"ex1_three_paths.csv", "ex2_order2.csv", "ex2b_repeats.csv", "pathdata.csv"} {
 		data, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "reference", name))
@@ -350,7 +353,7 @@ func plainTouches(t *testing.T, data []byte, lookback time.Duration) (plainPaths
 // whose journeys span chunks: the same channels, distinct paths and sums
 // to the last bit, and the same timed journeys for time-decay.
 func TestImportTouchesBitIdenticalToPlainReader(t *testing.T) {
-	for _, seed := range []uint64{1, 2} {
+	for _, seed := range []uint64{1, 3} { // seed 3: some 7 MB, buffers reused
 		data := oddTouchLog(60000*int(seed), seed)
 		want, wantTimed := plainTouches(t, data, DefaultLookback)
 		for _, sized := range []bool{true, false} {
@@ -593,5 +596,48 @@ func TestJourneyBlocksAddInOrder(t *testing.T) {
 				t.Errorf("blocks of %d rows: period %d %s, want %s", blockRows, k, pMany[k].Paths, pOne[k].Paths)
 			}
 		}
+	}
+}
+
+// TestParseChunksReusesBuffers runs parseChunks over 30 MB of rows, some
+// with a quoted newline, and checks that every chunk's bytes are still
+// what they were when parsed at the time they are merged, that the chunks
+// put together are the input, and that buffers of merged chunks were read
+// into again (a pointer seen twice).
+func TestParseChunksReusesBuffers(t *testing.T) {
+	var b bytes.Buffer
+	rng := rand.New(rand.NewPCG(6, 6))
+	for i := 0; b.Len() < 30<<20; i++ {
+		if rng.IntN(50) == 0 {
+			fmt.Fprintf(&b, "\"row %d\nwith a newline\",%d\n", i, rng.IntN(1000))
+		} else {
+			fmt.Fprintf(&b, "row %d,%s\n", i, strings.Repeat("x", rng.IntN(200)))
+		}
+	}
+	data := b.Bytes()
+	var got []byte
+	seen := map[*byte]int{}
+	reused := 0
+	err := parseChunks(context.Background(), bytes.NewReader(data), 1,
+		func(c chunk) []byte { return slices.Clone(c.data) },
+		func(c chunk, parsed []byte) error {
+			if !bytes.Equal(c.data, parsed) {
+				return fmt.Errorf("chunk %d changed between its parse and its merge", c.seq)
+			}
+			p := unsafe.SliceData(c.data)
+			if seen[p]++; seen[p] > 1 {
+				reused++
+			}
+			got = append(got, c.data...)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatalf("the chunks put together (%d bytes) differ from the input (%d bytes)", len(got), len(data))
+	}
+	if reused == 0 {
+		t.Errorf("no chunk was read into the buffer of a merged one")
 	}
 }
