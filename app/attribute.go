@@ -64,6 +64,7 @@ type AttributeScreen struct {
 	loading     string             // a stored dataset being loaded for the picker
 	cancel      context.CancelFunc // a re-import under way, or nil
 	onDone      func(error)        // for tests: called on the UI thread
+	onLastRun   func(error)        // for tests: showLastRun is done
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
@@ -122,6 +123,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.ExportChart.Disable()
 	s.ExportCSV.Disable()
 	s.loadExperiments()
+	s.restoreForm()
 	return s
 }
 
@@ -227,6 +229,7 @@ func (s *AttributeScreen) Run() {
 		return
 	}
 	s.ranBy = by
+	s.rememberForm()
 	if d.ds.Summary.Layout == attribution.LayoutTouches {
 		l, err := s.lookback()
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -245,9 +246,31 @@ func (u *UI) start() error {
 	if err := u.loadSampleDataset(); err != nil {
 		return err
 	}
-	u.Attribute.choose(assets.SampleTouchesName)
+	// Attribute as it was left: the dataset of the last Run (if still
+	// offered) and its last run's results.
+	name := u.Attribute.lastDataset()
+	if !slices.Contains(u.datasetNames(), name) {
+		name = assets.SampleTouchesName
+	}
+	u.Attribute.choose(name)
+	u.Attribute.showLastRun(u.fingerprintOf(name))
 	u.Select(u.lastScreen(ScreenRuns))
 	return nil
+}
+
+// fingerprintOf is the fingerprint of the dataset a picker offers as
+// label, "" if none.
+func (u *UI) fingerprintOf(label string) string {
+	for _, c := range u.datasetChoices() {
+		switch {
+		case c.label != label:
+		case c.loaded != nil:
+			return c.loaded.info.Fingerprint
+		case c.info != nil:
+			return c.info.Fingerprint
+		}
+	}
+	return ""
 }
 
 // LoadSample imports the bundled sample and runs every model on it (the
