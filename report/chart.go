@@ -46,6 +46,9 @@ type Chart struct {
 	Width, Height vg.Length
 	// theme colours everything but the data.
 	theme Theme
+	// namesTurned is set when the names under the bars had to be turned
+	// (they fit neither upright nor wrapped).
+	namesTurned bool
 	// body draws everything under the title.
 	body func(c draw.Canvas)
 	// layout lays the same chart out again at another size and in another
