@@ -37,6 +37,9 @@ const (
 
 var screenOrder = []string{ScreenDatasets, ScreenAttribute, ScreenRuns, ScreenCompare, ScreenBudget}
 
+// sidebarWidth is the width of the list of screens.
+const sidebarWidth = 112
+
 // loadedDataset is a dataset imported in this session.
 type loadedDataset struct {
 	name string
@@ -105,9 +108,10 @@ func New(a fyne.App, store *storage.Store) *UI {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(screenOrder[i]) },
 	)
 	u.sidebar.OnSelected = func(i widget.ListItemID) { u.show(screenOrder[i]) }
-	split := container.NewHSplit(u.sidebar, u.content)
-	split.Offset = 0.16
-	u.Window.SetContent(u.rememberSize(split))
+	// The sidebar is as wide as its names need, whatever the window's
+	// width: the screens get the rest.
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewStack(minWidth(sidebarWidth), u.sidebar))
+	u.Window.SetContent(u.rememberSize(container.NewBorder(nil, nil, side, nil, u.content)))
 	u.restoreWindowSize()
 	u.addShortcuts()
 	u.Select(ScreenDatasets)

@@ -68,6 +68,10 @@ func (ch *Chart) Fit(w, h vg.Length, th Theme) *Chart {
 	return ch.layout(w, h, th)
 }
 
+// NamesTurned reports whether the names under the bars of a bar chart had
+// to be turned to fit (they fit neither upright nor wrapped).
+func (ch *Chart) NamesTurned() bool { return ch.namesTurned }
+
 // FormatOf returns the image format a file name asks for, from its
 // extension (.png, .svg or .pdf, in any case).
 func FormatOf(path string) (string, error) {
