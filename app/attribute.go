@@ -149,9 +149,9 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		// 1024-pixel screen.
 		container.NewHBox(
 			widget.NewLabel("Markov order"), s.Order,
-			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
-			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(90, 36), s.Lookback),
-			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(70, 36), s.Bootstrap),
+			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(78, 36), s.HalfLife),
+			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(78, 36), s.Lookback),
+			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(64, 36), s.Bootstrap),
 			widget.NewLabel("By"), s.By,
 		),
 		// Direct channels takes the row's spare width, so its default list
