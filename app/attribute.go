@@ -56,6 +56,8 @@ type AttributeScreen struct {
 
 	results []*attribution.Result
 	sort    resultSort
+	// fit sets the results table's column widths from its texts and width.
+	fit *fitTable
 	// LastRun is the run the last results were logged as (nil if none).
 	LastRun *tracking.Run
 	// experiments are the experiments the picker offers.
@@ -109,6 +111,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	// typical channel names.
 	s.Table.CreateHeader = newResultHeader
 	s.Table.UpdateHeader = s.updateHeader
+	s.fit = &fitTable{table: s.Table, specs: s.columnSpecs, lead: s.rowHeadWidth}
 	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", func() {
 		if ch := s.chart(); ch != nil {
@@ -167,7 +170,7 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		s.Status,
 	)
 	tools := container.NewHBox(s.ExportCSV, s.ExportChart, s.OverTimeBtn)
-	split := container.NewVSplit(s.Table, s.Chart)
+	split := container.NewVSplit(compact(container.New(s.fit, s.Table)), s.Chart)
 	split.Offset = 0.45
 	return container.NewBorder(form, tools, nil, nil, split)
 }
@@ -484,9 +487,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 			msg += "  " + strings.Join(warn, "; ")
 		}
 		s.Status.SetText(msg)
-		for i := range results {
-			s.Table.SetColumnWidth(i, 128)
-		}
+		s.fitColumns()
 		s.Table.Refresh()
 		s.Chart.SetChart(s.chart())
 		s.ExportChart.Enable()
@@ -520,4 +521,35 @@ func (s *AttributeScreen) CellText(row, col int) string {
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	o.(*widget.Label).SetText(s.CellText(id.Row, id.Col))
+}
+
+// rowHeadWidth is the width of the channel column of the results table.
+func (s *AttributeScreen) rowHeadWidth() float32 {
+	w := textWidth(s.HeaderText(sortChannel), true) + 4 // a button's margins
+	if len(s.results) > 0 {
+		for _, ch := range s.results[0].Channels {
+			w = max(w, textWidth(ch, true))
+		}
+	}
+	return min(w, 240)
+}
+
+// columnSpecs are the results table's columns (one a model) for
+// fitTable: as wide as their widest text, spare width shared evenly.
+func (s *AttributeScreen) columnSpecs() []fitSpec {
+	specs := make([]fitSpec, len(s.results))
+	for col := range s.results {
+		w := textWidth(s.HeaderText(col), true) + 4
+		for row := range s.results[col].Channels {
+			w = max(w, textWidth(s.CellText(row, col), false))
+		}
+		specs[col] = fitSpec{natural: w, min: w, weight: 1}
+	}
+	return specs
+}
+
+// fitColumns sizes the results table's columns for the results on show.
+func (s *AttributeScreen) fitColumns() {
+	s.Table.SetColumnWidth(-1, s.rowHeadWidth())
+	s.fit.refit()
 }

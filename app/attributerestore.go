@@ -122,9 +122,7 @@ func (s *AttributeScreen) lastRunShown(run *tracking.Run, res []*attribution.Res
 		}
 		s.Status.SetText(fmt.Sprintf("Last run on %s: %q, %s (from the run store): %d models, %s conversions attributed.",
 			s.DatasetPicker.Selected, run.Name, run.StartTime.Local().Format("2006-01-02 15:04"), len(res), report.Number(res[0].TotalConversions)))
-		for i := range res {
-			s.Table.SetColumnWidth(i, 128)
-		}
+		s.fitColumns()
 		s.Table.Refresh()
 		s.Chart.SetChart(s.chart())
 		s.ExportChart.Enable()

@@ -147,3 +147,60 @@ func TestFitWidths(t *testing.T) {
 		}
 	}
 }
+
+// TestAttributeResultsFitWindow: the seven models' columns of the results
+// table end inside the table at 1024, 1280 and 1920 pixels, each as wide as
+// its widest text (they scrolled sideways at 1024).
+func TestAttributeResultsFitWindow(t *testing.T) {
+	u := newStoreUI(t)
+	if err := u.Start(); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	u.Select(ScreenAttribute)
+	s := u.Attribute
+	if len(s.Results()) != 7 {
+		t.Fatalf("%d results", len(s.Results()))
+	}
+	for _, size := range screenSizes {
+		u.Window.Resize(size)
+		widths := s.fit.Widths()
+		if span, w := tableSpan(widths, s.rowHeadWidth()), s.Table.Size().Width; span > w {
+			t.Errorf("%v: the columns span %.0f px of a %.0f px table", size, span, w)
+		}
+		for i, sp := range s.columnSpecs() {
+			if widths[i] < sp.natural {
+				t.Errorf("%v: column %s is %.0f px, its text needs %.0f", size, s.Results()[i].Model, widths[i], sp.natural)
+			}
+		}
+	}
+}
+
+// TestRunPageCreditFitsWindow: the run page's channel credit table shows
+// all seven models' columns whole at 1024, 1280 and 1920 pixels.
+func TestRunPageCreditFitsWindow(t *testing.T) {
+	u := newStoreUI(t)
+	if err := u.Start(); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	p := u.openRunPage(t, u.Attribute.LastRun.ID)
+	for _, measure := range []string{MeasureConversions, MeasureValue} {
+		p.Measure.SetSelected(measure)
+		for _, size := range screenSizes {
+			u.Window.Resize(size)
+			widths := p.creditFit.Widths()
+			if len(widths) != 7 {
+				t.Fatalf("%d widths", len(widths))
+			}
+			if span, w := tableSpan(widths, p.creditLead()), p.Credit.Size().Width; span > w {
+				t.Errorf("%s at %v: the columns span %.0f px of a %.0f px table", measure, size, span, w)
+			}
+			for i, sp := range p.creditSpecs() {
+				if widths[i] < sp.natural {
+					t.Errorf("%s at %v: column %d is %.0f px, its text needs %.0f", measure, size, i, widths[i], sp.natural)
+				}
+			}
+		}
+	}
+}
