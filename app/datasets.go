@@ -103,8 +103,12 @@ func (s *DatasetsScreen) Content() fyne.CanvasObject {
 		container.NewVScroll(container.NewVBox(s.previewBox, actions, s.Progress, s.Status, s.report, s.Rejected.Content())))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
-	return split
+	// The list keeps its width on a wide window; the preview gets the rest.
+	return container.New(&leadSplit{split: split, lead: datasetsListWidth}, split)
 }
+
+// datasetsListWidth is the width the Datasets list starts at.
+const datasetsListWidth = 320
 
 // OpenDialog asks for a CSV file to import.
 func (s *DatasetsScreen) OpenDialog() {
