@@ -95,7 +95,7 @@ func newRunPage(s *RunsScreen) *RunPage {
 	p.open = func(u *url.URL) error { return p.ui.App.OpenURL(u) }
 	p.Back = widget.NewButton("← All runs", s.ClosePage)
 	p.Heading = widget.NewRichText()
-	p.Heading.Truncation = fyne.TextTruncateEllipsis
+	p.Heading.Wrapping = fyne.TextWrapWord // the whole name, on two lines if need be
 	p.Facts = widget.NewRichText()
 	p.Facts.Wrapping = fyne.TextWrapWord
 	p.About = widget.NewRichText()
