@@ -67,6 +67,11 @@ type AttributeScreen struct {
 	cancel      context.CancelFunc // a re-import under way, or nil
 	onDone      func(error)        // for tests: called on the UI thread
 	onLastRun   func(error)        // for tests: showLastRun is done
+	// pending is the dataset of the last Run in an earlier session, to
+	// choose once the store's datasets are listed (restore.go); ranHere
+	// is set once a Run in this session showed results.
+	pending, pendingFallback string
+	ranHere                  bool
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
@@ -77,6 +82,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	u.onChoicesChanged = append(u.onChoicesChanged, func() {
 		s.DatasetPicker.Options = u.datasetNames()
 		s.DatasetPicker.Refresh()
+		s.restorePending()
 	})
 	s.Models = newModelChecks()
 	s.Order = widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
@@ -464,6 +470,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 		s.ui.showError("Attribute "+name, err, next)
 	default:
 		s.results = results
+		s.ranHere = true
 		s.applySort()
 		s.LastRun = o.run
 		var warn []string

@@ -79,6 +79,37 @@ func (s *AttributeScreen) lastDataset() string {
 	return s.ui.App.Preferences().String(prefAttrDataset)
 }
 
+// restoreDataset chooses the dataset of the last Run and shows its last
+// run; until the store's datasets are listed (they are read off the UI
+// thread at start), fallback stands in and the dataset waits in pending.
+func (s *AttributeScreen) restoreDataset(fallback string) {
+	name := s.lastDataset()
+	if name != "" && !slices.Contains(s.ui.datasetNames(), name) {
+		s.pending, s.pendingFallback = name, fallback
+		name = ""
+	}
+	if name == "" {
+		name = fallback
+	}
+	s.choose(name)
+	s.showLastRun(s.ui.fingerprintOf(name))
+}
+
+// restorePending chooses the pending dataset once it is offered, unless
+// the user chose another dataset or ran meanwhile.
+func (s *AttributeScreen) restorePending() {
+	name := s.pending
+	if name == "" || !slices.Contains(s.DatasetPicker.Options, name) {
+		return
+	}
+	s.pending = ""
+	if s.ranHere || s.running || s.DatasetPicker.Selected != s.pendingFallback {
+		return
+	}
+	s.choose(name)
+	s.showLastRun(s.ui.fingerprintOf(name))
+}
+
 // showLastRun shows the results of the newest finished run on the dataset
 // with fingerprint fp, read from the store off the UI thread, unless
 // results are on show by then or another dataset was chosen.
@@ -102,8 +133,8 @@ func (s *AttributeScreen) showLastRun(fp string) {
 		}
 		res := tracking.ResultsFromRows(rows, ivs)
 		onUI(func() {
-			if len(s.results) > 0 || s.running || s.DatasetPicker.Selected != name || len(res) == 0 {
-				res = nil
+			if s.ranHere || s.running || s.DatasetPicker.Selected != name || len(res) == 0 {
+				res = nil // the user has moved on
 			}
 			s.lastRunShown(run, res, err)
 		})

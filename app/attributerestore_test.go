@@ -1,13 +1,18 @@
 package app
 
 import (
+	"bytes"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/attrlab/attrlab/assets"
 	"github.com/attrlab/attrlab/attribution"
 )
 
@@ -75,5 +80,60 @@ func TestRestartRestoresAttribute(t *testing.T) {
 	}
 	if !strings.Contains(b.Status.Text, "Last run") || b.Chart.Chart() == nil || b.ExportCSV.Disabled() {
 		t.Errorf("status %q, chart %v, export enabled %v", b.Status.Text, b.Chart.Chart() != nil, !b.ExportCSV.Disabled())
+	}
+}
+
+// TestRestartRestoresImportedDataset: after a Run on an imported file, a
+// restart (same store and preferences) chooses that dataset again once the
+// store's datasets are listed, and shows its last run, not the sample's.
+func TestRestartRestoresImportedDataset(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journeys.csv")
+	half := assets.SampleTouches[:len(assets.SampleTouches)/2]
+	half = half[:bytes.LastIndexByte(half, '\n')+1] // other data than the sample
+	if err := os.WriteFile(path, half, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newStoreUI(t)
+	if err := u.Start(); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	u.importFile(t, path, nil)
+	u.Attribute.choose("journeys.csv")
+	drain(u.ran)
+	test.Tap(u.Attribute.RunBtn)
+	if err := waitFor(t, u.ran); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	ran := u.Attribute.LastRun
+
+	again := newStoreUIOnApp(t, u)
+	shown := make(chan error, 4)
+	again.Attribute.onLastRun = func(err error) { shown <- err }
+	if err := again.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		select {
+		case err := <-shown:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(20 * time.Millisecond):
+			pump()
+		}
+		if r := again.Attribute.LastRun; r != nil && r.ID == ran.ID {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a restart Attribute shows run %v on %q, want %s on journeys.csv", again.Attribute.LastRun, again.Attribute.DatasetPicker.Selected, ran.ID)
+		}
+	}
+	if got := again.Attribute.DatasetPicker.Selected; got != "journeys.csv" {
+		t.Errorf("Attribute chose %q after a restart, want journeys.csv", got)
+	}
+	if len(again.Attribute.Results()) != 7 {
+		t.Errorf("%d results shown", len(again.Attribute.Results()))
 	}
 }

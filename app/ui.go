@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -250,14 +249,9 @@ func (u *UI) start() error {
 	if err := u.loadSampleDataset(); err != nil {
 		return err
 	}
-	// Attribute as it was left: the dataset of the last Run (if still
-	// offered) and its last run's results.
-	name := u.Attribute.lastDataset()
-	if !slices.Contains(u.datasetNames(), name) {
-		name = assets.SampleTouchesName
-	}
-	u.Attribute.choose(name)
-	u.Attribute.showLastRun(u.fingerprintOf(name))
+	// Attribute as it was left: the dataset of the last Run and its last
+	// run's results.
+	u.Attribute.restoreDataset(assets.SampleTouchesName)
 	u.Select(u.lastScreen(ScreenRuns))
 	return nil
 }
