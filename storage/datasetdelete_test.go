@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +88,52 @@ func TestDeleteDataset(t *testing.T) {
 		if err := f(ctx, strings.Repeat("9", 64)); !errors.Is(err, tracking.ErrNotFound) {
 			t.Errorf("unknown dataset: %v, want ErrNotFound", err)
 		}
+	}
+}
+
+// TestMigrationKeepsDatasetDeletions opens a store of schema version 3
+// whose datasets table marked a deletion by a negative created_ms (a
+// development build did): after migration 0004 that dataset is deleted
+// with its creation time back, and the other is listed untouched.
+func TestMigrationKeepsDatasetDeletions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v3.db")
+	migs, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := []string{`PRAGMA journal_mode = WAL`, fmt.Sprintf(`PRAGMA application_id = %d`, ApplicationID)}
+	for _, m := range migs[:3] {
+		if m != "" {
+			setup = append(setup, m)
+		}
+	}
+	created := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC).UnixMilli()
+	setup = append(setup, `PRAGMA user_version = 3`,
+		fmt.Sprintf(`INSERT INTO datasets (fingerprint, name, source, layout, rows, journeys, channels, conversions, created_ms)
+			VALUES ('aaaa', 'kept', 'k.csv', 'touches', 1, 1, 1, 1, %d), ('bbbb', 'gone', 'g.csv', 'touches', 1, 1, 1, 1, %d)`, created, -created-1))
+	foreignDB(t, path, setup...)
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if names := datasetNames(t, s); len(names) != 1 || names[0] != "kept" {
+		t.Errorf("listed after migration: %v, want [kept]", names)
+	}
+	for fp, wantDeleted := range map[string]bool{"aaaa": false, "bbbb": true} {
+		d, deleted, err := s.Dataset(ctx, fp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deleted != wantDeleted || d.Created.UnixMilli() != created {
+			t.Errorf("%s: deleted %v, created %v; want %v, %v", fp, deleted, d.Created, wantDeleted, time.UnixMilli(created).UTC())
+		}
+	}
+	if err := s.RestoreDataset(ctx, "bbbb"); err != nil {
+		t.Fatal(err)
+	}
+	if names := datasetNames(t, s); len(names) != 2 {
+		t.Errorf("listed after restore: %v, want both", names)
 	}
 }

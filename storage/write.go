@@ -69,7 +69,7 @@ func (s *Store) putDataset(ctx context.Context, tx *sql.Tx, d *tracking.DatasetI
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO datasets (fingerprint, name, source, layout, rows, journeys, channels, conversions, created_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (fingerprint) DO UPDATE SET created_ms = -created_ms - 1 WHERE created_ms < 0`, // registered again: restored
+		ON CONFLICT (fingerprint) DO UPDATE SET deleted_ms = NULL WHERE deleted_ms IS NOT NULL`, // registered again: restored
 		d.Fingerprint, d.Name, d.Source, d.Layout, d.Rows, d.Journeys, d.Channels, d.Conversions, ms(created))
 	return err
 }
