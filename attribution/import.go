@@ -631,18 +631,9 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 			continue
 		}
 		if len(sep) == 1 {
-			// The usual one-byte separator: one pass over the cell, no
-			// search call per token (tokens are a few bytes long).
-			cell, sepByte, start := rec[pathCol], sep[0], 0
-			for i := 0; i <= len(cell); i++ {
-				if i < len(cell) && cell[i] != sepByte {
-					continue
-				}
-				if tok := trimSpace(cell[start:i]); len(tok) > 0 {
-					pc.touches = append(pc.touches, pc.channels.intern(tok))
-				}
-				start = i + 1
-			}
+			// The usual one-byte separator: one pass over the cell, eight
+			// bytes at a time, no search call per token.
+			pc.touches = appendTokens(pc.touches, &pc.channels, rec[pathCol], sep[0])
 		}
 		rest := rec[pathCol]
 		if len(sep) == 1 {

@@ -641,3 +641,66 @@ func TestParseChunksReusesBuffers(t *testing.T) {
 		t.Errorf("no chunk was read into the buffer of a merged one")
 	}
 }
+
+// plainTokens splits a path cell the obvious way: bytes.Split at sep,
+// each part trimmed by trimSpace, empty parts dropped.
+func plainTokens(cell []byte, sep byte) []string {
+	var out []string
+	for _, part := range bytes.Split(cell, []byte{sep}) {
+		if tok := trimSpace(part); len(tok) > 0 {
+			out = append(out, string(tok))
+		}
+	}
+	return out
+}
+
+// checkTokens compares appendTokens with plainTokens on one cell, given
+// both at the end of its buffer and followed by other bytes.
+func checkTokens(t *testing.T, cell []byte, sep byte) {
+	t.Helper()
+	want := plainTokens(cell, sep)
+	for _, buf := range [][]byte{slices.Clip(slices.Clone(cell)), append(slices.Clone(cell), ">>>>>>>>"...)[:len(cell)]} {
+		var channels interner
+		ids := appendTokens(nil, &channels, buf, sep)
+		var got []string
+		for _, id := range ids {
+			got = append(got, channels.names[id])
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("cell %q sep %q: tokens %q, want %q", cell, sep, got, want)
+		}
+	}
+}
+
+// TestAppendTokensMatchesSplit checks the eight-bytes-at-a-time path
+// split against bytes.Split on random cells of separators, bytes one bit
+// from a separator, spaces, tabs, other control bytes, bytes above 0x7f
+// (which must not be taken for a separator or for white space) and
+// letters, at every length up to 40.
+func TestAppendTokensMatchesSplit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	// '?' and '}' are '>' and '|' with the lowest bit flipped: where a
+	// borrow-based zero test would see a separator.
+	alphabet := []byte{'>', '?', ' ', '\t', '\r', 1, 0, 0x80, 0xbe, 0xff, 'a', 'b', '|', '}'}
+	for n := 0; n <= 40; n++ {
+		for range 300 {
+			cell := make([]byte, n)
+			for i := range cell {
+				cell[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			checkTokens(t, cell, '>')
+			checkTokens(t, cell, '|')
+		}
+	}
+	checkTokens(t, []byte("social > paid_search > organic > display > referral > paid_search > email"), '>')
+}
+
+// FuzzAppendTokens: the eight-bytes-at-a-time split of any cell at any
+// separator gives bytes.Split's tokens.
+func FuzzAppendTokens(f *testing.F) {
+	f.Add([]byte("a > b>c >  > d "), byte('>'))
+	f.Add([]byte("\xbe\x3e\xff>x"), byte('>'))
+	f.Fuzz(func(t *testing.T, cell []byte, sep byte) {
+		checkTokens(t, cell, sep)
+	})
+}
