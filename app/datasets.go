@@ -134,6 +134,9 @@ func (s *DatasetsScreen) OpenPath(path string) {
 func (s *DatasetsScreen) buildPreview() {
 	p := s.preview
 	info := fmt.Sprintf("%s — %s-delimited", filepath.Base(s.path), p.Delimiter)
+	if p.Encoding != "" {
+		info += ", " + p.Encoding
+	}
 	if p.TimestampFormat != "" {
 		info += ", timestamps " + string(p.TimestampFormat)
 	}
@@ -438,6 +441,9 @@ func summaryText(ds *attribution.Dataset) string {
 		kind = "Touch log"
 	}
 	fmt.Fprintf(&b, "%s, %s-delimited", kind, s.Delimiter)
+	if s.Encoding != "" {
+		fmt.Fprintf(&b, ", %s", s.Encoding)
+	}
 	if s.TimestampFormat != "" {
 		fmt.Fprintf(&b, ", timestamps %s", s.TimestampFormat)
 	}

@@ -91,9 +91,11 @@ type Progress struct {
 
 // Summary describes what an import read: the validation report.
 type Summary struct {
-	File            string         `json:"file"`
-	Layout          Layout         `json:"layout"`
-	Delimiter       string         `json:"delimiter"`
+	File      string `json:"file"`
+	Layout    Layout `json:"layout"`
+	Delimiter string `json:"delimiter"`
+	// Encoding is "UTF-16LE" or "UTF-16BE" for a UTF-16 file, "" for UTF-8.
+	Encoding        string         `json:"encoding,omitempty"`
 	TimestampFormat TimeFormat     `json:"timestamp_format,omitempty"`
 	Header          []string       `json:"header"`
 	Columns         map[string]int `json:"columns"` // field -> 0-based column index
@@ -162,7 +164,11 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	if err != nil {
 		return nil, err
 	}
-	br, rr, header, err := readHeaderWith(r, opts.File, forcedDelim)
+	in, dec, err := decodeInput(r, opts.File)
+	if err != nil {
+		return nil, err
+	}
+	br, rr, header, err := readHeaderWith(in, opts.File, forcedDelim)
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +211,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	ds := &Dataset{Paths: NewPathSet()}
 	s := &ds.Summary
 	s.File, s.Layout, s.Delimiter, s.IgnoredColumns = opts.File, layout, delimName(delim), unused
+	s.Encoding = dec.encodingName()
 	s.Header = header
 	s.Columns = map[string]int{}
 	s.ColumnAlternatives = cm.alternatives
@@ -229,7 +236,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 		s.ConversionLabels = formats.labelSet
 	}
 	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim, formats: formats}
-	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats}
+	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats, decoded: dec}
 	if layout == LayoutPaths {
 		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
 	} else {
@@ -259,7 +266,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	s.UnattributedConversions = ds.Paths.UnattributedConversions
 	s.UnattributedValue = ds.Paths.UnattributedValue
 	if opts.Progress != nil {
-		opts.Progress(Progress{Rows: s.RowsRead, Bytes: merged.bytes, Done: true})
+		opts.Progress(Progress{Rows: s.RowsRead, Bytes: merged.progressBytes(), Done: true})
 	}
 	return ds, nil
 }
@@ -531,6 +538,7 @@ type mergeState struct {
 	maxT     int64
 
 	formats  *columnFormats
+	decoded  *utf16Reader   // nil unless the file is UTF-16
 	evidence formatEvidence // every chunk's so far, in file order
 	altRow   []int32        // rows whose date order is deferred (finishTouches)
 	altAt    []int64
@@ -560,7 +568,7 @@ func (m *mergeState) mergeCommon(c chunk, cp *chunkParser) error {
 		return cp.stop
 	}
 	if m.opts.Progress != nil {
-		m.opts.Progress(Progress{Rows: s.RowsRead, Bytes: m.bytes})
+		m.opts.Progress(Progress{Rows: s.RowsRead, Bytes: m.progressBytes()})
 	}
 	return m.ctx.Err()
 }

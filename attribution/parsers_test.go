@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"strings"
@@ -285,6 +286,9 @@ func FuzzImportExports(f *testing.F) {
 	for _, c := range exportCases {
 		f.Add([]byte(c.export))
 	}
+	// UTF-16 as Excel's "Unicode text" writes it, and without a mark.
+	f.Add(encodeUTF16(utf16Excel, binary.LittleEndian, true))
+	f.Add(encodeUTF16(utf16Excel, binary.BigEndian, false))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzImport(t, data, LayoutAuto) })
 }
 

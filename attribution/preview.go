@@ -12,6 +12,7 @@ type Preview struct {
 	Header          []string
 	Rows            [][]string
 	Delimiter       string
+	Encoding        string // "UTF-16LE" or "UTF-16BE"; "" for UTF-8
 	Layout          Layout // LayoutAuto when it could not be detected
 	LayoutError     string // why the layout could not be detected
 	Columns         map[string]string
@@ -39,11 +40,15 @@ func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*P
 	if err != nil {
 		return nil, err
 	}
-	br, rr, header, err := readHeaderWith(r, file, forced)
+	in, dec, err := decodeInput(r, file)
 	if err != nil {
 		return nil, err
 	}
-	p := &Preview{Header: header, Delimiter: delimName(rr.delim), Columns: map[string]string{}}
+	br, rr, header, err := readHeaderWith(in, file, forced)
+	if err != nil {
+		return nil, err
+	}
+	p := &Preview{Header: header, Delimiter: delimName(rr.delim), Encoding: dec.encodingName(), Columns: map[string]string{}}
 	sample, peekErr := br.Peek(sampleBytes)
 	p.sample, p.firstLine, p.delim, p.whole = bytes.Clone(sample), rr.nextLine, rr.delim, peekErr != nil
 	for len(p.Rows) < n {
