@@ -32,7 +32,11 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 	if file == "" {
 		file = "spend"
 	}
-	br := bufio.NewReaderSize(r, sampleBytes)
+	in, _, err := decodeInput(r, file)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(in, sampleBytes)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
@@ -74,7 +78,7 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 			return nil, &ParseError{File: file, Reason: msg}
 		}
 	}
-	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header, formats: formats}, rr: rr}
+	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header, width: len(header), formats: formats}, rr: rr}
 	index := map[string]int{}
 	var out []ChannelSpend
 	for {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -103,6 +102,10 @@ type Summary struct {
 	// ColumnAlternatives names, per field, the other columns that would
 	// also have fitted it by name (a lower tier of the vocabulary).
 	ColumnAlternatives map[string][]string `json:"column_alternatives,omitempty"`
+	// Joins names the fields read from two columns joined, such as the
+	// channel from "Session source" and "Session medium" (Columns holds
+	// the first).
+	Joins map[string]ColumnJoin `json:"joined_columns,omitempty"`
 
 	RowsRead     int            `json:"rows_read"`
 	RowsAccepted int            `json:"rows_accepted"`
@@ -183,31 +186,16 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	} else if layout != LayoutPaths && layout != LayoutTouches {
 		return nil, fmt.Errorf("unknown layout %q: use paths or touches", layout)
 	}
-	for col, field := range opts.Map {
-		if !slices.Contains(FieldNames(layout), field) {
-			return nil, fmt.Errorf("--map %s=%s: %q is not a field of a %s file (fields: %s)", col, field, field, layout, strings.Join(FieldNames(layout), ", "))
-		}
-		if !slices.ContainsFunc(header, func(h string) bool { return normalizeHeader(h) == normalizeHeader(col) }) {
-			return nil, fileErr(fmt.Sprintf("--map %s=%s: the header has no column %q (columns: %s)", col, field, col, strings.Join(header, ", ")))
-		}
-	}
 	if err := checkPeriods(opts.By, layout); err != nil {
 		return nil, fileErr(err.Error())
 	}
-	cm := matchHeader(header, layout, opts.Map)
-	if err := cm.conflictError(FieldNames(layout)); err != nil {
-		return nil, fileErr(err.Error())
+	sample, _ := br.Peek(sampleBytes)
+	cm, err := chooseColumns(opts, layout, header, sample, rr.nextLine, delim)
+	if err != nil {
+		return nil, err
 	}
+	plan := newReadPlan(header, cm)
 	cols, unused := cm.cols, cm.unused
-	var missing []string
-	for _, f := range fieldsOf(layout) {
-		if f.required && cols[f.name] < 0 {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fileErr(fmt.Sprintf("a %s file needs the column(s) %s, and the header has only %s: rename the columns or map them by hand", layoutNoun(layout), strings.Join(missing, ", "), strings.Join(header, ", ")))
-	}
 	ds := &Dataset{Paths: NewPathSet()}
 	s := &ds.Summary
 	s.File, s.Layout, s.Delimiter, s.IgnoredColumns = opts.File, layout, delimName(delim), unused
@@ -223,19 +211,21 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 			s.Columns[f] = i
 		}
 	}
-	formats, err := newColumnFormats(opts, layout, header, cols, delim)
+	s.Joins = summaryJoins(cm)
+	formats, err := newColumnFormats(opts, layout, plan.header, plan.cols, delim)
 	if err != nil {
 		return nil, err
 	}
-	if sample, _ := br.Peek(sampleBytes); len(sample) > 0 {
-		if msg := formats.inferSample(sample, rr.nextLine, header); msg != "" {
+	formats.setPlan(plan)
+	if len(sample) > 0 {
+		if msg := formats.inferSample(sample, rr.nextLine, plan.header); msg != "" {
 			return nil, &ParseError{File: opts.File, Reason: msg}
 		}
 	}
 	if layout == LayoutTouches && (opts.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(header[cols[FieldConversion]]))) {
 		s.ConversionLabels = formats.labelSet
 	}
-	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim, formats: formats}
+	shared := &importShared{opts: opts, header: plan.header, width: plan.width, cols: plan.cols, delim: delim, formats: formats, plan: formats.plan}
 	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats, decoded: dec}
 	if layout == LayoutPaths {
 		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
@@ -260,7 +250,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 			s.Journeys = int(j)
 		}
 	}
-	formats.describe(s, &merged.evidence, header)
+	formats.describe(s, &merged.evidence, plan.header)
 	s.Channels = len(ds.Paths.Channels)
 	s.Paths = ds.Paths.Len()
 	s.UnattributedConversions = ds.Paths.UnattributedConversions
@@ -388,8 +378,12 @@ func rowError(file string, rr *recordReader, err error) error {
 
 // importShared is what every chunk worker reads and none writes.
 type importShared struct {
-	opts    ImportOptions
+	opts ImportOptions
+	// header names the columns read (joined ones after the file's), for
+	// messages; width is the file's own column count.
 	header  []string
+	width   int
+	plan    *readPlan // nil unless a field is read from joined columns
 	cols    map[string]int
 	delim   byte
 	formats *columnFormats
@@ -407,6 +401,7 @@ type chunkParser struct {
 	rejects  []RejectedRow // skipped rows, in order
 	stop     error         // the first bad row, when not skipping
 	evidence formatEvidence
+	joinBuf  []byte // the joined cells of the current row
 }
 
 func (sh *importShared) newChunkParser(c chunk) *chunkParser {
@@ -434,9 +429,12 @@ func (cp *chunkParser) next() ([][]byte, error) {
 		}
 		return rec, &ParseError{File: cp.opts.File, Line: cp.rr.line, Reason: re.reason}
 	}
-	if len(rec) != len(cp.header) {
+	if len(rec) != cp.width {
 		return rec, &ParseError{File: cp.opts.File, Line: cp.rr.line,
-			Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(cp.header))}
+			Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), cp.width)}
+	}
+	if cp.plan != nil {
+		rec = cp.plan.extend(rec, &cp.joinBuf)
 	}
 	return rec, nil
 }
@@ -449,6 +447,7 @@ func (cp *chunkParser) bad(rec [][]byte, err error) {
 		cp.stop = err
 		return
 	}
+	rec = rec[:min(len(rec), cp.width)] // the file's cells, not the joined ones
 	fields := make([]string, len(rec))
 	for i, f := range rec {
 		fields[i] = string(f)
@@ -458,7 +457,7 @@ func (cp *chunkParser) bad(rec [][]byte, err error) {
 
 // cellError builds the error for one bad cell.
 func (cp *chunkParser) cellError(col int, cell []byte, reason string) *ParseError {
-	return &ParseError{File: cp.opts.File, Line: cp.rr.line, Column: col + 1,
+	return &ParseError{File: cp.opts.File, Line: cp.rr.line, Column: cp.plan.column(col),
 		Field: cp.header[col], Value: shorten(string(cell)), Reason: reason}
 }
 
