@@ -29,8 +29,8 @@ type columnFormats struct {
 	// field is read from joined columns, so the sample reads them too.
 	timeName string
 	plan     *readPlan
-	order   DateOrder
-	ordered bool // order was set by ImportOptions.DateFormat
+	order    DateOrder
+	ordered  bool // order was set by ImportOptions.DateFormat
 	// deferred: the sample left the order open, so dates that read both
 	// ways are read day first, with the month-first reading kept until
 	// the whole column has been seen (finishTouches).

@@ -20,9 +20,9 @@ type PreviewRules struct {
 	// Joins lists, per field read from two columns joined, the columns
 	// (Columns names the first) and Joined describes it in words, e.g.
 	// `"Session source" + " / " + "Session medium"`.
-	Joins  map[string][]string
-	Joined map[string]string
-	ColumnError  string
+	Joins       map[string][]string
+	Joined      map[string]string
+	ColumnError string
 	// TimestampFormat is the format of the first readable timestamp.
 	TimestampFormat TimeFormat
 	// DateOrder is the order of day/month dates, DateOrderAuto when the
