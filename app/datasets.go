@@ -194,7 +194,8 @@ func (s *DatasetsScreen) buildPreview() {
 func (s *DatasetsScreen) buildMapping() {
 	layout := attribution.Layout(s.layout.Selected)
 	cols := s.preview.Mapping(layout, nil)
-	options := append([]string{notMapped}, s.preview.Header...)
+	// Labels, not bare names: two columns called "Source" are two choices.
+	options := append([]string{notMapped}, s.preview.ColumnLabels()...)
 	grid := container.NewGridWithColumns(4)
 	s.mapping = map[string]*widget.Select{}
 	for _, field := range attribution.FieldNames(layout) {

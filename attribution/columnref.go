@@ -12,24 +12,38 @@ import (
 // that tells the user what to map writes the form that works for the
 // file (ColumnRef, MapArg).
 
-// columnPosition reads a "#N" reference: N-1, or -1 when key is not one.
+// columnPosition reads a reference by position: "#N", or a ColumnLabel
+// ("Source (#3)", "column #4"). It returns N-1, or -1 when key is not one.
 func columnPosition(key string) int {
 	key = strings.TrimSpace(key)
-	if len(key) < 2 || key[0] != '#' {
+	if strings.HasSuffix(key, ")") {
+		if i := strings.LastIndex(key, " (#"); i >= 0 {
+			key = key[i+2 : len(key)-1]
+		}
+	}
+	key = strings.TrimPrefix(key, "column ")
+	if len(key) < 2 || key[0] != '#' || key[1] < '0' || key[1] > '9' {
 		return -1
 	}
 	n, err := strconv.Atoi(key[1:])
-	if err != nil || n < 1 || key[1] == '+' || key[1] == '-' {
+	if err != nil || n < 1 {
 		return -1
 	}
 	return n - 1
 }
 
+// ColumnIndex returns the 0-based index of the column key names in header
+// (a name, "#N" or a ColumnLabel), or -1 when it names none or several.
+func ColumnIndex(header []string, key string) int {
+	i, _ := resolveColumn(header, key, "")
+	return i
+}
+
 // resolveColumn finds the column key names in header: "#N" by position,
 // else by name — the one cell written exactly so, or the one whose
 // normalised name matches. It returns -1 and why when key names none or
-// several.
-func resolveColumn(header []string, key string) (int, string) {
+// several; field, when set, completes the example in the reason.
+func resolveColumn(header []string, key, field string) (int, string) {
 	if n := columnPosition(key); n >= 0 {
 		if n >= len(header) {
 			return -1, fmt.Sprintf("the header has %d columns, so there is no column %s", len(header), strings.TrimSpace(key))
@@ -63,7 +77,11 @@ func resolveColumn(header []string, key string) (int, string) {
 	for k, i := range same {
 		pos[k] = "#" + strconv.Itoa(i+1)
 	}
-	return -1, fmt.Sprintf("the header has %d columns named %q (%s): name one by its position instead, e.g. %s", len(same), key, strings.Join(pos, ", "), pos[0])
+	example := pos[0]
+	if field != "" {
+		example = "--map " + shellWord(pos[0]+"="+field)
+	}
+	return -1, fmt.Sprintf("the header has %d columns named %q (columns %s): name one by its position instead, e.g. %s", len(same), key, strings.Join(pos, ", "), example)
 }
 
 // ColumnRef returns how a --map choice names column i of header: its
@@ -72,7 +90,7 @@ func resolveColumn(header []string, key string) (int, string) {
 func ColumnRef(header []string, i int) string {
 	name := strings.TrimSpace(header[i])
 	if name != "" && !strings.Contains(name, "=") && columnPosition(name) < 0 {
-		if j, _ := resolveColumn(header, name); j == i {
+		if j, _ := resolveColumn(header, name, ""); j == i {
 			return name
 		}
 	}
@@ -105,9 +123,10 @@ func shellWord(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// columnLabel names column i in messages: its name, with its position
-// when the name alone does not say which column it is.
-func columnLabel(header []string, i int) string {
+// ColumnLabel names column i of header in messages and reports: its
+// name, with its position when the name alone does not say which column
+// it is: "Source (#3)", "column #4" for an empty header cell.
+func ColumnLabel(header []string, i int) string {
 	ref := ColumnRef(header, i)
 	switch name := strings.TrimSpace(header[i]); {
 	case ref == name:
@@ -125,7 +144,7 @@ func columnLabel(header []string, i int) string {
 func displayHeader(header []string) []string {
 	var out []string
 	for i, h := range header {
-		if l := columnLabel(header, i); l != h {
+		if l := ColumnLabel(header, i); l != h {
 			if out == nil {
 				out = append([]string(nil), header...)
 			}

@@ -190,7 +190,7 @@ func matchHeader(header []string, l Layout, manual map[string]string) columnMatc
 	}
 	for i, u := range used {
 		if !u {
-			cm.unused = append(cm.unused, header[i])
+			cm.unused = append(cm.unused, ColumnLabel(header, i))
 		}
 	}
 	return cm
@@ -212,7 +212,7 @@ func (cm columnMatch) conflictError(header []string, fields []string) error {
 		if c := cm.conflicts[f]; len(c) > 1 {
 			quoted := make([]string, len(c))
 			for i, col := range c {
-				quoted[i] = fmt.Sprintf("%q", columnLabel(header, col))
+				quoted[i] = fmt.Sprintf("%q", ColumnLabel(header, col))
 			}
 			return fmt.Errorf("the columns %s could each be the %s: choose one with --map (e.g. --map %s) or in the preview's column pickers", strings.Join(quoted, " and "), f, MapArg(header, c[0], f))
 		}

@@ -40,13 +40,13 @@ func (cm *columnMatch) matchManual(header []string, manual map[string]string, us
 	slices.Sort(keys)
 	for _, col := range keys {
 		field := manual[col]
-		i, why := resolveColumn(header, col)
+		i, why := resolveColumn(header, col, field)
 		if i < 0 {
 			cm.addProblem(fmt.Sprintf("--map %s: %s", shellWord(col+"="+field), why))
 			continue
 		}
 		if used[i] {
-			cm.addProblem(fmt.Sprintf("--map %s: column %q is mapped twice", shellWord(col+"="+field), columnLabel(header, i)))
+			cm.addProblem(fmt.Sprintf("--map %s: column %q is mapped twice", shellWord(col+"="+field), ColumnLabel(header, i)))
 			continue
 		}
 		if _, ok := cm.cols[field]; !ok {
@@ -59,7 +59,7 @@ func (cm *columnMatch) matchManual(header []string, manual map[string]string, us
 			continue
 		}
 		if _, ok := joinSeparator(field); !ok {
-			cm.addProblem(fmt.Sprintf("--map maps both %q and %q to %s: a %s is read from one column (only %s and %s can join two)", columnLabel(header, first), columnLabel(header, i), field, field, FieldChannel, FieldTimestamp))
+			cm.addProblem(fmt.Sprintf("--map maps both %q and %q to %s: a %s is read from one column (only %s and %s can join two)", ColumnLabel(header, first), ColumnLabel(header, i), field, field, FieldChannel, FieldTimestamp))
 			continue
 		}
 		if cm.joins == nil {
@@ -127,14 +127,14 @@ func (cm *columnMatch) joinDateTime(header []string, manual map[string]string, s
 		return ""
 	}
 	rows := sampleRows(sample, firstLine, delim, len(header), 50)
-	if !allCells(rows, tCol, isClockTime) {
+	if !columnHolds(rows, tCol, isClockTime, isTimestamp) {
 		return ""
 	}
 	for i, h := range header {
 		if i == tCol || !slices.Contains(dateOnlyNames, normalizeHeader(h)) || slices.ContainsFunc(valuesOf(cm.cols), func(c int) bool { return c == i }) {
 			continue
 		}
-		if !allCells(rows, i, isDateOnly) {
+		if !columnHolds(rows, i, isDateOnly, hasClock) {
 			continue
 		}
 		if cm.joins == nil {
@@ -146,7 +146,7 @@ func (cm *columnMatch) joinDateTime(header []string, manual map[string]string, s
 		if len(cm.alternatives[FieldTimestamp]) == 0 {
 			delete(cm.alternatives, FieldTimestamp)
 		}
-		cm.unused = slices.DeleteFunc(cm.unused, func(name string) bool { return name == header[i] })
+		cm.unused = slices.DeleteFunc(cm.unused, func(name string) bool { return name == ColumnLabel(header, i) })
 		return ""
 	}
 	cell := ""
@@ -157,7 +157,7 @@ func (cm *columnMatch) joinDateTime(header []string, manual map[string]string, s
 			break
 		}
 	}
-	return fmt.Sprintf("column %q holds times of day without a date (line %d %q), and no column of the header holds the dates to join them to: map the date and the time together, e.g. --map %s --map %s, or map a column with whole timestamps with --map COLUMN=timestamp", columnLabel(header, tCol), line, cell, shellWord("DATE="+FieldTimestamp), MapArg(header, tCol, FieldTimestamp))
+	return fmt.Sprintf("column %q holds times of day without a date (line %d %q), and no column of the header holds the dates to join them to: map the date and the time together, e.g. --map %s --map %s, or map a column with whole timestamps with --map COLUMN=timestamp", ColumnLabel(header, tCol), line, cell, shellWord("DATE="+FieldTimestamp), MapArg(header, tCol, FieldTimestamp))
 }
 
 func valuesOf[K comparable, V any](m map[K]V) []V {
@@ -201,22 +201,35 @@ func sampleRows(sample []byte, firstLine int, delim byte, width, n int) []sample
 	return out
 }
 
-// allCells reports whether column col's non-empty cells in rows all pass
-// ok, and there is at least one.
-func allCells(rows []sampleRow, col int, ok func([]byte) bool) bool {
+// columnHolds reports whether column col's cells in rows are of the kind
+// is, judged by the cells that can be told: at least one is, and none is
+// of the kind it is not (a cell that is neither is a bad row the import
+// will name).
+func columnHolds(rows []sampleRow, col int, is, isNot func([]byte) bool) bool {
 	seen := false
 	for _, r := range rows {
 		c := trimSpace([]byte(r.cells[col]))
-		if len(c) == 0 {
-			continue
-		}
-		if !ok(c) {
+		switch {
+		case len(c) == 0:
+		case is(c):
+			seen = true
+		case isNot(c):
 			return false
 		}
-		seen = true
 	}
 	return seen
 }
+
+// isTimestamp reports whether a cell is a whole timestamp, with a date.
+func isTimestamp(b []byte) bool {
+	_, _, _, err := parseTime(b, DayFirst, false, nil)
+	if err != nil {
+		_, _, _, err = parseTime(b, MonthFirst, false, nil)
+	}
+	return err == nil
+}
+
+func hasClock(b []byte) bool { return bytes.IndexByte(b, ':') >= 0 }
 
 // isClockTime reports whether a cell is a time of day alone: H:MM,
 // HH:MM:SS, with an optional fraction of a second and AM/PM.
@@ -248,14 +261,7 @@ func isClockTime(b []byte) bool {
 // isDateOnly reports whether a cell is a date the timestamp parser reads,
 // with no time: 2024-03-01, 01.03.2024, 03/01/2024.
 func isDateOnly(b []byte) bool {
-	if bytes.IndexByte(b, ':') >= 0 || allDigits(b) {
-		return false
-	}
-	_, _, _, err := parseTime(b, DayFirst, false, nil)
-	if err != nil {
-		_, _, _, err = parseTime(b, MonthFirst, false, nil)
-	}
-	return err == nil
+	return !hasClock(b) && !allDigits(b) && isTimestamp(b)
 }
 
 // readPlan is how rows are read: the file's columns, then one virtual
@@ -290,7 +296,7 @@ func newReadPlan(header []string, cm columnMatch) *readPlan {
 		}
 		names := make([]string, len(parts))
 		for k, i := range parts {
-			names[k] = columnLabel(header, i)
+			names[k] = ColumnLabel(header, i)
 		}
 		p.cols[f] = len(p.header)
 		p.header = append(p.header, strings.Join(names, " + "))
@@ -392,8 +398,8 @@ func joinNames(header []string, field string, parts []int) ([]string, string) {
 	names := make([]string, len(parts))
 	quoted := make([]string, len(parts))
 	for k, i := range parts {
-		names[k] = header[i]
-		quoted[k] = fmt.Sprintf("%q", columnLabel(header, i))
+		names[k] = ColumnLabel(header, i)
+		quoted[k] = fmt.Sprintf("%q", names[k])
 	}
 	return names, strings.Join(quoted, fmt.Sprintf(" + %q + ", sep))
 }

@@ -75,7 +75,7 @@ func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*P
 	if tf := p.Rules(ImportOptions{}).TimestampFormat; tf != "" {
 		p.TimestampFormat = tf
 	} else if col, ok := p.Columns[FieldTimestamp]; ok {
-		i := indexOfString(p.Header, col)
+		i := ColumnIndex(p.Header, col)
 		for _, row := range p.Rows {
 			if i < len(row) {
 				if _, f, err := parseTimestamp(trimSpace([]byte(row[i]))); err == nil {
@@ -89,23 +89,25 @@ func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*P
 }
 
 // Mapping returns the column chosen for each field of layout l (field ->
-// column name), with manual choices (column -> field) taking precedence.
+// column, as ColumnLabel names it), with manual choices (column -> field)
+// taking precedence. A field read from joined columns names the first.
 func (p *Preview) Mapping(l Layout, manual map[string]string) map[string]string {
 	cols, _ := matchColumns(p.Header, l, manual)
 	out := map[string]string{}
 	for f, i := range cols {
 		if i >= 0 {
-			out[f] = p.Header[i]
+			out[f] = ColumnLabel(p.Header, i)
 		}
 	}
 	return out
 }
 
-func indexOfString(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
+// ColumnLabels returns ColumnLabel of every column of the preview's
+// header: the names a column picker offers, each naming one column.
+func (p *Preview) ColumnLabels() []string {
+	out := make([]string, len(p.Header))
+	for i := range p.Header {
+		out[i] = ColumnLabel(p.Header, i)
 	}
-	return -1
+	return out
 }

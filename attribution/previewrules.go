@@ -60,7 +60,7 @@ func (p *Preview) Rules(o ImportOptions) PreviewRules {
 	r.Columns, r.Alternatives = map[string]string{}, cm.alternatives
 	for f, i := range cm.cols {
 		if i >= 0 {
-			r.Columns[f] = p.Header[i]
+			r.Columns[f] = ColumnLabel(p.Header, i)
 		}
 	}
 	r.ColumnError = cm.problem
@@ -70,7 +70,7 @@ func (p *Preview) Rules(o ImportOptions) PreviewRules {
 	if r.Layout == LayoutTouches && r.ColumnError == "" {
 		r.ColumnError = cm.joinDateTime(p.Header, o.Map, p.sample, p.firstLine, p.delim)
 		if i := cm.cols[FieldTimestamp]; i >= 0 {
-			r.Columns[FieldTimestamp] = p.Header[i] // the date, when joined
+			r.Columns[FieldTimestamp] = ColumnLabel(p.Header, i) // the date, when joined
 		}
 	}
 	for f, parts := range cm.joins {
