@@ -205,6 +205,12 @@ func (s *DatasetsScreen) buildMapping() {
 		} else {
 			sel.SetSelected(notMapped)
 		}
+		// A column chosen by hand can settle (or cause) a rule's problem.
+		sel.OnChanged = func(string) {
+			if s.rules != nil {
+				s.rules.refresh()
+			}
+		}
 		s.mapping[field] = sel
 		grid.Add(widget.NewLabel(field))
 		grid.Add(sel)
