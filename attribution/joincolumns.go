@@ -113,51 +113,78 @@ func (cm *columnMatch) joinSourceMedium(norm []string, found []int, used []bool)
 	return found
 }
 
-// dateOnlyNames are the date columns a time-of-day column is joined to.
-var dateOnlyNames = []string{"date", "event_date", "day", "touch_date", "activity_date", "created_date", "create_date", "createddate", "session_date", "visit_date"}
+// Words that name a date column and a time-of-day column; a time column
+// also must not name a duration ("Time on page", "Engagement time").
+var (
+	dateWords     = []string{"date", "day", "datum", "tag", "fecha", "jour"}
+	timeWords     = []string{"time", "uhrzeit", "zeit", "hora", "heure"}
+	durationWords = []string{"on", "spent", "duration", "engagement", "avg", "average", "total", "elapsed", "dauer"}
+)
 
-// joinDateTime looks at the sample rows: when the timestamp column holds
-// times of day with no date (17:20:05), it is joined to the date column
-// that holds dates with no time. Without such a column the file cannot be
-// read, and the returned message says so and what to map. Choices made
-// by hand are kept as they are.
+// joinDateTime looks at the sample rows for a date and a time of day in
+// two columns: a timestamp column that holds times of day (17:20:05) is
+// joined to the date column that holds dates with no time, and one that
+// holds dates alone is joined to a time column that holds times of day.
+// A time of day with no date column cannot be read, and the returned
+// message says so and what to map. Choices made by hand are kept.
 func (cm *columnMatch) joinDateTime(header []string, manual map[string]string, sample []byte, firstLine int, delim byte) string {
 	tCol := cm.cols[FieldTimestamp]
 	if tCol < 0 || cm.joins[FieldTimestamp] != nil || slices.Contains(valuesOf(manual), FieldTimestamp) {
 		return ""
 	}
 	rows := sampleRows(sample, firstLine, delim, len(header), 50)
-	if !columnHolds(rows, tCol, isClockTime, isTimestamp) {
-		return ""
+	mapped := slices.Collect(maps.Values(cm.cols))
+	partner := func(fits func(words []string) bool, is, isNot func([]byte) bool) int {
+		for i, h := range header {
+			if i != tCol && !slices.Contains(mapped, i) && fits(strings.Split(normalizeHeader(h), "_")) && columnHolds(rows, i, is, isNot) {
+				return i
+			}
+		}
+		return -1
 	}
-	for i, h := range header {
-		if i == tCol || !slices.Contains(dateOnlyNames, normalizeHeader(h)) || slices.ContainsFunc(valuesOf(cm.cols), func(c int) bool { return c == i }) {
-			continue
+	isDateName := func(w []string) bool {
+		return slices.ContainsFunc(w, func(x string) bool { return slices.Contains(dateWords, x) })
+	}
+	isTimeName := func(w []string) bool {
+		return slices.Contains(timeWords, w[len(w)-1]) && !slices.ContainsFunc(w, func(x string) bool { return slices.Contains(durationWords, x) })
+	}
+	switch {
+	case columnHolds(rows, tCol, isClockTime, isTimestamp):
+		if d := partner(isDateName, isDateOnly, hasClock); d >= 0 {
+			cm.joinTimestamp(header, d, tCol)
+			return ""
 		}
-		if !columnHolds(rows, i, isDateOnly, hasClock) {
-			continue
+		cell, line := "", 0
+		for _, r := range rows {
+			if c := strings.TrimSpace(r.cells[tCol]); c != "" {
+				cell, line = c, r.line
+				break
+			}
 		}
-		if cm.joins == nil {
-			cm.joins = map[string][]int{}
+		return fmt.Sprintf("column %q holds times of day without a date (line %d %q), and no column of the header holds the dates to join them to: map the date and the time together, e.g. --map %s --map %s, or map a column with whole timestamps with --map COLUMN=timestamp", ColumnLabel(header, tCol), line, cell, shellWord("DATE="+FieldTimestamp), MapArg(header, tCol, FieldTimestamp))
+	case columnHolds(rows, tCol, isDateOnly, hasClock):
+		if tm := partner(isTimeName, isClockTime, isTimestamp); tm >= 0 {
+			cm.joinTimestamp(header, tCol, tm)
 		}
-		cm.joins[FieldTimestamp] = []int{i, tCol}
-		cm.cols[FieldTimestamp] = i
+	}
+	return ""
+}
+
+// joinTimestamp reads the timestamp as the date column's cell, a space
+// and the time column's; neither is an alternative or unused any more.
+func (cm *columnMatch) joinTimestamp(header []string, date, tm int) {
+	if cm.joins == nil {
+		cm.joins = map[string][]int{}
+	}
+	cm.joins[FieldTimestamp] = []int{date, tm}
+	cm.cols[FieldTimestamp] = date
+	for _, i := range []int{date, tm} {
 		cm.alternatives[FieldTimestamp] = slices.DeleteFunc(cm.alternatives[FieldTimestamp], func(ref string) bool { return ref == ColumnRef(header, i) })
-		if len(cm.alternatives[FieldTimestamp]) == 0 {
-			delete(cm.alternatives, FieldTimestamp)
-		}
 		cm.unused = slices.DeleteFunc(cm.unused, func(name string) bool { return name == ColumnLabel(header, i) })
-		return ""
 	}
-	cell := ""
-	line := 0
-	for _, r := range rows {
-		if c := strings.TrimSpace(r.cells[tCol]); c != "" {
-			cell, line = c, r.line
-			break
-		}
+	if len(cm.alternatives[FieldTimestamp]) == 0 {
+		delete(cm.alternatives, FieldTimestamp)
 	}
-	return fmt.Sprintf("column %q holds times of day without a date (line %d %q), and no column of the header holds the dates to join them to: map the date and the time together, e.g. --map %s --map %s, or map a column with whole timestamps with --map COLUMN=timestamp", ColumnLabel(header, tCol), line, cell, shellWord("DATE="+FieldTimestamp), MapArg(header, tCol, FieldTimestamp))
 }
 
 func valuesOf[K comparable, V any](m map[K]V) []V {

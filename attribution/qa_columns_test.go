@@ -249,6 +249,10 @@ func TestDateTimeJoin(t *testing.T) {
 			ImportOptions{}, "2024-03-01T17:20:00Z", "DD.MM.YYYY hh:mm AM/PM"},
 		{"day-first by --date-format, zone by --timezone", "User ID;Date;Time;Channel;Converted\nc-1;02/03/2024;17:20;google;No\nc-1;03/03/2024;09:00;email;Yes\n",
 			ImportOptions{DateFormat: DayFirst, Timezone: "Europe/Berlin"}, "2024-03-02T16:20:00Z", "DD/MM/YYYY HH:MM"},
+		// The date column matched first (activity_date is a timestamp
+		// name); the time column is found by its cells and name.
+		{"Activity Date + Activity Time", "Contact ID;Activity Date;Activity Time;Channel;Won\n1001;14/03/2024;17:20;Paid Search;No\n1001;15/03/2024;09:05;Email;Yes\n",
+			ImportOptions{}, "2024-03-14T17:20:00Z", "DD/MM/YYYY HH:MM"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ds, err := importString(c.data, c.opts)
@@ -293,6 +297,11 @@ func TestDateTimeJoin(t *testing.T) {
 	ds, err := importString("event_date,event_timestamp,user_pseudo_id,channel,conversion\n20240301,1709312400000000,u,ads,1\n", ImportOptions{})
 	if err != nil || ds.Summary.Joins != nil || ds.Summary.TimestampFormat != FormatUnixMicros {
 		t.Errorf("GA4 event_date + event_timestamp: %v, %+v", err, ds)
+	}
+	// A duration beside a date is not a time of day.
+	ds, err = importString("User ID,Date,Time on page,Channel,Converted\nc-1,2024-03-01,00:01:23,google,1\n", ImportOptions{})
+	if err != nil || ds.Summary.Joins != nil || ds.Summary.TimestampFormat != FormatDate {
+		t.Errorf("Date + Time on page: %v, %+v", err, ds)
 	}
 	// Joined by hand, in header order.
 	ds, err = importString("user_id,Tag,Uhrzeit,channel,conversion\n1,01.03.2024,17:20,x,1\n", ImportOptions{Map: map[string]string{"Uhrzeit": FieldTimestamp, "Tag": FieldTimestamp}})
