@@ -289,6 +289,9 @@ func FuzzImportExports(f *testing.F) {
 	// UTF-16 as Excel's "Unicode text" writes it, and without a mark.
 	f.Add(encodeUTF16(utf16Excel, binary.LittleEndian, true))
 	f.Add(encodeUTF16(utf16Excel, binary.BigEndian, false))
+	// Fields read from two columns, and two columns with one name.
+	f.Add([]byte("user_pseudo_id,Date,Time,Session source,Session medium,Event name\nu,2024-03-01,17:20:05,google,cpc,session_start\nu,2024-03-02,9:05 PM,,,purchase\n"))
+	f.Add([]byte("User ID,Event Time,Source,Source,,Converted\nc-1,2024-03-01 17:20,google,cpc,,No\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzImport(t, data, LayoutAuto) })
 }
 

@@ -309,3 +309,31 @@ func TestDateTimeJoin(t *testing.T) {
 		t.Errorf("date and time mapped by hand: %v, %+v", err, ds)
 	}
 }
+
+// FuzzColumnRef: whatever the header's names — shared, empty, "#2",
+// "a=b", "x (#1)" — the --map key and the label of each column name that
+// column and no other, and MapArg is one shell word.
+func FuzzColumnRef(f *testing.F) {
+	f.Add("Source", "Source", "")
+	f.Add("#2", "a=b", "x (#1)")
+	f.Add("User ID", "user_id", "column #1")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		header := []string{a, b, c, a}
+		for i := range header {
+			if got := ColumnIndex(header, ColumnRef(header, i)); got != i {
+				t.Fatalf("ColumnRef(%q, %d) = %q names column %d", header, i, ColumnRef(header, i), got)
+			}
+			if got := ColumnIndex(header, ColumnLabel(header, i)); got != i {
+				t.Fatalf("ColumnLabel(%q, %d) = %q names column %d", header, i, ColumnLabel(header, i), got)
+			}
+			arg := MapArg(header, i, FieldChannel)
+			if q := arg[0]; q == '"' || q == '\'' {
+				if arg[len(arg)-1] != q || len(arg) < 2 {
+					t.Fatalf("MapArg %s: unbalanced quotes", arg)
+				}
+			} else if strings.ContainsAny(arg, " \t\n\"'$`\\#;&|<>()*?[]!{}~") {
+				t.Fatalf("MapArg %s: unquoted shell characters", arg)
+			}
+		}
+	})
+}
