@@ -286,6 +286,11 @@ func (s *DatasetsScreen) directReport(ds *attribution.Dataset) string {
 // readingText is the import report's account of how cells were read.
 func readingText(s attribution.Summary) string {
 	var b strings.Builder
+	for _, f := range attribution.FieldNames(s.Layout) {
+		if j := attribution.JoinedDescription(s, f); j != "" {
+			fmt.Fprintf(&b, "%s = %s (joined)\n", f, j)
+		}
+	}
 	if len(s.ConversionLabels) > 0 {
 		fmt.Fprintf(&b, "Conversions: rows whose event is %s\n", strings.Join(s.ConversionLabels, ", "))
 	}

@@ -160,6 +160,9 @@ func TestPreviewUTF16SourceMedium(t *testing.T) {
 	if got := strings.Join(d.ds.Paths.Channels, ","); got != "google / cpc,(direct) / (none),newsletter / email" {
 		t.Errorf("channels %s", got)
 	}
+	if !strings.Contains(u.Datasets.report.Text, `channel = "Session source" + " / " + "Session medium" (joined)`) {
+		t.Errorf("report %q does not say how the channel was read", u.Datasets.report.Text)
+	}
 	if !strings.Contains(u.Datasets.report.Text, "UTF-16LE") {
 		t.Errorf("report %q does not name the encoding", u.Datasets.report.Text)
 	}

@@ -20,8 +20,8 @@ var (
 // ReadSpend reads a spend table: a header row with a channel column and a
 // spend column (aliases cost and budget), then one row per channel. Other
 // columns are ignored. Like the journey importers it accepts UTF-8 with or
-// without BOM or UTF-16 (BOM or not), comma, semicolon or tab delimiters, CRLF or LF and RFC 4180
-// quoting. A channel listed on several rows gets the sum of its rows (a
+// without BOM and UTF-16, comma, semicolon or tab delimiters, CRLF or LF
+// and RFC 4180 quoting. A channel listed on several rows gets the sum of its rows (a
 // file with one row per campaign or month is common); channels keep the
 // order of their first row. file names the input in errors.
 //

@@ -44,12 +44,7 @@ func chooseColumns(opts ImportOptions, layout Layout, header []string, sample []
 // --map choices that would most plausibly give them one; "" when none
 // is missing.
 func (cm columnMatch) missingMessage(header []string, layout Layout) string {
-	var missing []string
-	for _, f := range fieldsOf(layout) {
-		if f.required && cm.cols[f.name] < 0 {
-			missing = append(missing, f.name)
-		}
-	}
+	missing := requiredFields(layout, cm.cols)
 	if len(missing) == 0 {
 		return ""
 	}

@@ -104,14 +104,17 @@ func detectLayout(header []string, manual map[string]string) (Layout, error) {
 // else a touch log's.
 func layoutSuggestion(header []string, manual map[string]string) string {
 	paths := matchHeader(header, LayoutPaths, manual)
+	touches := matchHeader(header, LayoutTouches, manual)
+	// A column that a touch log's field matched ("Journey ID") is not
+	// taken for a path because of a word in its name.
+	taken := append(valuesOf(paths.cols), valuesOf(touches.cols)...)
 	for i, h := range header {
 		for _, w := range strings.Split(normalizeHeader(h), "_") {
-			if paths.cols[FieldPath] < 0 && slices.Contains(fieldHints[FieldPath], w) && !slices.Contains(valuesOf(paths.cols), i) {
+			if paths.cols[FieldPath] < 0 && slices.Contains(fieldHints[FieldPath], w) && !slices.Contains(taken, i) {
 				return suggestMap(header, paths.cols, requiredFields(LayoutPaths, paths.cols))
 			}
 		}
 	}
-	touches := matchHeader(header, LayoutTouches, manual)
 	return suggestMap(header, touches.cols, requiredFields(LayoutTouches, touches.cols))
 }
 

@@ -100,7 +100,8 @@ type Summary struct {
 	Columns         map[string]int `json:"columns"` // field -> 0-based column index
 	IgnoredColumns  []string       `json:"ignored_columns,omitempty"`
 	// ColumnAlternatives names, per field, the other columns that would
-	// also have fitted it by name (a lower tier of the vocabulary).
+	// also have fitted it by name (a lower tier of the vocabulary), as
+	// --map names them (ColumnRef: the name, or "#N" when it is shared).
 	ColumnAlternatives map[string][]string `json:"column_alternatives,omitempty"`
 	// Joins names the fields read from two columns joined, such as the
 	// channel from "Session source" and "Session medium" (Columns holds

@@ -337,7 +337,7 @@ func newReadPlan(header []string, cm columnMatch) *readPlan {
 // row without a medium reads as its source alone.
 func (p *readPlan) extend(rec [][]byte, buf *[]byte) [][]byte {
 	b := (*buf)[:0]
-	var ends [4]int
+	var ends [2]int // two fields at most join: channel and timestamp
 	for k, j := range p.joins {
 		start := len(b)
 		for _, i := range j.parts {
@@ -350,9 +350,7 @@ func (p *readPlan) extend(rec [][]byte, buf *[]byte) [][]byte {
 			}
 			b = append(b, cell...)
 		}
-		if k < len(ends) {
-			ends[k] = len(b)
-		}
+		ends[k] = len(b)
 	}
 	*buf = b
 	start := 0

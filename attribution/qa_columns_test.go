@@ -141,6 +141,8 @@ func TestCannotTellSuggestsFromHeader(t *testing.T) {
 			`--map Kunden-Nr.=journey_id --map "Zeitpunkt (UTC)=timestamp" --map 'Kanal $=channel' --map "Gekauft?=conversion"`},
 		{"journey matched, others not", "email,Zeit,Kanal,Kauf\nx@y,2024-03-01,ads,1\n",
 			"--map Zeit=timestamp --map Kanal=channel --map Kauf=conversion"},
+		{"a journey id is not a path", "Journey ID,Zeitpunkt,Kanal,Kauf\nj1,2024-03-01,ads,1\n",
+			"--map Zeitpunkt=timestamp --map Kanal=channel --map Kauf=conversion"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := importString(c.data, ImportOptions{})
