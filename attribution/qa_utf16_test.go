@@ -176,3 +176,17 @@ func dumpPaths(ps *PathSet) string {
 	}
 	return b.String()
 }
+
+// TestReadSpendUTF16: a spend table saved as Unicode text reads as its
+// UTF-8 copy.
+func TestReadSpendUTF16(t *testing.T) {
+	text := "Channel\tSpend\r\nGoogle Ads\t1200.50\r\nNewsletter März\t80\r\n"
+	want, err := ReadSpend(strings.NewReader(text), "spend.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadSpend(bytes.NewReader(encodeUTF16(text, binary.LittleEndian, true)), "spend.txt")
+	if err != nil || !reflect.DeepEqual(got, want) || len(got) != 2 {
+		t.Errorf("UTF-16 spend %v, %v; want %v", got, err, want)
+	}
+}
