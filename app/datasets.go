@@ -152,6 +152,7 @@ func (s *DatasetsScreen) buildPreview() {
 			o.(*widget.Label).SetText(text)
 		})
 	s.PreviewTable = table
+	labels := p.ColumnLabels()
 	table.CreateHeader = headerTemplate("000") // the row numbers' width
 	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
@@ -159,7 +160,7 @@ func (s *DatasetsScreen) buildPreview() {
 		l.Truncation = fyne.TextTruncateEllipsis
 		switch {
 		case id.Row < 0 && id.Col >= 0:
-			l.SetText(p.Header[id.Col])
+			l.SetText(labels[id.Col]) // as the column pickers name it
 		case id.Col < 0 && id.Row >= 0:
 			l.SetText(fmt.Sprint(id.Row + 2))
 		default:

@@ -78,7 +78,7 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 			return nil, &ParseError{File: file, Reason: msg}
 		}
 	}
-	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header, width: len(header), formats: formats}, rr: rr}
+	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header, labels: header, width: len(header), formats: formats}, rr: rr}
 	index := map[string]int{}
 	var out []ChannelSpend
 	for {

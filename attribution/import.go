@@ -226,7 +226,7 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	if layout == LayoutTouches && (opts.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(header[cols[FieldConversion]]))) {
 		s.ConversionLabels = formats.labelSet
 	}
-	shared := &importShared{opts: opts, header: plan.header, width: plan.width, cols: plan.cols, delim: delim, formats: formats, plan: formats.plan}
+	shared := &importShared{opts: opts, header: plan.names, labels: plan.header, width: plan.width, cols: plan.cols, delim: delim, formats: formats, plan: formats.plan}
 	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats, decoded: dec}
 	if layout == LayoutPaths {
 		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
@@ -380,9 +380,11 @@ func rowError(file string, rr *recordReader, err error) error {
 // importShared is what every chunk worker reads and none writes.
 type importShared struct {
 	opts ImportOptions
-	// header names the columns read (joined ones after the file's), for
-	// messages; width is the file's own column count.
+	// header names the columns read (joined ones after the file's) and
+	// labels names them in messages (ColumnLabel: "Source (#3)" where a
+	// name is shared); width is the file's own column count.
 	header  []string
+	labels  []string
 	width   int
 	plan    *readPlan // nil unless a field is read from joined columns
 	cols    map[string]int
@@ -459,7 +461,7 @@ func (cp *chunkParser) bad(rec [][]byte, err error) {
 // cellError builds the error for one bad cell.
 func (cp *chunkParser) cellError(col int, cell []byte, reason string) *ParseError {
 	return &ParseError{File: cp.opts.File, Line: cp.rr.line, Column: cp.plan.column(col),
-		Field: cp.header[col], Value: shorten(string(cell)), Reason: reason}
+		Field: cp.labels[col], Value: shorten(string(cell)), Reason: reason}
 }
 
 // number parses a cell that must be a finite number at least zero. An empty
@@ -561,7 +563,7 @@ func (m *mergeState) mergeCommon(c chunk, cp *chunkParser) error {
 			m.opts.OnReject(r)
 		}
 	}
-	if msg := m.evidence.fold(&cp.evidence, m.formats, cp.header); msg != "" {
+	if msg := m.evidence.fold(&cp.evidence, m.formats, cp.labels); msg != "" {
 		return &ParseError{File: m.opts.File, Reason: msg}
 	}
 	if cp.stop != nil {

@@ -294,8 +294,11 @@ func isDateOnly(b []byte) bool {
 // readPlan is how rows are read: the file's columns, then one virtual
 // column per joined field.
 type readPlan struct {
-	width  int      // the file's columns
-	header []string // names for messages, virtual columns included
+	width int // the file's columns
+	// header labels the columns for messages (ColumnLabel), names holds
+	// the header's own names; both go on with the virtual columns.
+	header []string
+	names  []string
 	cols   map[string]int
 	joins  []columnJoin // nil when nothing is joined
 }
@@ -308,7 +311,7 @@ type columnJoin struct {
 
 // newReadPlan lays out the columns read for cm's choices.
 func newReadPlan(header []string, cm columnMatch) *readPlan {
-	p := &readPlan{width: len(header), header: displayHeader(header), cols: cm.cols}
+	p := &readPlan{width: len(header), header: displayHeader(header), names: header, cols: cm.cols}
 	fields := make([]string, 0, len(cm.joins))
 	for f := range cm.joins {
 		fields = append(fields, f)
@@ -319,6 +322,7 @@ func newReadPlan(header []string, cm columnMatch) *readPlan {
 		sep, _ := joinSeparator(f)
 		if p.joins == nil {
 			p.header = append([]string(nil), p.header...)
+			p.names = append([]string(nil), p.names...)
 			p.cols = maps.Clone(cm.cols)
 		}
 		names := make([]string, len(parts))
@@ -327,6 +331,7 @@ func newReadPlan(header []string, cm columnMatch) *readPlan {
 		}
 		p.cols[f] = len(p.header)
 		p.header = append(p.header, strings.Join(names, " + "))
+		p.names = append(p.names, p.header[len(p.header)-1])
 		p.joins = append(p.joins, columnJoin{parts: parts, sep: []byte(sep)})
 	}
 	return p

@@ -89,6 +89,12 @@ func TestDuplicateColumnNames(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Line != 4 || pe.Field != "Source (#4)" || pe.Column != 4 {
 		t.Errorf("empty channel cell: %v (%+v)", err, pe)
 	}
+	// An event column named twice keeps reading events by label.
+	events := "User ID,Event Time,Channel,Event,Event\nc-1,2024-03-01 17:20,ads,page_view,x\nc-1,2024-03-02 10:00,mail,purchase,y\n"
+	ds, err = importString(events, ImportOptions{Map: map[string]string{"#4": FieldConversion}})
+	if err != nil || ds.Summary.Conversions != 1 || len(ds.Summary.ConversionLabels) == 0 {
+		t.Errorf("duplicated event column: %v, %+v", err, ds)
+	}
 	// Empty header cells: each is "#N", and the picker label "column #N".
 	empty := "User ID,,,Converted\nc-1,2024-03-01 17:20,google,No\nc-1,2024-03-03 11:00,email,Yes\n"
 	_, err = importString(empty, ImportOptions{Layout: LayoutTouches})
