@@ -244,7 +244,13 @@ func (s *DatasetsScreen) importOptions() attribution.ImportOptions {
 			if o.Map == nil {
 				o.Map = map[string]string{}
 			}
-			o.Map[sel.Selected] = field
+			// As the command line names it ("#4" for "Source (#4)"),
+			// so that both give the dataset one fingerprint.
+			key := sel.Selected
+			if i := attribution.ColumnIndex(s.preview.Header, key); i >= 0 {
+				key = attribution.ColumnRef(s.preview.Header, i)
+			}
+			o.Map[key] = field
 		}
 	}
 	if s.rules != nil {

@@ -199,7 +199,12 @@ func TestPreviewDuplicateColumnNames(t *testing.T) {
 	if err := waitFor(t, done); err != nil {
 		t.Fatal(err)
 	}
-	if d := u.dataset("dup.csv"); d == nil || strings.Join(d.ds.Paths.Channels, ",") != "cpc,email" {
+	d := u.dataset("dup.csv")
+	if d == nil || strings.Join(d.ds.Paths.Channels, ",") != "cpc,email" {
 		t.Fatalf("dataset %v: want the second Source column's channels", d)
+	}
+	// Mapped as the command line maps it, --map "#4=channel".
+	if d.opts.Map["#4"] != attribution.FieldChannel || len(d.opts.Map) != 1 {
+		t.Errorf("map %v, want #4=channel", d.opts.Map)
 	}
 }
