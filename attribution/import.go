@@ -90,11 +90,9 @@ type Progress struct {
 
 // Summary describes what an import read: the validation report.
 type Summary struct {
-	File      string `json:"file"`
-	Layout    Layout `json:"layout"`
-	Delimiter string `json:"delimiter"`
-	// Encoding is "UTF-16LE" or "UTF-16BE" for a UTF-16 file, "" for UTF-8.
-	Encoding        string         `json:"encoding,omitempty"`
+	File            string         `json:"file"`
+	Layout          Layout         `json:"layout"`
+	Delimiter       string         `json:"delimiter"`
 	TimestampFormat TimeFormat     `json:"timestamp_format,omitempty"`
 	Header          []string       `json:"header"`
 	Columns         map[string]int `json:"columns"` // field -> 0-based column index
@@ -107,6 +105,8 @@ type Summary struct {
 	// channel from "Session source" and "Session medium" (Columns holds
 	// the first).
 	Joins map[string]ColumnJoin `json:"joined_columns,omitempty"`
+	// Encoding is "UTF-16LE" or "UTF-16BE" for a UTF-16 file, "" for UTF-8.
+	Encoding string `json:"encoding,omitempty"`
 
 	RowsRead     int            `json:"rows_read"`
 	RowsAccepted int            `json:"rows_accepted"`
@@ -379,17 +379,17 @@ func rowError(file string, rr *recordReader, err error) error {
 
 // importShared is what every chunk worker reads and none writes.
 type importShared struct {
-	opts ImportOptions
-	// header names the columns read (joined ones after the file's) and
-	// labels names them in messages (ColumnLabel: "Source (#3)" where a
-	// name is shared); width is the file's own column count.
+	opts    ImportOptions
 	header  []string
-	labels  []string
-	width   int
-	plan    *readPlan // nil unless a field is read from joined columns
 	cols    map[string]int
 	delim   byte
 	formats *columnFormats
+	// header names the columns read (joined ones after the file's) and
+	// labels names them in messages (ColumnLabel: "Source (#3)" where a
+	// name is shared); width is the file's own column count.
+	labels []string
+	width  int
+	plan   *readPlan // nil unless a field is read from joined columns
 	// pathChunks recycles parsed chunks once merged, so that a large file
 	// parses into the same few buffers instead of fresh ones per chunk.
 	pathChunks sync.Pool
