@@ -30,6 +30,9 @@ type DatasetsScreen struct {
 	report *widget.Label
 	// Edit renames and deletes datasets.
 	Edit *datasetEditor
+	// deleted are the fingerprints deleted in this session, kept off the
+	// list while the store catches up.
+	deleted map[string]bool
 	// Rejected lists the rows the shown import skipped.
 	Rejected *rejectedView
 	// entries are the list's rows; stored is the store's datasets as last
@@ -58,7 +61,7 @@ type DatasetsScreen struct {
 }
 
 func newDatasetsScreen(u *UI) *DatasetsScreen {
-	s := &DatasetsScreen{ui: u, report: widget.NewLabel("Open a journey CSV (Ctrl+O) or drop one on the window."), mapping: map[string]*widget.Select{}}
+	s := &DatasetsScreen{ui: u, deleted: map[string]bool{}, report: widget.NewLabel("Open a journey CSV (Ctrl+O) or drop one on the window."), mapping: map[string]*widget.Select{}}
 	s.report.Wrapping = fyne.TextWrapWord
 	s.Rejected = newRejectedView(u)
 	s.list = widget.NewList(s.listLength, s.newListItem, s.updateListItem)
@@ -100,8 +103,12 @@ func (s *DatasetsScreen) Content() fyne.CanvasObject {
 		container.NewVScroll(container.NewVBox(s.previewBox, actions, s.Progress, s.Status, s.report, s.Rejected.Content())))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
-	return split
+	// The list keeps its width on a wide window; the preview gets the rest.
+	return container.New(&leadSplit{split: split, lead: datasetsListWidth}, split)
 }
+
+// datasetsListWidth is the width the Datasets list starts at.
+const datasetsListWidth = 320
 
 // OpenDialog asks for a CSV file to import.
 func (s *DatasetsScreen) OpenDialog() {
@@ -378,7 +385,8 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveEr
 		d.name = s.uniqueName(filepath.Base(path))
 		ds := d.ds
 		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", d.name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
-		s.clearPreview() // the file is a dataset now: the report below is its
+		s.clearPreview()                      // the file is a dataset now: the report below is its
+		delete(s.deleted, d.info.Fingerprint) // imported again: listed again, as the store does
 		if stored != nil {
 			s.storedSeq++ // supersedes any read under way
 			s.stored = stored

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Selected inversion: the diagonal of N = (I - Q)^-1 over the channel
@@ -183,6 +185,64 @@ func planSelectedInverse(ctx context.Context, ch *markovChain, divisor int) (*se
 	return p, nil
 }
 
+// schurIntoCore subtracts from the dense core every sparse state's
+// product l_ik u_kj with i and j both in the core, once elimination has
+// made them final. Done row by row of the core (the row stays in cache,
+// where updates in elimination order would miss it every time), the rows
+// spread over the cores.
+func schurIntoCore(ctx context.Context, p *selinvPlan, core []float64, mp int, upper, lower [][]float64) error {
+	type term struct {
+		k int32
+		l float64
+	}
+	byRow := make([][]term, len(p.core))
+	coreRows := make([][]int32, len(p.ci)) // k -> places in rows[k] that are core states
+	for _, k := range p.order {
+		hasCore := false
+		for q, i := range p.cols[k] {
+			if ci := p.ci[i]; ci >= 0 && lower[k][q] != 0 {
+				byRow[ci] = append(byRow[ci], term{k, lower[k][q]})
+				hasCore = true
+			}
+		}
+		if !hasCore {
+			continue
+		}
+		for t, j := range p.rows[k] {
+			if p.ci[j] >= 0 && upper[k][t] != 0 {
+				coreRows[k] = append(coreRows[k], int32(t))
+			}
+		}
+	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	next := make(chan int, len(p.core))
+	for c := range p.core {
+		next <- c
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				if c%256 == 0 && ctx.Err() != nil {
+					return
+				}
+				row := core[c*mp : (c+1)*mp]
+				for _, tm := range byRow[c] {
+					rows, u := p.rows[tm.k], upper[tm.k]
+					for _, t := range coreRows[tm.k] {
+						row[p.ci[rows[t]]] -= tm.l * u[t]
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
 // selinvResult is what the removal effects need, indexed by chain state
 // (0 is start).
 type selinvResult struct {
@@ -268,13 +328,19 @@ func selectedInverse(ctx context.Context, ch *markovChain, p *selinvPlan) (*seli
 				if u[t] == 0 {
 					continue
 				}
-				if i == j {
+				switch {
+				case i == j:
 					diag[i] -= li * u[t]
-				} else {
+				case p.ci[i] >= 0 && p.ci[j] >= 0:
+					// core × core: added below, a core row at a time
+				default:
 					*at(i, j) -= li * u[t]
 				}
 			}
 		}
+	}
+	if err := schurIntoCore(ctx, p, core, mp, upper, lower); err != nil {
+		return nil, err
 	}
 	for c, s := range p.core {
 		core[c*mp+c] = diag[s]
