@@ -141,6 +141,9 @@ func (s *DatasetsScreen) OpenPath(path string) {
 func (s *DatasetsScreen) buildPreview() {
 	p := s.preview
 	info := fmt.Sprintf("%s — %s-delimited", filepath.Base(s.path), p.Delimiter)
+	if p.Encoding != "" {
+		info += ", " + p.Encoding
+	}
 	if p.TimestampFormat != "" {
 		info += ", timestamps " + string(p.TimestampFormat)
 	}
@@ -156,6 +159,7 @@ func (s *DatasetsScreen) buildPreview() {
 			o.(*widget.Label).SetText(text)
 		})
 	s.PreviewTable = table
+	labels := p.ColumnLabels()
 	table.CreateHeader = headerTemplate("000") // the row numbers' width
 	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
@@ -163,7 +167,7 @@ func (s *DatasetsScreen) buildPreview() {
 		l.Truncation = fyne.TextTruncateEllipsis
 		switch {
 		case id.Row < 0 && id.Col >= 0:
-			l.SetText(p.Header[id.Col])
+			l.SetText(labels[id.Col]) // as the column pickers name it
 		case id.Col < 0 && id.Row >= 0:
 			l.SetText(fmt.Sprint(id.Row + 2))
 		default:
@@ -198,7 +202,8 @@ func (s *DatasetsScreen) buildPreview() {
 func (s *DatasetsScreen) buildMapping() {
 	layout := attribution.Layout(s.layout.Selected)
 	cols := s.preview.Mapping(layout, nil)
-	options := append([]string{notMapped}, s.preview.Header...)
+	// Labels, not bare names: two columns called "Source" are two choices.
+	options := append([]string{notMapped}, s.preview.ColumnLabels()...)
 	grid := container.NewGridWithColumns(4)
 	s.mapping = map[string]*widget.Select{}
 	for _, field := range attribution.FieldNames(layout) {
@@ -207,6 +212,12 @@ func (s *DatasetsScreen) buildMapping() {
 			sel.SetSelected(c)
 		} else {
 			sel.SetSelected(notMapped)
+		}
+		// A column chosen by hand can settle (or cause) a rule's problem.
+		sel.OnChanged = func(string) {
+			if s.rules != nil {
+				s.rules.refresh()
+			}
 		}
 		s.mapping[field] = sel
 		grid.Add(widget.NewLabel(field))
@@ -240,7 +251,13 @@ func (s *DatasetsScreen) importOptions() attribution.ImportOptions {
 			if o.Map == nil {
 				o.Map = map[string]string{}
 			}
-			o.Map[sel.Selected] = field
+			// As the command line names it ("#4" for "Source (#4)"),
+			// so that both give the dataset one fingerprint.
+			key := sel.Selected
+			if i := attribution.ColumnIndex(s.preview.Header, key); i >= 0 {
+				key = attribution.ColumnRef(s.preview.Header, i)
+			}
+			o.Map[key] = field
 		}
 	}
 	if s.rules != nil {
@@ -446,6 +463,9 @@ func summaryText(ds *attribution.Dataset) string {
 		kind = "Touch log"
 	}
 	fmt.Fprintf(&b, "%s, %s-delimited", kind, s.Delimiter)
+	if s.Encoding != "" {
+		fmt.Fprintf(&b, ", %s", s.Encoding)
+	}
 	if s.TimestampFormat != "" {
 		fmt.Fprintf(&b, ", timestamps %s", s.TimestampFormat)
 	}
