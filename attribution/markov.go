@@ -108,11 +108,24 @@ func buildChain(ps *PathSet, order int) (*markovChain, error) {
 		if w == 0 {
 			continue
 		}
-		states = statesOf(states[:0], path, order, tab.intern)
 		prev := int32(0)
-		for _, s := range states {
-			counts.add(prev, s, w)
-			prev = s
+		if dense := counts.dense; order == 1 && dense != nil {
+			// Order 1, inlined: state = channel + 1, repeats collapse
+			// (start is never a channel's state). The same adds in the
+			// same order as the general loop below, so the same bits.
+			width := int32(counts.width)
+			for _, c := range path {
+				if s := c + 1; s != prev {
+					dense[prev*width+s+2] += w
+					prev = s
+				}
+			}
+		} else {
+			states = statesOf(states[:0], path, order, tab.intern)
+			for _, s := range states {
+				counts.add(prev, s, w)
+				prev = s
+			}
 		}
 		if conv > 0 {
 			counts.add(prev, convTo, conv)

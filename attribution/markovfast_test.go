@@ -307,3 +307,73 @@ func TestRemovalBySelectedInverseMatchesSolves(t *testing.T) {
 
 // withKernel runs f with whichever kernel the CPU chose.
 func withKernel(f func()) { f() }
+
+// TestBuildChainOrder1BitIdentical rebuilds order-1 chains the general
+// way (statesOf and a map of counts, adding in path order) and checks
+// that buildChain's inlined order-1 loop gives the same bits in every
+// transition, conversion and null probability.
+func TestBuildChainOrder1BitIdentical(t *testing.T) {
+	for name, ps := range removalTables(t) {
+		ch, err := buildChain(ps, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab := newStateTable(len(ps.Channels), 1)
+		counts := map[[2]int32]float64{}
+		var states []int32
+		for i := 0; i < ps.Len(); i++ {
+			path, conv, _, nulls := ps.Path(i)
+			w := conv + nulls
+			if w == 0 {
+				continue
+			}
+			states = statesOf(states[:0], path, 1, tab.intern)
+			prev := int32(0)
+			for _, s := range states {
+				counts[[2]int32{prev, s}] += w
+				prev = s
+			}
+			counts[[2]int32{prev, -1}] += conv
+			counts[[2]int32{prev, -2}] += nulls
+		}
+		rowTotal := map[int32]float64{}
+		keys := make([][2]int32, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b [2]int32) int {
+			if a[0] != b[0] {
+				return int(a[0] - b[0])
+			}
+			return int(a[1] - b[1])
+		})
+		for _, k := range keys {
+			rowTotal[k[0]] += counts[k]
+		}
+		got := map[[2]int32]float64{}
+		for from := 0; from < ch.n; from++ {
+			for e := ch.outStart[from]; e < ch.outStart[from+1]; e++ {
+				got[[2]int32{int32(from), ch.outTo[e]}] = ch.outP[e]
+			}
+			if ch.pConv[from] != 0 {
+				got[[2]int32{int32(from), -1}] = ch.pConv[from]
+			}
+			if ch.pNull[from] != 0 {
+				got[[2]int32{int32(from), -2}] = ch.pNull[from]
+			}
+		}
+		for _, k := range keys {
+			if counts[k] == 0 {
+				continue
+			}
+			want := counts[k] / rowTotal[k[0]]
+			if math.Float64bits(got[k]) != math.Float64bits(want) {
+				t.Errorf("%s: transition %v: %v, general loop %v", name, k, got[k], want)
+			}
+			delete(got, k)
+		}
+		if len(got) != 0 {
+			t.Errorf("%s: transitions the general loop has not: %v", name, got)
+		}
+	}
+}
