@@ -192,3 +192,63 @@ func BenchmarkLogWideRunNewKeys(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWideRunReads reads a store holding 3 runs over 10,000 channels
+// (wideAttribution) and 100 typical runs as the app does: "runs list" is
+// the Runs screen's page of 500 runs (SearchRuns, every run's latest
+// metrics), "run page" what a click on a wide run loads (the run, its
+// result rows and artifacts, the Markov chain decoded).
+func BenchmarkWideRunReads(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(b.TempDir(), "reads.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	a := wideAttribution(10_000, wideShape{})
+	var wide string
+	for range 3 {
+		run, err := tracking.LogAttribution(ctx, s, tracking.RunLog{Attribution: a})
+		if err != nil {
+			b.Fatal(err)
+		}
+		wide = run.ID
+	}
+	for i := range 100 {
+		if err := logSample(ctx, s, i, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("runs list", func(b *testing.B) {
+		for b.Loop() {
+			p, err := s.SearchRuns(ctx, tracking.Search{Limit: 500})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(p.Runs) != 103 {
+				b.Fatalf("%d runs", len(p.Runs))
+			}
+		}
+	})
+	b.Run("run page", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Run(ctx, wide); err != nil {
+				b.Fatal(err)
+			}
+			rows, err := s.Results(ctx, wide)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(rows) != 70_000 {
+				b.Fatalf("%d result rows", len(rows))
+			}
+			arts, err := s.Artifacts(ctx, wide)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tracking.DecodeMarkovChain(arts[0].Data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
