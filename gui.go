@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -8,7 +9,6 @@ import (
 
 	"github.com/attrlab/attrlab/app"
 	"github.com/attrlab/attrlab/cli"
-	"github.com/attrlab/attrlab/storage"
 )
 
 // runGUI opens the desktop app on the run store named by --db, else
@@ -17,23 +17,13 @@ import (
 func runGUI(g cli.GUIArgs) int {
 	a := fyneapp.NewWithID("io.attrlab.app")
 	app.Version = cli.Version
-	path := g.DB
-	if path == "" {
-		path = os.Getenv("ATTRLAB_DB")
-	}
-	var err error
-	if path == "" {
-		path, err = storage.DefaultPath()
-	}
-	var st *storage.Store
-	if err == nil {
-		st, err = storage.Open(path)
-	}
+	st, path, code, err := cli.OpenGUIStore(context.Background(), os.Stderr, g)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "attrlab: run store:", err)
+		// The same message and exit status as a command given this --db.
+		fmt.Fprintln(os.Stderr, "attrlab:", err)
 		app.ShowStoreError(a, path, err)
 		a.Run()
-		return cli.ExitStore
+		return code
 	}
 	defer st.Close()
 	u := app.New(a, st)

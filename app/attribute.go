@@ -56,6 +56,8 @@ type AttributeScreen struct {
 
 	results []*attribution.Result
 	sort    resultSort
+	// fit sets the results table's column widths from its texts and width.
+	fit *fitTable
 	// LastRun is the run the last results were logged as (nil if none).
 	LastRun *tracking.Run
 	// experiments are the experiments the picker offers.
@@ -64,6 +66,12 @@ type AttributeScreen struct {
 	loading     string             // a stored dataset being loaded for the picker
 	cancel      context.CancelFunc // a re-import under way, or nil
 	onDone      func(error)        // for tests: called on the UI thread
+	onLastRun   func(error)        // for tests: showLastRun is done
+	// pending is the dataset of the last Run in an earlier session, to
+	// choose once the store's datasets are listed (restore.go); ranHere
+	// is set once a Run in this session showed results.
+	pending, pendingFallback string
+	ranHere                  bool
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
@@ -74,6 +82,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	u.onChoicesChanged = append(u.onChoicesChanged, func() {
 		s.DatasetPicker.Options = u.datasetNames()
 		s.DatasetPicker.Refresh()
+		s.restorePending()
 	})
 	s.Models = newModelChecks()
 	s.Order = widget.NewSelect([]string{"1", "2", "3", "4"}, nil)
@@ -108,6 +117,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	// typical channel names.
 	s.Table.CreateHeader = newResultHeader
 	s.Table.UpdateHeader = s.updateHeader
+	s.fit = &fitTable{table: s.Table, specs: s.columnSpecs, lead: s.rowHeadWidth}
 	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", func() {
 		if ch := s.chart(); ch != nil {
@@ -122,6 +132,7 @@ func newAttributeScreen(u *UI) *AttributeScreen {
 	s.ExportChart.Disable()
 	s.ExportCSV.Disable()
 	s.loadExperiments()
+	s.restoreForm()
 	return s
 }
 
@@ -147,9 +158,9 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		// 1024-pixel screen.
 		container.NewHBox(
 			widget.NewLabel("Markov order"), s.Order,
-			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(90, 36), s.HalfLife),
-			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(90, 36), s.Lookback),
-			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(70, 36), s.Bootstrap),
+			widget.NewLabel("Half-life"), container.NewGridWrap(fyne.NewSize(78, 36), s.HalfLife),
+			widget.NewLabel("Lookback"), container.NewGridWrap(fyne.NewSize(78, 36), s.Lookback),
+			widget.NewLabel("Bootstrap"), container.NewGridWrap(fyne.NewSize(64, 36), s.Bootstrap),
 			widget.NewLabel("By"), s.By,
 		),
 		// Direct channels takes the row's spare width, so its default list
@@ -165,7 +176,7 @@ func (s *AttributeScreen) Content() fyne.CanvasObject {
 		s.Status,
 	)
 	tools := container.NewHBox(s.ExportCSV, s.ExportChart, s.OverTimeBtn)
-	split := container.NewVSplit(s.Table, s.Chart)
+	split := container.NewVSplit(compact(container.New(s.fit, s.Table)), s.Chart)
 	split.Offset = 0.45
 	return container.NewBorder(form, tools, nil, nil, split)
 }
@@ -227,6 +238,7 @@ func (s *AttributeScreen) Run() {
 		return
 	}
 	s.ranBy = by
+	s.rememberForm()
 	if d.ds.Summary.Layout == attribution.LayoutTouches {
 		l, err := s.lookback()
 		if err != nil {
@@ -458,6 +470,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 		s.ui.showError("Attribute "+name, err, next)
 	default:
 		s.results = results
+		s.ranHere = true
 		s.applySort()
 		s.LastRun = o.run
 		var warn []string
@@ -481,9 +494,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 			msg += "  " + strings.Join(warn, "; ")
 		}
 		s.Status.SetText(msg)
-		for i := range results {
-			s.Table.SetColumnWidth(i, 128)
-		}
+		s.fitColumns()
 		s.Table.Refresh()
 		s.Chart.SetChart(s.chart())
 		s.ExportChart.Enable()
@@ -517,4 +528,35 @@ func (s *AttributeScreen) CellText(row, col int) string {
 
 func (s *AttributeScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	o.(*widget.Label).SetText(s.CellText(id.Row, id.Col))
+}
+
+// rowHeadWidth is the width of the channel column of the results table.
+func (s *AttributeScreen) rowHeadWidth() float32 {
+	w := textWidth(s.HeaderText(sortChannel), true) + 4 // a button's margins
+	if len(s.results) > 0 {
+		for _, ch := range s.results[0].Channels {
+			w = max(w, textWidth(ch, true))
+		}
+	}
+	return min(w, 240)
+}
+
+// columnSpecs are the results table's columns (one a model) for
+// fitTable: as wide as their widest text, spare width shared evenly.
+func (s *AttributeScreen) columnSpecs() []fitSpec {
+	specs := make([]fitSpec, len(s.results))
+	for col := range s.results {
+		w := textWidth(s.HeaderText(col), true) + 4
+		for row := range s.results[col].Channels {
+			w = max(w, textWidth(s.CellText(row, col), false))
+		}
+		specs[col] = fitSpec{natural: w, min: w, weight: 1}
+	}
+	return specs
+}
+
+// fitColumns sizes the results table's columns for the results on show.
+func (s *AttributeScreen) fitColumns() {
+	s.Table.SetColumnWidth(-1, s.rowHeadWidth())
+	s.fit.refit()
 }

@@ -30,8 +30,13 @@ const budgetDebounce = 150 * time.Millisecond
 // budgetColumns are the proposal table's columns, after the channel.
 var budgetColumns = []string{"spend", "spend share", "conversions", "credit share", "CPA", "ROAS", "proposed", "change", "flags"}
 
-// budgetColumnWidths fit the columns' headers and typical contents.
-var budgetColumnWidths = []float32{88, 100, 104, 104, 76, 68, 170, 88, 150}
+// budgetRowHeadMax is the widest the channel column gets; longer names
+// are cut with an ellipsis (the entries below show them whole).
+const budgetRowHeadMax = 220
+
+// budgetEntriesWidth is the width the spend, minimum and maximum entries
+// start at beside the chart (the divider moves them).
+const budgetEntriesWidth = 360
 
 // BudgetScreen proposes a budget from one model's credit (DESIGN section
 // 3.2). Spend per channel comes from the dataset's cost column, a spend
@@ -52,6 +57,8 @@ type BudgetScreen struct {
 
 	rows    []*budgetRow
 	rowsBox *fyne.Container
+	// fit sets the table's column widths from its texts and width.
+	fit *fitTable
 	// dataset names the dataset whose results are in results.
 	dataset string
 	results []*attribution.Result
@@ -101,9 +108,7 @@ func newBudgetScreen(u *UI) *BudgetScreen {
 	}, s.updateCell)
 	s.Table.CreateHeader = headerTemplate("paid_search_brand")
 	s.Table.UpdateHeader = s.updateHeader
-	for i, w := range budgetColumnWidths {
-		s.Table.SetColumnWidth(i, w)
-	}
+	s.fit = &fitTable{table: s.Table, specs: s.columnSpecs, lead: s.rowHeadWidth}
 	s.Chart = newChartView()
 	s.ExportChart = widget.NewButton("Export chart…", s.exportChart)
 	s.ExportCSV = widget.NewButton("Export CSV…", s.exportCSV)
@@ -134,7 +139,7 @@ func (s *BudgetScreen) Content() fyne.CanvasObject {
 		container.NewVScroll(container.NewBorder(nil, nil, nil, minWidth(12), s.rowsBox)))
 	bottom := container.NewHSplit(entries, s.Chart)
 	bottom.Offset = 0.4
-	split := container.NewVSplit(s.Table, bottom)
+	split := container.NewVSplit(compact(container.New(s.fit, s.Table)), container.New(&leadSplit{split: bottom, lead: budgetEntriesWidth}, bottom))
 	split.Offset = 0.4
 	v := &budgetView{s: s, content: container.NewBorder(form, container.NewHBox(s.ExportCSV, s.ExportChart), nil, nil, split)}
 	v.ExtendBaseWidget(v)
@@ -514,6 +519,8 @@ func (s *BudgetScreen) show(b *attribution.Budget) {
 	s.setStatus(msg, widget.MediumImportance)
 	s.Total.PlaceHolder = "current: " + formatAmount(b.CurrentTotal)
 	s.Total.Refresh()
+	s.Table.SetColumnWidth(-1, s.rowHeadWidth())
+	s.fit.refit()
 	s.Table.Refresh()
 	s.ExportChart.Enable()
 	s.ExportCSV.Enable()
@@ -614,6 +621,33 @@ func (s *BudgetScreen) CellText(row, col int) string {
 	default:
 		return l.Flags.String()
 	}
+}
+
+// rowHeadWidth is the width of the channel column.
+func (s *BudgetScreen) rowHeadWidth() float32 {
+	w := textWidth("paid_search", true)
+	if s.budget != nil {
+		for _, l := range s.budget.Lines {
+			w = max(w, textWidth(l.Channel, true))
+		}
+	}
+	return min(w, budgetRowHeadMax)
+}
+
+// columnSpecs are the table's columns for fitTable: each as wide as its
+// widest text, spare width shared evenly; none is cut.
+func (s *BudgetScreen) columnSpecs() []fitSpec {
+	specs := make([]fitSpec, len(budgetColumns))
+	for col, title := range budgetColumns {
+		w := textWidth(title, true)
+		if s.budget != nil {
+			for row := range s.budget.Lines {
+				w = max(w, textWidth(s.CellText(row, col), false))
+			}
+		}
+		specs[col] = fitSpec{natural: w, min: w, weight: 1}
+	}
+	return specs
 }
 
 func (s *BudgetScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

@@ -167,13 +167,13 @@ func refreshChampion(ctx context.Context, st *storage.Store, experiment string, 
 	if o.champion, o.err = st.Run(ctx, id); o.err != nil {
 		return o
 	}
-	dss, err := st.Datasets(ctx)
-	if err != nil {
-		o.err = err
-		return o
-	}
-	for _, d := range dss {
-		if d.Fingerprint == o.champion.Dataset {
+	if o.champion.Dataset != "" {
+		d, _, err := st.Dataset(ctx, o.champion.Dataset) // deleted or not: the champion's data
+		if err != nil && !errors.Is(err, tracking.ErrNotFound) {
+			o.err = err
+			return o
+		}
+		if d != nil {
 			o.source = d.Source
 		}
 	}

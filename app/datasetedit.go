@@ -16,11 +16,14 @@ import (
 
 // Datasets can be renamed and deleted from the Datasets list. A rename is
 // kept in the run store. A delete takes the dataset off every list and
-// picker (and unloads it), with Undo; its record stays in the run store,
-// hidden by this app's preferences, because the runs made on it keep
-// pointing at it. Importing the same data again shows it again.
+// picker (and unloads it), with Undo. It is kept in the run store, so that
+// every profile and the command line (attrlab datasets) agree; the record
+// stays there, marked deleted, because the runs made on it keep pointing
+// at it. Importing the same data again lists it again.
 
-// hiddenPrefKey is the preference that hides a deleted dataset.
+// hiddenPrefKey is the preference that hid a deleted dataset before
+// deletes were kept in the store; such a dataset is deleted in the store
+// when the list next loads (see DatasetsScreen.storedLoaded).
 func hiddenPrefKey(fingerprint string) string { return "dataset.hidden." + fingerprint }
 
 // datasetEditor holds the Datasets screen's Rename, Delete and Undo.
@@ -72,11 +75,6 @@ func (e *datasetEditor) entry() (datasetEntry, bool) {
 		}
 	}
 	return datasetEntry{}, false
-}
-
-// hidden tells whether the user deleted the dataset with fingerprint fp.
-func (s *DatasetsScreen) hidden(fp string) bool {
-	return s.ui.App.Preferences().Bool(hiddenPrefKey(fp))
 }
 
 func (e *datasetEditor) renameDialog() {
@@ -166,8 +164,8 @@ func (e *datasetEditor) deleteDialog() {
 func (e *datasetEditor) delete(en datasetEntry) {
 	u := e.s.ui
 	fp := en.info.Fingerprint
-	prefs := u.App.Preferences()
-	prefs.SetBool(hiddenPrefKey(fp), true)
+	e.s.deleted[fp] = true // off the list at once; the store follows
+	e.markDeleted(fp, true)
 	at := slices.Index(u.datasets, en.loaded)
 	if at >= 0 {
 		u.datasets = slices.Delete(slices.Clone(u.datasets), at, at+1)
@@ -191,7 +189,8 @@ func (e *datasetEditor) delete(en datasetEntry) {
 	e.s.Rejected.show(nil)
 	e.s.rebuildEntries()
 	e.undo = func() {
-		prefs.RemoveValue(hiddenPrefKey(fp))
+		delete(e.s.deleted, fp)
+		e.markDeleted(fp, false)
 		if en.loaded != nil && u.dataset(en.loaded.name) == nil {
 			u.addDataset(en.loaded) // lists it again, selected
 		} else {
@@ -209,4 +208,32 @@ func (e *datasetEditor) undoDelete() {
 	}
 	e.undo = nil
 	e.undoBar.Hide()
+}
+
+// markDeleted deletes (or restores) a dataset in the run store, off the UI
+// thread. A dataset the store does not hold (it could not save it) is only
+// in this session, so there is nothing to mark.
+func (e *datasetEditor) markDeleted(fp string, deleted bool) {
+	st := e.s.ui.Store
+	if st == nil {
+		return
+	}
+	go func() {
+		mark, what := st.DeleteDataset, "Delete dataset"
+		if !deleted {
+			mark, what = st.RestoreDataset, "Undo delete"
+		}
+		err := mark(context.Background(), fp)
+		if errors.Is(err, tracking.ErrNotFound) {
+			err = nil
+		}
+		onUI(func() {
+			if err != nil {
+				e.s.ui.showError(what, err, "Check that the run store is on a writable disk, then try again.")
+			}
+			if e.onEdited != nil {
+				e.onEdited(err)
+			}
+		})
+	}()
 }

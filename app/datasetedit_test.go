@@ -7,12 +7,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/assets"
+	"github.com/attrlab/attrlab/tracking"
 )
 
 // pressEnter types Enter where the keyboard focus is, or on the canvas.
@@ -80,11 +82,23 @@ func TestRenameAndDeleteDataset(t *testing.T) {
 		if u.Window.Canvas().Overlays().Top() != nil {
 			t.Fatalf("the confirmation is still open after Enter")
 		}
+		if err := waitFor(t, edited); err != nil {
+			t.Fatal(err)
+		}
+		if dss, _ := u.st.Datasets(context.Background()); len(dss) != 0 {
+			t.Fatalf("after delete the run store still lists %d datasets (another profile or the CLI would see it)", len(dss))
+		}
 		if u.Datasets.Entries() != 0 || len(u.Attribute.DatasetPicker.Options) != 0 || u.Attribute.DatasetPicker.Selected != "" {
 			t.Fatalf("after delete: %d entries, Attribute offers %v (%q)", u.Datasets.Entries(), u.Attribute.DatasetPicker.Options, u.Attribute.DatasetPicker.Selected)
 		}
 		if round == 0 {
 			test.Tap(u.Datasets.Edit.UndoBtn)
+			if err := waitFor(t, edited); err != nil {
+				t.Fatal(err)
+			}
+			if dss, _ := u.st.Datasets(context.Background()); len(dss) != 1 {
+				t.Fatalf("after Undo the run store lists %d datasets, want 1", len(dss))
+			}
 			if u.dataset("Spring campaign") == nil || !slices.Contains(u.Attribute.DatasetPicker.Options, "Spring campaign") {
 				t.Fatalf("Undo did not bring it back: %v", u.datasetNames())
 			}
@@ -94,8 +108,18 @@ func TestRenameAndDeleteDataset(t *testing.T) {
 	if err != nil || full.Dataset != fp {
 		t.Fatalf("the run's dataset is %.12s (%v), want %.12s", full.Dataset, err, fp)
 	}
-	storedDataset(t, u, "Spring campaign") // the record the run points at stays
+	// The record the run points at stays, marked deleted.
+	if d, deleted, err := u.st.Dataset(context.Background(), fp); err != nil || !deleted || d.Name != "Spring campaign" {
+		t.Fatalf("the run's dataset record: %+v, deleted %v, %v", d, deleted, err)
+	}
 
+	// A new start with another profile (fresh preferences) does not list
+	// it: the delete is in the store, not in one profile's preferences.
+	other := newStoreUIOn(t, u.st)
+	other.reloadStored(t)
+	if other.Datasets.Entries() != 0 {
+		t.Errorf("another profile lists the deleted dataset")
+	}
 	// A new start (same preferences) does not list it; importing the
 	// file again does.
 	again := newStoreUIOnApp(t, u)
@@ -145,5 +169,35 @@ func TestRunRenameByKeyboard(t *testing.T) {
 	u.afterEdit(t)
 	if r, _ := u.st.Run(context.Background(), id); r.Name != "baseline" {
 		t.Errorf("Enter saved the name %q", r.Name)
+	}
+}
+
+// TestOldHiddenDatasetMovesToStore: a dataset an older version hid in this
+// profile's preferences is deleted in the run store at the next start, so
+// that other profiles and the command line stop listing it too.
+func TestOldHiddenDatasetMovesToStore(t *testing.T) {
+	u := newStoreUI(t)
+	info := &tracking.DatasetInfo{Fingerprint: strings.Repeat("d", 64), Name: "old.csv", Source: "/x/old.csv", Layout: "paths"}
+	if err := u.st.PutDataset(context.Background(), info); err != nil {
+		t.Fatal(err)
+	}
+	u.App.Preferences().SetBool(hiddenPrefKey(info.Fingerprint), true)
+	u.reloadStored(t)
+	if u.Datasets.Entries() != 0 {
+		t.Fatalf("the hidden dataset is listed")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, deleted, err := u.st.Dataset(context.Background(), info.Fingerprint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deleted && !u.App.Preferences().Bool(hiddenPrefKey(info.Fingerprint)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the store has not deleted the hidden dataset (deleted %v)", deleted)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -78,7 +78,7 @@ func (s *DatasetsScreen) rebuildEntries() {
 		entries = append(entries, datasetEntry{info: info, loaded: d})
 	}
 	for _, info := range s.stored {
-		if !loadedFP[info.Fingerprint] && !s.hidden(info.Fingerprint) {
+		if !loadedFP[info.Fingerprint] && !s.deleted[info.Fingerprint] {
 			entries = append(entries, datasetEntry{info: info})
 		}
 	}
@@ -166,7 +166,7 @@ func (s *DatasetsScreen) storedLoaded(seq int, dss []*tracking.DatasetInfo, err 
 	if err != nil {
 		s.Status.SetText("The run store's datasets cannot be read: " + err.Error())
 	} else {
-		s.stored = dss
+		s.stored = s.forgetHidden(dss)
 		s.rebuildEntries()
 	}
 	if s.onStored != nil {
@@ -363,4 +363,24 @@ func storedImportOptions(ctx context.Context, st *storage.Store, prefs fyne.Pref
 		}
 	}
 	return attribution.ImportOptions{Layout: attribution.Layout(info.Layout)}
+}
+
+// forgetHidden moves the deletes of older versions, kept in this profile's
+// preferences, into the run store, and returns dss without them.
+func (s *DatasetsScreen) forgetHidden(dss []*tracking.DatasetInfo) []*tracking.DatasetInfo {
+	prefs := s.ui.App.Preferences()
+	var keep []*tracking.DatasetInfo
+	for _, d := range dss {
+		if !prefs.Bool(hiddenPrefKey(d.Fingerprint)) {
+			keep = append(keep, d)
+			continue
+		}
+		fp, st := d.Fingerprint, s.ui.Store
+		go func() {
+			if st.DeleteDataset(context.Background(), fp) == nil {
+				prefs.RemoveValue(hiddenPrefKey(fp))
+			}
+		}()
+	}
+	return keep
 }

@@ -30,6 +30,9 @@ type DatasetsScreen struct {
 	report *widget.Label
 	// Edit renames and deletes datasets.
 	Edit *datasetEditor
+	// deleted are the fingerprints deleted in this session, kept off the
+	// list while the store catches up.
+	deleted map[string]bool
 	// Rejected lists the rows the shown import skipped.
 	Rejected *rejectedView
 	// entries are the list's rows; stored is the store's datasets as last
@@ -58,7 +61,7 @@ type DatasetsScreen struct {
 }
 
 func newDatasetsScreen(u *UI) *DatasetsScreen {
-	s := &DatasetsScreen{ui: u, report: widget.NewLabel("Open a journey CSV (Ctrl+O) or drop one on the window."), mapping: map[string]*widget.Select{}}
+	s := &DatasetsScreen{ui: u, deleted: map[string]bool{}, report: widget.NewLabel("Open a journey CSV (Ctrl+O) or drop one on the window."), mapping: map[string]*widget.Select{}}
 	s.report.Wrapping = fyne.TextWrapWord
 	s.Rejected = newRejectedView(u)
 	s.list = widget.NewList(s.listLength, s.newListItem, s.updateListItem)
@@ -100,8 +103,12 @@ func (s *DatasetsScreen) Content() fyne.CanvasObject {
 		container.NewVScroll(container.NewVBox(s.previewBox, actions, s.Progress, s.Status, s.report, s.Rejected.Content())))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
-	return split
+	// The list keeps its width on a wide window; the preview gets the rest.
+	return container.New(&leadSplit{split: split, lead: datasetsListWidth}, split)
 }
+
+// datasetsListWidth is the width the Datasets list starts at.
+const datasetsListWidth = 320
 
 // OpenDialog asks for a CSV file to import.
 func (s *DatasetsScreen) OpenDialog() {
@@ -134,6 +141,9 @@ func (s *DatasetsScreen) OpenPath(path string) {
 func (s *DatasetsScreen) buildPreview() {
 	p := s.preview
 	info := fmt.Sprintf("%s — %s-delimited", filepath.Base(s.path), p.Delimiter)
+	if p.Encoding != "" {
+		info += ", " + p.Encoding
+	}
 	if p.TimestampFormat != "" {
 		info += ", timestamps " + string(p.TimestampFormat)
 	}
@@ -149,6 +159,7 @@ func (s *DatasetsScreen) buildPreview() {
 			o.(*widget.Label).SetText(text)
 		})
 	s.PreviewTable = table
+	labels := p.ColumnLabels()
 	table.CreateHeader = headerTemplate("000") // the row numbers' width
 	table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
@@ -156,7 +167,7 @@ func (s *DatasetsScreen) buildPreview() {
 		l.Truncation = fyne.TextTruncateEllipsis
 		switch {
 		case id.Row < 0 && id.Col >= 0:
-			l.SetText(p.Header[id.Col])
+			l.SetText(labels[id.Col]) // as the column pickers name it
 		case id.Col < 0 && id.Row >= 0:
 			l.SetText(fmt.Sprint(id.Row + 2))
 		default:
@@ -191,7 +202,8 @@ func (s *DatasetsScreen) buildPreview() {
 func (s *DatasetsScreen) buildMapping() {
 	layout := attribution.Layout(s.layout.Selected)
 	cols := s.preview.Mapping(layout, nil)
-	options := append([]string{notMapped}, s.preview.Header...)
+	// Labels, not bare names: two columns called "Source" are two choices.
+	options := append([]string{notMapped}, s.preview.ColumnLabels()...)
 	grid := container.NewGridWithColumns(4)
 	s.mapping = map[string]*widget.Select{}
 	for _, field := range attribution.FieldNames(layout) {
@@ -200,6 +212,12 @@ func (s *DatasetsScreen) buildMapping() {
 			sel.SetSelected(c)
 		} else {
 			sel.SetSelected(notMapped)
+		}
+		// A column chosen by hand can settle (or cause) a rule's problem.
+		sel.OnChanged = func(string) {
+			if s.rules != nil {
+				s.rules.refresh()
+			}
 		}
 		s.mapping[field] = sel
 		grid.Add(widget.NewLabel(field))
@@ -233,7 +251,13 @@ func (s *DatasetsScreen) importOptions() attribution.ImportOptions {
 			if o.Map == nil {
 				o.Map = map[string]string{}
 			}
-			o.Map[sel.Selected] = field
+			// As the command line names it ("#4" for "Source (#4)"),
+			// so that both give the dataset one fingerprint.
+			key := sel.Selected
+			if i := attribution.ColumnIndex(s.preview.Header, key); i >= 0 {
+				key = attribution.ColumnRef(s.preview.Header, i)
+			}
+			o.Map[key] = field
 		}
 	}
 	if s.rules != nil {
@@ -361,7 +385,8 @@ func (s *DatasetsScreen) finishImport(path string, d *loadedDataset, err, saveEr
 		d.name = s.uniqueName(filepath.Base(path))
 		ds := d.ds
 		s.Status.SetText(fmt.Sprintf("Imported %s: %d rows accepted, %d rejected.", d.name, ds.Summary.RowsAccepted, ds.Summary.RowsRejected))
-		s.clearPreview() // the file is a dataset now: the report below is its
+		s.clearPreview()                      // the file is a dataset now: the report below is its
+		delete(s.deleted, d.info.Fingerprint) // imported again: listed again, as the store does
 		if stored != nil {
 			s.storedSeq++ // supersedes any read under way
 			s.stored = stored
@@ -438,6 +463,9 @@ func summaryText(ds *attribution.Dataset) string {
 		kind = "Touch log"
 	}
 	fmt.Fprintf(&b, "%s, %s-delimited", kind, s.Delimiter)
+	if s.Encoding != "" {
+		fmt.Fprintf(&b, ", %s", s.Encoding)
+	}
 	if s.TimestampFormat != "" {
 		fmt.Fprintf(&b, ", timestamps %s", s.TimestampFormat)
 	}

@@ -183,6 +183,11 @@ func describeRules(p *attribution.Preview, rules attribution.PreviewRules, direc
 	for _, f := range fields {
 		out = append(out, fmt.Sprintf("%s: %q (also fits: %s)", f, rules.Columns[f], strings.Join(rules.Alternatives[f], ", ")))
 	}
+	for _, f := range attribution.FieldNames(rules.Layout) {
+		if j, ok := rules.Joined[f]; ok {
+			out = append(out, fmt.Sprintf("%s: %s (joined)", f, j))
+		}
+	}
 	if rules.TimestampFormat != "" {
 		line := "Timestamps: " + string(rules.TimestampFormat)
 		switch {
@@ -211,15 +216,19 @@ func describeRules(p *attribution.Preview, rules attribution.PreviewRules, direc
 			out = append(out, "Conversions: a yes/no column (1/0, true/false, yes/no, y/n)")
 		}
 		if col, ok := rules.Columns[attribution.FieldChannel]; ok {
-			out = append(out, directLine(p, col, direct))
+			cols := []string{col}
+			if j, ok := rules.Joins[attribution.FieldChannel]; ok {
+				cols = j
+			}
+			out = append(out, directLine(p, cols, direct))
 		}
 	}
 	return out
 }
 
-// directLine says which of the preview's channels the direct set matches.
-func directLine(p *attribution.Preview, column, direct string) string {
-	i := slices.Index(p.Header, column)
+// directLine says which of the preview's channels the direct set matches;
+// columns are the channel's column, or the columns joined into it.
+func directLine(p *attribution.Preview, columns []string, direct string) string {
 	var set []string
 	for _, d := range strings.Split(direct, ",") {
 		if d = strings.TrimSpace(d); d != "" {
@@ -228,8 +237,15 @@ func directLine(p *attribution.Preview, column, direct string) string {
 	}
 	var channels []string
 	for _, row := range p.Rows {
-		if i >= 0 && i < len(row) && !slices.Contains(channels, row[i]) {
-			channels = append(channels, row[i])
+		var parts []string
+		for _, c := range columns {
+			if i := attribution.ColumnIndex(p.Header, c); i >= 0 && i < len(row) && strings.TrimSpace(row[i]) != "" {
+				parts = append(parts, strings.TrimSpace(row[i]))
+			}
+		}
+		// Joined as the import joins them (source / medium).
+		if ch := strings.Join(parts, " / "); ch != "" && !slices.Contains(channels, ch) {
+			channels = append(channels, ch)
 		}
 	}
 	var matched []string
@@ -270,6 +286,11 @@ func (s *DatasetsScreen) directReport(ds *attribution.Dataset) string {
 // readingText is the import report's account of how cells were read.
 func readingText(s attribution.Summary) string {
 	var b strings.Builder
+	for _, f := range attribution.FieldNames(s.Layout) {
+		if j := attribution.JoinedDescription(s, f); j != "" {
+			fmt.Fprintf(&b, "%s = %s (joined)\n", f, j)
+		}
+	}
 	if len(s.ConversionLabels) > 0 {
 		fmt.Fprintf(&b, "Conversions: rows whose event is %s\n", strings.Join(s.ConversionLabels, ", "))
 	}

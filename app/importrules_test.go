@@ -1,12 +1,16 @@
 package app
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/attribution"
 )
@@ -106,5 +110,101 @@ func TestPreviewRulesDelimiterAndDecimal(t *testing.T) {
 	}
 	if d := u.dataset("eu.csv"); d == nil || d.ds.Summary.Value != 3234 {
 		t.Fatalf("dataset %v", d)
+	}
+}
+
+// TestPreviewUTF16SourceMedium: a GA4 export saved by Excel as "Unicode
+// text" (UTF-16, tab-delimited) with separate session source and medium
+// columns previews and imports like its UTF-8 equivalent, the channel
+// joined as "source / medium" in the rules, the direct line and the
+// imported data.
+func TestPreviewUTF16SourceMedium(t *testing.T) {
+	text := "User ID\tEvent Time\tSession source\tSession medium\tConverted\r\n" +
+		"c-1\t2024-03-01 17:20\tgoogle\tcpc\tNo\r\n" +
+		"c-1\t2024-03-02 09:00\t(direct)\t(none)\tNo\r\n" +
+		"c-1\t2024-03-03 11:00\tnewsletter\temail\tYes\r\n"
+	var data []byte
+	data = binary.LittleEndian.AppendUint16(data, 0xFEFF)
+	for _, u := range utf16.Encode([]rune(text)) {
+		data = binary.LittleEndian.AppendUint16(data, u)
+	}
+	path := filepath.Join(t.TempDir(), "ga4.txt")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t)
+	done := make(chan error, 1)
+	u.Datasets.onImportEnd = func(err error) { done <- err }
+	u.Datasets.OpenPath(path)
+	info := u.Datasets.previewBox.Objects[0].(*widget.Label).Text
+	if !strings.Contains(info, "tab-delimited, UTF-16LE") {
+		t.Errorf("preview info %q does not name the encoding", info)
+	}
+	r := u.Datasets.rules
+	for _, want := range []string{`channel: "Session source" + " / " + "Session medium" (joined)`, "Direct: (direct) / (none)"} {
+		if !strings.Contains(r.Detected.Text, want) {
+			t.Errorf("rules %q do not say %q", r.Detected.Text, want)
+		}
+	}
+	if r.Problem.Text != "" {
+		t.Errorf("problem %q", r.Problem.Text)
+	}
+	test.Tap(u.Datasets.ImportBtn)
+	if err := waitFor(t, done); err != nil {
+		t.Fatal(err)
+	}
+	d := u.dataset("ga4.txt")
+	if d == nil {
+		t.Fatal("dataset not added")
+	}
+	if got := strings.Join(d.ds.Paths.Channels, ","); got != "google / cpc,(direct) / (none),newsletter / email" {
+		t.Errorf("channels %s", got)
+	}
+	if !strings.Contains(u.Datasets.report.Text, `channel = "Session source" + " / " + "Session medium" (joined)`) {
+		t.Errorf("report %q does not say how the channel was read", u.Datasets.report.Text)
+	}
+	if !strings.Contains(u.Datasets.report.Text, "UTF-16LE") {
+		t.Errorf("report %q does not name the encoding", u.Datasets.report.Text)
+	}
+}
+
+// TestPreviewDuplicateColumnNames: two columns called "Source" are two
+// choices in the column picker ("Source (#3)", "Source (#4)"); the
+// problem line names them so, and choosing one imports that column.
+func TestPreviewDuplicateColumnNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dup.csv")
+	data := "User ID,Event Time,Source,Source,Converted\n" +
+		"c-1,2024-03-01 17:20,google,cpc,No\n" +
+		"c-1,2024-03-03 11:00,newsletter,email,Yes\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t)
+	done := make(chan error, 1)
+	u.Datasets.onImportEnd = func(err error) { done <- err }
+	u.Datasets.OpenPath(path)
+	r := u.Datasets.rules
+	if !strings.Contains(r.Problem.Text, `"Source (#3)" and "Source (#4)"`) {
+		t.Errorf("problem %q does not tell the Source columns apart", r.Problem.Text)
+	}
+	sel := u.Datasets.mapping[attribution.FieldChannel]
+	if !slices.Contains(sel.Options, "Source (#3)") || !slices.Contains(sel.Options, "Source (#4)") {
+		t.Fatalf("channel picker offers %q", sel.Options)
+	}
+	u.Datasets.SetMapping(attribution.FieldChannel, "Source (#4)")
+	if r.Problem.Text != "" {
+		t.Errorf("problem %q after choosing a column", r.Problem.Text)
+	}
+	test.Tap(u.Datasets.ImportBtn)
+	if err := waitFor(t, done); err != nil {
+		t.Fatal(err)
+	}
+	d := u.dataset("dup.csv")
+	if d == nil || strings.Join(d.ds.Paths.Channels, ",") != "cpc,email" {
+		t.Fatalf("dataset %v: want the second Source column's channels", d)
+	}
+	// Mapped as the command line maps it, --map "#4=channel".
+	if d.opts.Map["#4"] != attribution.FieldChannel || len(d.opts.Map) != 1 {
+		t.Errorf("map %v, want #4=channel", d.opts.Map)
 	}
 }

@@ -55,6 +55,18 @@ func (m *ModelChecks) Selected() []string {
 	return out
 }
 
+// Ticked returns the ticked models, enabled or not, in model order: the
+// user's choice, kept for the next start.
+func (m *ModelChecks) Ticked() []string {
+	var out []string
+	for _, c := range m.checks {
+		if c.Checked {
+			out = append(out, c.Text)
+		}
+	}
+	return out
+}
+
 // SetSelected ticks exactly models (a disabled box keeps its tick, for
 // when it is enabled again).
 func (m *ModelChecks) SetSelected(models []string) {

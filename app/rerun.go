@@ -99,18 +99,12 @@ func rerun(ctx context.Context, st *storage.Store, r *tracking.Run) rerunOutcome
 	if r.Dataset == "" {
 		return fail(errors.New("the run records no dataset"), "Import the data on Datasets and run it from Attribute.")
 	}
-	dss, err := st.Datasets(ctx)
+	info, _, err := st.Dataset(ctx, r.Dataset) // deleted or not: the run's data
+	if errors.Is(err, tracking.ErrNotFound) {
+		return fail(fmt.Errorf("dataset %.12s is not in the run store", r.Dataset), "Import the data on Datasets and run it from Attribute.")
+	}
 	if err != nil {
 		return rerunOutcome{outcome: outcome{err: err}}
-	}
-	var info *tracking.DatasetInfo
-	for _, d := range dss {
-		if d.Fingerprint == r.Dataset {
-			info = d
-		}
-	}
-	if info == nil {
-		return fail(fmt.Errorf("dataset %.12s is not in the run store", r.Dataset), "Import the data on Datasets and run it from Attribute.")
 	}
 	opts, imp := tracking.RerunOptions(r)
 	var d *loadedDataset

@@ -37,6 +37,7 @@ func (s *AttributeScreen) SortBy(col int) {
 		s.sort.desc = col != sortChannel
 	}
 	s.applySort()
+	s.fitColumns() // the arrow moved
 	s.Table.Refresh()
 }
 

@@ -48,6 +48,8 @@ var summaryMetrics = []struct{ key, label string }{
 type RunPage struct {
 	s  *RunsScreen
 	ui *UI
+	// creditFit sets the credit table's column widths from its texts.
+	creditFit *fitTable
 
 	Back    *widget.Button
 	Heading *widget.RichText
@@ -92,7 +94,7 @@ func newRunPage(s *RunsScreen) *RunPage {
 	p.open = func(u *url.URL) error { return p.ui.App.OpenURL(u) }
 	p.Back = widget.NewButton("← All runs", s.ClosePage)
 	p.Heading = widget.NewRichText()
-	p.Heading.Truncation = fyne.TextTruncateEllipsis
+	p.Heading.Wrapping = fyne.TextWrapWord // the whole name, on two lines if need be
 	p.Facts = widget.NewRichText()
 	p.Facts.Wrapping = fyne.TextWrapWord
 	p.About = widget.NewRichText()
@@ -103,7 +105,10 @@ func newRunPage(s *RunsScreen) *RunPage {
 	p.Metrics = widget.NewForm()
 	p.Params = widget.NewForm()
 
-	p.Measure = widget.NewRadioGroup([]string{MeasureConversions, MeasureValue, MeasureShare}, func(string) { p.Credit.Refresh() })
+	p.Measure = widget.NewRadioGroup([]string{MeasureConversions, MeasureValue, MeasureShare}, func(string) {
+		p.fitCredit()
+		p.Credit.Refresh()
+	})
 	p.Measure.Horizontal = true
 	p.Measure.Required = true
 	p.Credit = widget.NewTableWithHeaders(p.creditSize,
@@ -126,6 +131,7 @@ func newRunPage(s *RunsScreen) *RunPage {
 			l.SetText("")
 		}
 	}
+	p.creditFit = &fitTable{table: p.Credit, specs: p.creditSpecs, lead: p.creditLead}
 	p.CreditChart = newChartView()
 	p.ExportCredit = widget.NewButton("Export CSV…", func() {
 		if len(p.results) > 0 {
@@ -201,7 +207,7 @@ func (p *RunPage) Content() fyne.CanvasObject {
 		container.NewVScroll(container.NewVBox(bold2("Metrics"), p.Metrics, bold2("Params"), p.Params)),
 		container.NewVScroll(p.About))
 	overview.Offset = 0.5
-	credit := container.NewVSplit(p.Credit, p.CreditChart)
+	credit := container.NewVSplit(compact(container.New(p.creditFit, p.Credit)), p.CreditChart)
 	credit.Offset = 0.45
 	removal := container.NewVSplit(p.Removal, p.RemovalChart)
 	removal.Offset = 0.35
@@ -328,9 +334,7 @@ func (p *RunPage) loaded(run *tracking.Run, results []*attribution.Result, arts 
 	if p.Measure.Selected == "" {
 		p.Measure.SetSelected(MeasureConversions)
 	}
-	for i := range results {
-		p.Credit.SetColumnWidth(i, 130)
-	}
+	p.fitCredit()
 	p.Credit.Refresh()
 	p.showCharts(chainErr)
 	p.Artifacts.Refresh()
@@ -627,4 +631,35 @@ func (p *RunPage) saveArtifact(i int, file string, confirmed bool) {
 		p.setStatus("Saved " + p.artifacts[i].Path + " as " + file + ".")
 		return nil
 	})
+}
+
+// creditLead is the width of the credit table's channel column.
+func (p *RunPage) creditLead() float32 {
+	w := textWidth("paid_search", true)
+	if len(p.results) > 0 {
+		for row := 0; row <= len(p.channels); row++ {
+			w = max(w, textWidth(p.creditRowName(row), true))
+		}
+	}
+	return min(w, 240)
+}
+
+// creditSpecs are the credit table's columns (one a model) for fitTable:
+// as wide as their widest text, spare width shared evenly.
+func (p *RunPage) creditSpecs() []fitSpec {
+	specs := make([]fitSpec, len(p.results))
+	for col, r := range p.results {
+		w := textWidth(r.Model, true)
+		for row := 0; row <= len(p.channels); row++ {
+			w = max(w, textWidth(p.CreditCell(row, col), false))
+		}
+		specs[col] = fitSpec{natural: w, min: w, weight: 1}
+	}
+	return specs
+}
+
+// fitCredit sizes the credit table's columns for the run and measure.
+func (p *RunPage) fitCredit() {
+	p.Credit.SetColumnWidth(-1, p.creditLead())
+	p.creditFit.refit()
 }

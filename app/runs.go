@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/attrlab/attrlab/report"
@@ -20,31 +21,39 @@ import (
 // runsPageSize is how many runs the table loads at once.
 const runsPageSize = 500
 
-// runColumn is one column of the runs table: its title, width, the sort
-// key the store orders by, and the cell text.
+// runColumn is one column of the runs table: its title, the sort key the
+// store orders by, and the cell text. A column with a cut width may be cut
+// to it (with an ellipsis; the details show the whole text), is at most
+// max wide before spare width is shared, and takes weight of the spare
+// width; the others are always as wide as their widest text.
 type runColumn struct {
-	title string
-	width float32
-	order string
-	text  func(r *tracking.Run) string
+	title  string
+	cut    float32
+	max    float32
+	weight float32
+	order  string
+	text   func(r *tracking.Run) string
+	// cutFirst columns are cut before the others (a long list of models
+	// matters less than the run's name).
+	cutFirst bool
 }
 
 // runColumns are the runs table's columns after the tick box.
 var runColumns = []runColumn{
-	{"Name", 300, "name", championName},
-	{"Experiment", 110, "experiment", func(r *tracking.Run) string { return r.Experiment }},
-	{"Status", 100, "status", func(r *tracking.Run) string {
+	{"Name", 100, 420, 3, "name", championName, false},
+	{"Experiment", 80, 200, 0, "experiment", func(r *tracking.Run) string { return r.Experiment }, false},
+	{"Status", 0, 0, 0, "status", func(r *tracking.Run) string {
 		if r.Deleted {
 			return string(r.Status) + " (deleted)"
 		}
 		return string(r.Status)
-	}},
-	{"Started", 150, "start_time", func(r *tracking.Run) string { return r.StartTime.Local().Format("2006-01-02 15:04:05") }},
-	{"Dataset", 170, "dataset", func(r *tracking.Run) string { return runDataset(r) }},
-	{"Models", 150, "params." + tracking.KeyModels, func(r *tracking.Run) string { return paramText(r, tracking.KeyModels) }},
-	{"Conversions", 100, "metrics." + tracking.KeyTotalConversions, func(r *tracking.Run) string { return metricText(r, tracking.KeyTotalConversions) }},
-	{"P(conv)", 80, "metrics." + tracking.KeyPConv, func(r *tracking.Run) string { return metricText(r, tracking.KeyPConv) }},
-	{"Runtime ms", 95, "metrics." + tracking.KeyRuntimeMS, func(r *tracking.Run) string { return metricText(r, tracking.KeyRuntimeMS) }},
+	}, false},
+	{"Started", 0, 0, 0, "start_time", func(r *tracking.Run) string { return r.StartTime.Local().Format("2006-01-02 15:04:05") }, false},
+	{"Dataset", 72, 260, 1, "dataset", func(r *tracking.Run) string { return runDataset(r) }, false},
+	{"Models", 64, 480, 2, "params." + tracking.KeyModels, func(r *tracking.Run) string { return paramText(r, tracking.KeyModels) }, true},
+	{"Conversions", 0, 0, 0, "metrics." + tracking.KeyTotalConversions, func(r *tracking.Run) string { return metricText(r, tracking.KeyTotalConversions) }, false},
+	{"P(conv)", 0, 0, 0, "metrics." + tracking.KeyPConv, func(r *tracking.Run) string { return metricText(r, tracking.KeyPConv) }, false},
+	{"Runtime ms", 0, 0, 0, "metrics." + tracking.KeyRuntimeMS, func(r *tracking.Run) string { return metricText(r, tracking.KeyRuntimeMS) }, false},
 }
 
 // listMetricKeys are the metrics the table shows, the only ones it loads
@@ -58,6 +67,9 @@ func listMetricKeys() []string {
 	}
 	return keys
 }
+
+// tickColumnWidth is the width of the tick box column.
+const tickColumnWidth = 32
 
 func runDataset(r *tracking.Run) string {
 	if r.DatasetName != "" {
@@ -102,6 +114,15 @@ type RunsScreen struct {
 	undoBar                                    *fyne.Container
 	champion                                   *championActions
 	undoLabel                                  *widget.Label
+	// DetailsOn shows the details of the current run beside the table (a
+	// wide window) or under it.
+	DetailsOn *widget.Check
+	body      *runsBody
+	bodyBox   *fyne.Container
+	// fit sets the column widths from their texts and the width given.
+	fit *fitTable
+	// natural are the columns' widest texts in this load (runColumns order).
+	natural []float32
 
 	// Page is the run page a click on a run opens in place of the table.
 	Page *RunPage
@@ -172,10 +193,10 @@ func newRunsScreen(u *UI) *RunsScreen {
 	s.Table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("Conversions ▼", nil) }
 	s.Table.UpdateHeader = s.updateHeader
 	s.Table.OnSelected = s.selected
-	s.Table.SetColumnWidth(0, 40)
-	for i, c := range runColumns {
-		s.Table.SetColumnWidth(i+1, c.width)
-	}
+	s.fit = &fitTable{table: s.Table, specs: s.columnSpecs}
+	s.fit.table.SetColumnWidth(0, tickColumnWidth)
+	s.DetailsOn = widget.NewCheck("Details", s.setDetails)
+	s.DetailsOn.SetChecked(u.App.Preferences().BoolWithFallback(prefRunsDetails, true))
 	s.Page = newRunPage(s)
 	return s
 }
@@ -186,11 +207,11 @@ func (s *RunsScreen) Content() fyne.CanvasObject {
 	// Two rows of actions, so the screen fits a 1024-pixel window.
 	actions := container.NewVBox(
 		container.NewHBox(s.ShowDeleted, s.CompareBtn, s.RenameBtn, s.NoteBtn, s.TagsBtn, s.DeleteBtn, s.RestoreBtn),
-		container.NewHBox(s.RerunBtn, s.ExportBtn, s.championButtons()))
+		container.NewHBox(s.RerunBtn, s.ExportBtn, s.championButtons(), s.DetailsOn))
 	top := container.NewVBox(search, s.FilterError, actions, s.undoBar, s.Status)
-	split := container.NewHSplit(s.Table, container.NewVScroll(s.Detail))
-	split.Offset = 0.75
-	s.list = container.NewBorder(top, nil, nil, nil, split)
+	s.body = &runsBody{details: s.DetailsOn.Checked}
+	s.bodyBox = container.New(s.body, compact(container.New(s.fit, s.Table)), container.NewVScroll(s.Detail))
+	s.list = container.NewBorder(top, nil, nil, nil, s.bodyBox)
 	s.stack = container.NewStack(s.list)
 	return s.stack
 }
@@ -304,6 +325,7 @@ func (s *RunsScreen) loaded(load int, page *tracking.RunPage, err error) {
 			s.Table.UnselectAll()
 			s.quiet = false
 		}
+		s.measure()
 		s.Table.Refresh()
 		msg := fmt.Sprintf("%d runs", len(s.runs))
 		if len(s.runs) == 1 {
@@ -725,4 +747,116 @@ func (s *RunsScreen) exportCSV() {
 		return
 	}
 	exportCSV(s.ui, "runs.csv", s.runsCSV(s.runs))
+}
+
+// prefRunsDetails keeps whether the Runs screen shows the details pane.
+const prefRunsDetails = "runs.details"
+
+// measure finds each column's widest text among the runs loaded and fits
+// the columns to it.
+func (s *RunsScreen) measure() {
+	s.natural = make([]float32, len(runColumns))
+	for i := range runColumns {
+		c := runColumns[i]
+		w := s.headerWidth(i)
+		for _, r := range s.runs {
+			w = max(w, textWidth(c.text(r), false))
+		}
+		s.natural[i] = w
+	}
+	s.fit.refit()
+}
+
+// columnSpecs are the columns' widths for fitTable: the tick box, then
+// runColumns.
+func (s *RunsScreen) columnSpecs() []fitSpec {
+	if s.natural == nil {
+		s.measure0()
+	}
+	specs := []fitSpec{{natural: tickColumnWidth, min: tickColumnWidth}}
+	for i, c := range runColumns {
+		n := s.natural[i]
+		sp := fitSpec{natural: n, min: n, weight: c.weight, first: c.cutFirst}
+		if c.cut > 0 {
+			head := s.headerWidth(i)
+			sp.natural = max(head, min(n, c.max))
+			sp.min = max(head, min(sp.natural, c.cut))
+		}
+		specs = append(specs, sp)
+	}
+	return specs
+}
+
+// measure0 measures the headers alone (before the first load).
+func (s *RunsScreen) measure0() {
+	s.natural = make([]float32, len(runColumns))
+	for i := range runColumns {
+		s.natural[i] = s.headerWidth(i)
+	}
+}
+
+// headerWidth is the width of a column's header button, sort arrow and
+// all.
+func (s *RunsScreen) headerWidth(col int) float32 {
+	return textWidth(s.HeaderText(col), true)
+}
+
+// setDetails shows or hides the details pane, and remembers it.
+func (s *RunsScreen) setDetails(on bool) {
+	s.ui.App.Preferences().SetBool(prefRunsDetails, on)
+	if s.body == nil {
+		return
+	}
+	s.body.details = on
+	s.bodyBox.Refresh()
+}
+
+// runsBody lays out the runs table and the details pane: side by side
+// when the window leaves the table at least runsTableWide, else the
+// details under the table; with details off, the table alone.
+type runsBody struct {
+	details bool
+	// side is set when the last layout put the details beside the table.
+	side bool
+}
+
+// Widths of the runs table and details pane side by side.
+const (
+	runsTableWide = 1000
+	runsPaneWidth = 340
+)
+
+// Layout implements fyne.Layout: objects are the table and the details.
+func (b *runsBody) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	table, pane := objects[0], objects[1]
+	pad := theme.Padding()
+	table.Move(fyne.NewPos(0, 0))
+	b.side = false
+	switch {
+	case !b.details:
+		pane.Hide()
+		table.Resize(size)
+		return
+	case size.Width-runsPaneWidth-pad >= runsTableWide:
+		b.side = true
+		w := size.Width - runsPaneWidth - pad
+		table.Resize(fyne.NewSize(w, size.Height))
+		pane.Move(fyne.NewPos(w+pad, 0))
+		pane.Resize(fyne.NewSize(runsPaneWidth, size.Height))
+	default:
+		h := min(max(size.Height*0.38, 140), 260)
+		table.Resize(fyne.NewSize(size.Width, size.Height-h-pad))
+		pane.Move(fyne.NewPos(0, size.Height-h))
+		pane.Resize(fyne.NewSize(size.Width, h))
+	}
+	pane.Show()
+}
+
+// MinSize implements fyne.Layout.
+func (b *runsBody) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	m := objects[0].MinSize()
+	if b.details {
+		m.Height += 140
+	}
+	return m
 }

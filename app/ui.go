@@ -36,6 +36,9 @@ const (
 
 var screenOrder = []string{ScreenDatasets, ScreenAttribute, ScreenRuns, ScreenCompare, ScreenBudget}
 
+// sidebarWidth is the width of the list of screens.
+const sidebarWidth = 112
+
 // loadedDataset is a dataset imported in this session.
 type loadedDataset struct {
 	name string
@@ -104,9 +107,10 @@ func New(a fyne.App, store *storage.Store) *UI {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(screenOrder[i]) },
 	)
 	u.sidebar.OnSelected = func(i widget.ListItemID) { u.show(screenOrder[i]) }
-	split := container.NewHSplit(u.sidebar, u.content)
-	split.Offset = 0.16
-	u.Window.SetContent(u.rememberSize(split))
+	// The sidebar is as wide as its names need, whatever the window's
+	// width: the screens get the rest.
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewStack(minWidth(sidebarWidth), u.sidebar))
+	u.Window.SetContent(u.rememberSize(container.NewBorder(nil, nil, side, nil, u.content)))
 	u.restoreWindowSize()
 	u.addShortcuts()
 	u.Select(ScreenDatasets)
@@ -245,9 +249,26 @@ func (u *UI) start() error {
 	if err := u.loadSampleDataset(); err != nil {
 		return err
 	}
-	u.Attribute.choose(assets.SampleTouchesName)
+	// Attribute as it was left: the dataset of the last Run and its last
+	// run's results.
+	u.Attribute.restoreDataset(assets.SampleTouchesName)
 	u.Select(u.lastScreen(ScreenRuns))
 	return nil
+}
+
+// fingerprintOf is the fingerprint of the dataset a picker offers as
+// label, "" if none.
+func (u *UI) fingerprintOf(label string) string {
+	for _, c := range u.datasetChoices() {
+		switch {
+		case c.label != label:
+		case c.loaded != nil:
+			return c.loaded.info.Fingerprint
+		case c.info != nil:
+			return c.info.Fingerprint
+		}
+	}
+	return ""
 }
 
 // LoadSample imports the bundled sample and runs every model on it (the

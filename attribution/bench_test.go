@@ -118,13 +118,14 @@ func BenchmarkImportCRMExport(b *testing.B) {
 }
 
 // BenchmarkMarkovOrder1ManyChannels runs Markov order 1 on generated
-// tables with hundreds to thousands of channels, where the removal effects
-// come from one inverse of the chain's fundamental matrix instead of one
-// solve per channel.
+// tables with hundreds to thousands of channels (10,000 channels on
+// 60,000 paths is the shape of issue 12's goal), where the removal effects
+// come from selected inversion instead of one solve per channel.
 func BenchmarkMarkovOrder1ManyChannels(b *testing.B) {
-	for _, channels := range []int{500, 2000} {
+	for _, c := range []struct{ channels, paths int }{{500, 15000}, {2000, 60000}, {10000, 60000}} {
+		channels := c.channels
 		var buf bytes.Buffer
-		if err := synth.WritePaths(&buf, synth.Options{Channels: channels, Paths: 30 * channels, Seed: 1}); err != nil {
+		if err := synth.WritePaths(&buf, synth.Options{Channels: channels, Paths: c.paths, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 		ds, err := Import(context.Background(), bytes.NewReader(buf.Bytes()), ImportOptions{})

@@ -196,9 +196,16 @@ func removalEffects(ctx context.Context, ch *markovChain, contains [][]int32, al
 		return re, vre, nil
 	}
 	if ch.n > denseLimit {
-		// A large chain: the plain run's cheaper exact method (the
-		// fundamental matrix, or solves spread over the cores).
-		plan, err := chooseRemovalPlan(ch, channelsInChain(ch, len(contains)), len(contains))
+		// A large chain: the plain run's cheaper exact method (selected
+		// inversion, the fundamental matrix, or solves over the cores).
+		sel, whyNot, err := planSelectedIfCheaper(ctx, ch)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sel != nil {
+			return removalBySelectedInverse(ctx, ch, sel, contains)
+		}
+		plan, err := chooseRemovalPlan(ch, channelsInChain(ch, len(contains)), len(contains), whyNot)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -20,8 +20,8 @@ var (
 // ReadSpend reads a spend table: a header row with a channel column and a
 // spend column (aliases cost and budget), then one row per channel. Other
 // columns are ignored. Like the journey importers it accepts UTF-8 with or
-// without BOM, comma, semicolon or tab delimiters, CRLF or LF and RFC 4180
-// quoting. A channel listed on several rows gets the sum of its rows (a
+// without BOM and UTF-16, comma, semicolon or tab delimiters, CRLF or LF
+// and RFC 4180 quoting. A channel listed on several rows gets the sum of its rows (a
 // file with one row per campaign or month is common); channels keep the
 // order of their first row. file names the input in errors.
 //
@@ -32,7 +32,11 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 	if file == "" {
 		file = "spend"
 	}
-	br := bufio.NewReaderSize(r, sampleBytes)
+	in, _, err := decodeInput(r, file)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(in, sampleBytes)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
@@ -74,7 +78,7 @@ func ReadSpend(r io.Reader, file string) ([]ChannelSpend, error) {
 			return nil, &ParseError{File: file, Reason: msg}
 		}
 	}
-	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header, formats: formats}, rr: rr}
+	im := &chunkParser{importShared: &importShared{opts: ImportOptions{File: file}, header: header, labels: header, width: len(header), formats: formats}, rr: rr}
 	index := map[string]int{}
 	var out []ChannelSpend
 	for {

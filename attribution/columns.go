@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -95,7 +96,38 @@ func detectLayout(header []string, manual map[string]string) (Layout, error) {
 			missing = append(missing, f)
 		}
 	}
-	return "", fmt.Errorf("cannot tell what this file holds from its header (%s): a path table needs a path column (path, channel path, conversion path, MCF channel grouping path …); a touch log needs a journey id (user id, contact id, client id …), a time (timestamp, event time, date …) and a channel (channel, source / medium, source …), and this header has no %s. Map the columns by hand, e.g. --map \"Source / Medium=channel\"", strings.Join(header, ", "), strings.Join(missing, ", "))
+	return "", fmt.Errorf("cannot tell what this file holds from its header (%s): a path table needs a path column (path, channel path, conversion path, MCF channel grouping path …); a touch log needs a journey id (user id, contact id, client id …), a time (timestamp, event time, date …) and a channel (channel, source / medium, source …), and this header has no %s. Map the columns by hand%s", strings.Join(header, ", "), strings.Join(missing, ", "), layoutSuggestion(header, manual))
+}
+
+// layoutSuggestion is the --map example for a header whose layout cannot
+// be told: a path table's missing fields when a column looks like a path,
+// else a touch log's.
+func layoutSuggestion(header []string, manual map[string]string) string {
+	paths := matchHeader(header, LayoutPaths, manual)
+	touches := matchHeader(header, LayoutTouches, manual)
+	// A column that a touch log's field matched ("Journey ID") is not
+	// taken for a path because of a word in its name.
+	taken := append(valuesOf(paths.cols), valuesOf(touches.cols)...)
+	for i, h := range header {
+		for _, w := range strings.Split(normalizeHeader(h), "_") {
+			if paths.cols[FieldPath] < 0 && slices.Contains(fieldHints[FieldPath], w) && !slices.Contains(taken, i) {
+				return suggestMap(header, paths.cols, requiredFields(LayoutPaths, paths.cols))
+			}
+		}
+	}
+	return suggestMap(header, touches.cols, requiredFields(LayoutTouches, touches.cols))
+}
+
+// requiredFields are the required fields of layout l that cols leaves
+// without a column.
+func requiredFields(l Layout, cols map[string]int) []string {
+	var out []string
+	for _, f := range fieldsOf(l) {
+		if f.required && cols[f.name] < 0 {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 // matchColumns maps each field of layout l to a column index (or -1), using

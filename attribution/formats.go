@@ -25,8 +25,12 @@ type columnFormats struct {
 	numEv   []numberEvidence // per column index: the sample's evidence
 	forced  bool             // ImportOptions.Decimal was set
 	timeCol int              // -1 for a path table
-	order   DateOrder
-	ordered bool // order was set by ImportOptions.DateFormat
+	// timeName names the time column in messages; plan is set when a
+	// field is read from joined columns, so the sample reads them too.
+	timeName string
+	plan     *readPlan
+	order    DateOrder
+	ordered  bool // order was set by ImportOptions.DateFormat
 	// deferred: the sample left the order open, so dates that read both
 	// ways are read day first, with the month-first reading kept until
 	// the whole column has been seen (finishTouches).
@@ -53,6 +57,9 @@ func newColumnFormats(opts ImportOptions, layout Layout, header []string, cols m
 		numFields = []string{FieldConversions, FieldPathValue, FieldNulls}
 	} else {
 		f.timeCol = cols[FieldTimestamp]
+		if f.timeCol >= 0 {
+			f.timeName = header[f.timeCol]
+		}
 	}
 	for _, field := range numFields {
 		if i := cols[field]; i >= 0 {
@@ -109,12 +116,18 @@ func (f *columnFormats) inferSample(sample []byte, firstLine int, header []strin
 	rr := newRecordReader(&sliceSource{sample}, f.delim)
 	rr.nextLine = firstLine
 	probe := numberStyle{}
+	var joinBuf []byte
 	for {
 		rec, err := rr.read()
 		if err != nil {
 			break // io.EOF, or a bad row the import itself will report
 		}
-		if len(rec) != len(header) {
+		if f.plan != nil {
+			if len(rec) != f.plan.width {
+				continue
+			}
+			rec = f.plan.extend(rec, &joinBuf)
+		} else if len(rec) != len(header) {
 			continue
 		}
 		for _, col := range f.numCols {

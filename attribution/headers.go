@@ -44,8 +44,8 @@ var touchVocabulary = map[string][][]string{
 	FieldChannel: {
 		{FieldChannel, "marketing_channel", "channel_grouping", "default_channel_group", "default_channel_grouping", "session_default_channel_group", "session_default_channel_grouping", "first_user_default_channel_group", "touchpoint", "touch_channel"},
 		{"source_medium", "session_source_medium", "traffic_source_medium_combined", "utm_source_medium", "first_user_source_medium"},
-		{"source", "utm_source", "traffic_source_source", "session_source", "lead_source", "original_source"},
-		{"medium", "utm_medium", "traffic_source_medium", "session_medium"},
+		{"source", "utm_source", "traffic_source_source", "session_source", "first_user_source", "lead_source", "original_source"},
+		{"medium", "utm_medium", "traffic_source_medium", "session_medium", "first_user_medium"},
 		{"campaign", "utm_campaign", "campaign_name", "traffic_source_name", "session_campaign"},
 	},
 	FieldConversion: {
@@ -121,12 +121,22 @@ func normalizeHeader(s string) string {
 // columnMatch is how the columns of a header map to the fields of a layout.
 type columnMatch struct {
 	cols map[string]int // field -> column index, -1 if none
+	// joins lists, per field read from two columns joined (Session
+	// source + Session medium, Date + Time), the columns in the order
+	// they are joined; cols holds the first.
+	joins map[string][]int
 	// alternatives lists, per field matched by name, the other columns
-	// that fit it in a lower tier (shown so the user can --map instead).
+	// that fit it in a lower tier (shown so the user can --map instead),
+	// as --map names them (ColumnRef).
 	alternatives map[string][]string
-	// conflicts names fields that two columns fit equally well.
-	conflicts map[string][]string
+	// conflicts lists the columns of fields that two columns fit equally
+	// well.
+	conflicts map[string][]int
 	unused    []string
+	// problem is why the --map choices cannot be followed: a column that
+	// is not in the header or is named twice, or two columns for a field
+	// that is not read from a join.
+	problem string
 }
 
 // matchHeader maps each field of layout l to a column: manual choices
@@ -137,19 +147,12 @@ func matchHeader(header []string, l Layout, manual map[string]string) columnMatc
 		norm[i] = normalizeHeader(h)
 	}
 	used := make([]bool, len(header))
-	cm := columnMatch{cols: map[string]int{}, alternatives: map[string][]string{}, conflicts: map[string][]string{}}
+	cm := columnMatch{cols: map[string]int{}, alternatives: map[string][]string{}, conflicts: map[string][]int{}}
 	vocab := vocabularyOf(l)
 	for _, f := range fieldsOf(l) {
 		cm.cols[f.name] = -1
 	}
-	for col, field := range manual {
-		for i, h := range norm {
-			if h == normalizeHeader(col) && !used[i] {
-				cm.cols[field] = i
-				used[i] = true
-			}
-		}
-	}
+	cm.matchManual(header, manual, used)
 	for _, f := range fieldsOf(l) {
 		if cm.cols[f.name] >= 0 {
 			continue
@@ -169,9 +172,7 @@ func matchHeader(header []string, l Layout, manual map[string]string) columnMatc
 				}
 			}
 			if len(found) == 0 && len(inTier) > 1 {
-				for _, i := range inTier {
-					cm.conflicts[f.name] = append(cm.conflicts[f.name], header[i])
-				}
+				cm.conflicts[f.name] = inTier
 			}
 			found = append(found, inTier...)
 		}
@@ -180,13 +181,16 @@ func matchHeader(header []string, l Layout, manual map[string]string) columnMatc
 		}
 		cm.cols[f.name] = found[0]
 		used[found[0]] = true
+		if f.name == FieldChannel && len(cm.conflicts[f.name]) == 0 {
+			found = cm.joinSourceMedium(norm, found, used)
+		}
 		for _, i := range found[1:] {
-			cm.alternatives[f.name] = append(cm.alternatives[f.name], header[i])
+			cm.alternatives[f.name] = append(cm.alternatives[f.name], ColumnRef(header, i))
 		}
 	}
 	for i, u := range used {
 		if !u {
-			cm.unused = append(cm.unused, header[i])
+			cm.unused = append(cm.unused, ColumnLabel(header, i))
 		}
 	}
 	return cm
@@ -201,15 +205,16 @@ func containsInt(s []int, v int) bool {
 	return false
 }
 
-// conflictError says which columns compete for a field and how to choose.
-func (cm columnMatch) conflictError(fields []string) error {
+// conflictError says which columns compete for a field and how to choose,
+// in the --map form that works for this header.
+func (cm columnMatch) conflictError(header []string, fields []string) error {
 	for _, f := range fields {
 		if c := cm.conflicts[f]; len(c) > 1 {
 			quoted := make([]string, len(c))
-			for i, name := range c {
-				quoted[i] = fmt.Sprintf("%q", name)
+			for i, col := range c {
+				quoted[i] = fmt.Sprintf("%q", ColumnLabel(header, col))
 			}
-			return fmt.Errorf("the columns %s could each be the %s: choose one with --map (e.g. --map %q) or in the preview's column pickers", strings.Join(quoted, " and "), f, c[0]+"="+f)
+			return fmt.Errorf("the columns %s could each be the %s: choose one with --map (e.g. --map %s) or in the preview's column pickers", strings.Join(quoted, " and "), f, MapArg(header, c[0], f))
 		}
 	}
 	return nil

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -99,8 +98,15 @@ type Summary struct {
 	Columns         map[string]int `json:"columns"` // field -> 0-based column index
 	IgnoredColumns  []string       `json:"ignored_columns,omitempty"`
 	// ColumnAlternatives names, per field, the other columns that would
-	// also have fitted it by name (a lower tier of the vocabulary).
+	// also have fitted it by name (a lower tier of the vocabulary), as
+	// --map names them (ColumnRef: the name, or "#N" when it is shared).
 	ColumnAlternatives map[string][]string `json:"column_alternatives,omitempty"`
+	// Joins names the fields read from two columns joined, such as the
+	// channel from "Session source" and "Session medium" (Columns holds
+	// the first).
+	Joins map[string]ColumnJoin `json:"joined_columns,omitempty"`
+	// Encoding is "UTF-16LE" or "UTF-16BE" for a UTF-16 file, "" for UTF-8.
+	Encoding string `json:"encoding,omitempty"`
 
 	RowsRead     int            `json:"rows_read"`
 	RowsAccepted int            `json:"rows_accepted"`
@@ -162,7 +168,11 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	if err != nil {
 		return nil, err
 	}
-	br, rr, header, err := readHeaderWith(r, opts.File, forcedDelim)
+	in, dec, err := decodeInput(r, opts.File)
+	if err != nil {
+		return nil, err
+	}
+	br, rr, header, err := readHeaderWith(in, opts.File, forcedDelim)
 	if err != nil {
 		return nil, err
 	}
@@ -177,34 +187,20 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 	} else if layout != LayoutPaths && layout != LayoutTouches {
 		return nil, fmt.Errorf("unknown layout %q: use paths or touches", layout)
 	}
-	for col, field := range opts.Map {
-		if !slices.Contains(FieldNames(layout), field) {
-			return nil, fmt.Errorf("--map %s=%s: %q is not a field of a %s file (fields: %s)", col, field, field, layout, strings.Join(FieldNames(layout), ", "))
-		}
-		if !slices.ContainsFunc(header, func(h string) bool { return normalizeHeader(h) == normalizeHeader(col) }) {
-			return nil, fileErr(fmt.Sprintf("--map %s=%s: the header has no column %q (columns: %s)", col, field, col, strings.Join(header, ", ")))
-		}
-	}
 	if err := checkPeriods(opts.By, layout); err != nil {
 		return nil, fileErr(err.Error())
 	}
-	cm := matchHeader(header, layout, opts.Map)
-	if err := cm.conflictError(FieldNames(layout)); err != nil {
-		return nil, fileErr(err.Error())
+	sample, _ := br.Peek(sampleBytes)
+	cm, err := chooseColumns(opts, layout, header, sample, rr.nextLine, delim)
+	if err != nil {
+		return nil, err
 	}
+	plan := newReadPlan(header, cm)
 	cols, unused := cm.cols, cm.unused
-	var missing []string
-	for _, f := range fieldsOf(layout) {
-		if f.required && cols[f.name] < 0 {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fileErr(fmt.Sprintf("a %s file needs the column(s) %s, and the header has only %s: rename the columns or map them by hand", layoutNoun(layout), strings.Join(missing, ", "), strings.Join(header, ", ")))
-	}
 	ds := &Dataset{Paths: NewPathSet()}
 	s := &ds.Summary
 	s.File, s.Layout, s.Delimiter, s.IgnoredColumns = opts.File, layout, delimName(delim), unused
+	s.Encoding = dec.encodingName()
 	s.Header = header
 	s.Columns = map[string]int{}
 	s.ColumnAlternatives = cm.alternatives
@@ -216,20 +212,22 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 			s.Columns[f] = i
 		}
 	}
-	formats, err := newColumnFormats(opts, layout, header, cols, delim)
+	s.Joins = summaryJoins(cm)
+	formats, err := newColumnFormats(opts, layout, plan.header, plan.cols, delim)
 	if err != nil {
 		return nil, err
 	}
-	if sample, _ := br.Peek(sampleBytes); len(sample) > 0 {
-		if msg := formats.inferSample(sample, rr.nextLine, header); msg != "" {
+	formats.setPlan(plan)
+	if len(sample) > 0 {
+		if msg := formats.inferSample(sample, rr.nextLine, plan.header); msg != "" {
 			return nil, &ParseError{File: opts.File, Reason: msg}
 		}
 	}
 	if layout == LayoutTouches && (opts.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(header[cols[FieldConversion]]))) {
 		s.ConversionLabels = formats.labelSet
 	}
-	shared := &importShared{opts: opts, header: header, cols: cols, delim: delim, formats: formats}
-	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats}
+	shared := &importShared{opts: opts, header: plan.names, labels: plan.header, width: plan.width, cols: plan.cols, delim: delim, formats: formats, plan: formats.plan}
+	merged := &mergeState{ctx: ctx, ds: ds, opts: opts, bytes: rr.bytes, formats: formats, decoded: dec}
 	if layout == LayoutPaths {
 		err = parseChunks(ctx, br, rr.nextLine, shared.parsePathChunk, merged.mergePaths)
 	} else {
@@ -253,13 +251,13 @@ func Import(ctx context.Context, r io.Reader, opts ImportOptions) (*Dataset, err
 			s.Journeys = int(j)
 		}
 	}
-	formats.describe(s, &merged.evidence, header)
+	formats.describe(s, &merged.evidence, plan.header)
 	s.Channels = len(ds.Paths.Channels)
 	s.Paths = ds.Paths.Len()
 	s.UnattributedConversions = ds.Paths.UnattributedConversions
 	s.UnattributedValue = ds.Paths.UnattributedValue
 	if opts.Progress != nil {
-		opts.Progress(Progress{Rows: s.RowsRead, Bytes: merged.bytes, Done: true})
+		opts.Progress(Progress{Rows: s.RowsRead, Bytes: merged.progressBytes(), Done: true})
 	}
 	return ds, nil
 }
@@ -386,6 +384,12 @@ type importShared struct {
 	cols    map[string]int
 	delim   byte
 	formats *columnFormats
+	// header names the columns read (joined ones after the file's) and
+	// labels names them in messages (ColumnLabel: "Source (#3)" where a
+	// name is shared); width is the file's own column count.
+	labels []string
+	width  int
+	plan   *readPlan // nil unless a field is read from joined columns
 	// pathChunks recycles parsed chunks once merged, so that a large file
 	// parses into the same few buffers instead of fresh ones per chunk.
 	pathChunks sync.Pool
@@ -400,6 +404,7 @@ type chunkParser struct {
 	rejects  []RejectedRow // skipped rows, in order
 	stop     error         // the first bad row, when not skipping
 	evidence formatEvidence
+	joinBuf  []byte // the joined cells of the current row
 }
 
 func (sh *importShared) newChunkParser(c chunk) *chunkParser {
@@ -427,9 +432,12 @@ func (cp *chunkParser) next() ([][]byte, error) {
 		}
 		return rec, &ParseError{File: cp.opts.File, Line: cp.rr.line, Reason: re.reason}
 	}
-	if len(rec) != len(cp.header) {
+	if len(rec) != cp.width {
 		return rec, &ParseError{File: cp.opts.File, Line: cp.rr.line,
-			Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(cp.header))}
+			Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), cp.width)}
+	}
+	if cp.plan != nil {
+		rec = cp.plan.extend(rec, &cp.joinBuf)
 	}
 	return rec, nil
 }
@@ -442,6 +450,7 @@ func (cp *chunkParser) bad(rec [][]byte, err error) {
 		cp.stop = err
 		return
 	}
+	rec = rec[:min(len(rec), cp.width)] // the file's cells, not the joined ones
 	fields := make([]string, len(rec))
 	for i, f := range rec {
 		fields[i] = string(f)
@@ -451,8 +460,8 @@ func (cp *chunkParser) bad(rec [][]byte, err error) {
 
 // cellError builds the error for one bad cell.
 func (cp *chunkParser) cellError(col int, cell []byte, reason string) *ParseError {
-	return &ParseError{File: cp.opts.File, Line: cp.rr.line, Column: col + 1,
-		Field: cp.header[col], Value: shorten(string(cell)), Reason: reason}
+	return &ParseError{File: cp.opts.File, Line: cp.rr.line, Column: cp.plan.column(col),
+		Field: cp.labels[col], Value: shorten(string(cell)), Reason: reason}
 }
 
 // number parses a cell that must be a finite number at least zero. An empty
@@ -531,6 +540,7 @@ type mergeState struct {
 	maxT     int64
 
 	formats  *columnFormats
+	decoded  *utf16Reader   // nil unless the file is UTF-16
 	evidence formatEvidence // every chunk's so far, in file order
 	altRow   []int32        // rows whose date order is deferred (finishTouches)
 	altAt    []int64
@@ -553,14 +563,14 @@ func (m *mergeState) mergeCommon(c chunk, cp *chunkParser) error {
 			m.opts.OnReject(r)
 		}
 	}
-	if msg := m.evidence.fold(&cp.evidence, m.formats, cp.header); msg != "" {
+	if msg := m.evidence.fold(&cp.evidence, m.formats, cp.labels); msg != "" {
 		return &ParseError{File: m.opts.File, Reason: msg}
 	}
 	if cp.stop != nil {
 		return cp.stop
 	}
 	if m.opts.Progress != nil {
-		m.opts.Progress(Progress{Rows: s.RowsRead, Bytes: m.bytes})
+		m.opts.Progress(Progress{Rows: s.RowsRead, Bytes: m.progressBytes()})
 	}
 	return m.ctx.Err()
 }

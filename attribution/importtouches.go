@@ -270,7 +270,7 @@ func (m *mergeState) settleDateOrder() error {
 		}
 		return nil
 	}
-	return &ParseError{File: m.opts.File, Reason: undecidedMessage(m.ds.Summary.Header[f.timeCol], m.evidence.date.orderRead)}
+	return &ParseError{File: m.opts.File, Reason: undecidedMessage(f.timeName, m.evidence.date.orderRead)}
 }
 
 // buildJourneys turns accepted rows into paths.

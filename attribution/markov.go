@@ -179,9 +179,16 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := chooseRemovalPlan(chain, channelsInChain(chain, len(ps.Channels)), len(ps.Channels))
+	sel, whyNot, err := planSelectedIfCheaper(ctx, chain)
 	if err != nil {
 		return nil, err
+	}
+	plan := planSelected
+	if sel == nil {
+		plan, err = chooseRemovalPlan(chain, channelsInChain(chain, len(ps.Channels)), len(ps.Channels), whyNot)
+		if err != nil {
+			return nil, err
+		}
 	}
 	totalConv, totalValue, totalNulls := ps.Totals()
 	r := newResult(ps, Markov)
@@ -224,9 +231,12 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 		}
 	}
 	var re, vre []float64
-	if plan == planFundamental {
+	switch plan {
+	case planSelected:
+		re, vre, err = removalBySelectedInverse(ctx, chain, sel, contains)
+	case planFundamental:
 		re, vre, err = removalByFundamental(ctx, chain, contains)
-	} else {
+	default:
 		re, vre, err = removalBySolves(ctx, chain, solver, contains, pConv, valueBase)
 	}
 	if err != nil {

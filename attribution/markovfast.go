@@ -48,11 +48,43 @@ type removalPlan int
 const (
 	planSolves removalPlan = iota
 	planFundamental
+	planSelected
 )
+
+// selectedCoreLimit is the largest dense core selected inversion takes
+// on: its 2m^3 flops run at 10-30 GFLOPS with the assembly kernel (about
+// 5-45 s at 6,144 states on two cores) and at a few GFLOPS without it.
+func selectedCoreLimit() int {
+	if hasGJKernel {
+		return 6144
+	}
+	return 3072
+}
+
+// planSelectedIfCheaper returns a selected-inversion plan for an order-1
+// chain past the dense LU's size when its core is small enough, or nil and
+// why not, for the other methods to decide (higher orders remove sets of
+// states, which need more of N than its diagonal).
+func planSelectedIfCheaper(ctx context.Context, ch *markovChain) (*selinvPlan, string, error) {
+	if ch.order != 1 || ch.n <= denseLimit {
+		return nil, "", nil
+	}
+	if ch.n-1 > selinvStateLimit {
+		return nil, fmt.Sprintf("selected inversion takes at most %d states", selinvStateLimit), nil
+	}
+	p, err := planSelectedInverse(ctx, ch, selinvCoreDivisor)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(p.core) > selectedCoreLimit() {
+		return nil, fmt.Sprintf("selected inversion leaves a dense core of %d states (at most %d)", len(p.core), selectedCoreLimit()), nil
+	}
+	return p, "", nil
+}
 
 // chooseRemovalPlan picks the cheaper exact method for the chain, or
 // returns an error naming the limit when neither is practical.
-func chooseRemovalPlan(ch *markovChain, removals, channels int) (removalPlan, error) {
+func chooseRemovalPlan(ch *markovChain, removals, channels int, selectedWhyNot string) (removalPlan, error) {
 	n := ch.n
 	if n <= denseLimit {
 		return planSolves, nil // one small LU per channel, as always
@@ -73,10 +105,14 @@ func chooseRemovalPlan(ch *markovChain, removals, channels int) (removalPlan, er
 	if ch.order > 1 {
 		advice = "use a lower order, " + advice
 	}
+	methods := ""
+	if selectedWhyNot != "" {
+		methods = selectedWhyNot + "; "
+	}
 	return 0, fmt.Errorf("order %d with %d channels gives a chain of %d states and %d transitions, too large to solve exactly: "+
-		"removal effects need a dense inverse (at most %d states) or one solve per channel "+
+		"%sremoval effects need a dense inverse (at most %d states) or one solve per channel "+
 		"(at most %.0e channels × transitions; this chain needs %.1e): %s",
-		ch.order, channels, n, len(ch.outTo), fundamentalLimit, float64(solveWorkLimit), solveWork, advice)
+		ch.order, channels, n, len(ch.outTo), methods, fundamentalLimit, float64(solveWorkLimit), solveWork, advice)
 }
 
 // removalBySolves solves the chain once per channel, without the states
@@ -255,4 +291,32 @@ func channelsInChain(ch *markovChain, channels int) int {
 		}
 	}
 	return count
+}
+
+// removalBySelectedInverse computes every order-1 removal effect from the
+// diagonal of N, the visits and the conversion probabilities (selinv.go):
+// channel c, state s, loses v_s x_s / N_ss of P(conv).
+func removalBySelectedInverse(ctx context.Context, chain *markovChain, plan *selinvPlan, contains [][]int32) (re, vre []float64, err error) {
+	r, err := selectedInverse(ctx, chain, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	pConv, valueBase := r.convert[0], r.value[0]
+	re = make([]float64, len(contains))
+	vre = make([]float64, len(contains))
+	if pConv <= 0 {
+		return re, vre, nil
+	}
+	for c, set := range contains {
+		if len(set) != 1 {
+			continue // order 1: a channel is one state, or none
+		}
+		s := set[0]
+		reach := r.visits[s] / r.diag[s]
+		re[c] = clamp01(reach * r.convert[s] / pConv)
+		if valueBase > 0 {
+			vre[c] = clamp01(reach * r.value[s] / valueBase)
+		}
+	}
+	return re, vre, nil
 }

@@ -177,19 +177,18 @@ func TestRemovalByFundamentalMatchesSolves(t *testing.T) {
 	}
 }
 
-// TestMarkovManyChannelsUsesFundamental runs Markov order 1 on 600
-// channels, where markovRemoval picks the fundamental matrix, and checks
-// its credits against one solve per channel to 1e-9 of the totals.
-func TestMarkovManyChannelsUsesFundamental(t *testing.T) {
+// TestMarkovManyChannelsUsesSelectedInverse runs Markov order 1 on 600
+// channels, where markovRemoval picks selected inversion, and checks its
+// credits against one solve per channel to 1e-9 of the totals.
+func TestMarkovManyChannelsUsesSelectedInverse(t *testing.T) {
 	var b bytes.Buffer
 	if err := synth.WritePaths(&b, synth.Options{Channels: 600, Paths: 6000, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	ps := importBytes(t, "many.csv", b.Bytes(), ImportOptions{}).Paths
 	rs := newRemovalSetup(t, ps, 1)
-	plan, err := chooseRemovalPlan(rs.chain, channelsInChain(rs.chain, len(ps.Channels)), len(ps.Channels))
-	if err != nil || plan != planFundamental {
-		t.Fatalf("plan %v, %v for %d states; want the fundamental matrix", plan, err, rs.chain.n)
+	if plan, whyNot, err := planSelectedIfCheaper(context.Background(), rs.chain); err != nil || plan == nil {
+		t.Fatalf("no selected-inversion plan (%v, %s) for %d states", err, whyNot, rs.chain.n)
 	}
 	r := runModels(t, ps, Options{Models: []string{Markov}, Order: 1})[0]
 	wantRE, wantVRE := rs.serialRemoval(t)
@@ -202,20 +201,40 @@ func TestMarkovManyChannelsUsesFundamental(t *testing.T) {
 	}
 }
 
-// TestMarkovRefusesChainBeyondLimits asks for Markov on 10,000 channels
-// and 60,000 paths: neither exact method fits, so the run must fail at
-// once, naming both limits and what to do, while the other models run.
+// TestMarkovHigherOrderSkipsSelectedInverse: at order 2 a channel is a
+// set of states, which selected inversion does not cover; a chain past the
+// dense LU's size keeps the other methods (checked by the tests above).
+func TestMarkovHigherOrderSkipsSelectedInverse(t *testing.T) {
+	var b bytes.Buffer
+	if err := synth.WritePaths(&b, synth.Options{Channels: 30, Paths: 3000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	ps := importBytes(t, "order2.csv", b.Bytes(), ImportOptions{}).Paths
+	rs := newRemovalSetup(t, ps, 2)
+	if rs.chain.n <= denseLimit {
+		t.Fatalf("%d states: not past the dense limit", rs.chain.n)
+	}
+	if plan, _, _ := planSelectedIfCheaper(context.Background(), rs.chain); plan != nil {
+		t.Fatal("selected inversion planned for an order-2 chain")
+	}
+}
+
+// TestMarkovRefusesChainBeyondLimits asks for Markov order 1 on 25,000
+// channels and 50,000 paths: past selected inversion's state limit, and
+// one solve per channel would take far too long, so the run must fail at
+// once, naming the limits and what to do, while the other models run.
 func TestMarkovRefusesChainBeyondLimits(t *testing.T) {
 	var b bytes.Buffer
-	if err := synth.WritePaths(&b, synth.Options{Channels: 10000, Paths: 60000, Seed: 1}); err != nil {
+	if err := synth.WritePaths(&b, synth.Options{Channels: 25000, Paths: 50000, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	ps := importBytes(t, "huge.csv", b.Bytes(), ImportOptions{}).Paths
 	_, err := Run(context.Background(), ps, Options{Models: []string{Markov}, Order: 1})
 	if err == nil {
-		t.Fatal("Markov on 10,000 channels ran; want a refusal")
+		t.Fatal("Markov on 25,000 channels ran; want a refusal")
 	}
-	for _, want := range []string{"states", fmt.Sprintf("at most %d states", fundamentalLimit), "channels × transitions", "--models"} {
+	for _, want := range []string{"states", fmt.Sprintf("at most %d states", selinvStateLimit),
+		fmt.Sprintf("at most %d states", fundamentalLimit), "channels × transitions", "--models"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
@@ -224,3 +243,67 @@ func TestMarkovRefusesChainBeyondLimits(t *testing.T) {
 		t.Errorf("heuristic models on the same table: %v", err)
 	}
 }
+
+// TestRemovalBySelectedInverseMatchesSolves checks selected inversion
+// against one solve per channel on order-1 chains past the dense LU's
+// size, where it is used: removal effects to 1e-12, credits to 1e-9 of
+// the totals. Each table is also solved with every state eliminated
+// sparsely (no core) and with elimination stopped early (a large core),
+// so both halves of the method are checked on their own.
+func TestRemovalBySelectedInverseMatchesSolves(t *testing.T) {
+	tables := map[string]*PathSet{}
+	for _, c := range []struct{ channels, paths int }{{300, 3000}, {1000, 3000}} {
+		var b bytes.Buffer
+		if err := synth.WritePaths(&b, synth.Options{Channels: c.channels, Paths: c.paths, Seed: uint64(c.channels)}); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("gen %d channels", c.channels)
+		tables[name] = importBytes(t, name, b.Bytes(), ImportOptions{}).Paths
+	}
+	for seed := uint64(1); seed <= 3; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		g := pathGen{channels: 260 + rng.IntN(100), rows: 1500, minLen: 1, maxLen: 9,
+			fractional: seed%2 == 0, nulls: true, repeats: true}
+		name := fmt.Sprintf("random seed %d", seed)
+		tables[name] = importBytes(t, name, writePathCSV(g.generate(rng), true), ImportOptions{}).Paths
+	}
+	for name, ps := range tables {
+		totalConv, totalValue, _ := ps.Totals()
+		rs := newRemovalSetup(t, ps, 1)
+		if plan, whyNot, err := planSelectedIfCheaper(context.Background(), rs.chain); err != nil || plan == nil {
+			t.Fatalf("%s: no selected-inversion plan (%v, %s) for %d states", name, err, whyNot, rs.chain.n)
+		}
+		wantRE, wantVRE := rs.serialRemoval(t)
+		for _, divisor := range []int{selinvCoreDivisor, 0, 1 << 20, -1} {
+			kernel, kernelName := withKernel, "this CPU's kernel"
+			if divisor < 0 { // the plain plan again, on the portable kernel
+				divisor, kernel, kernelName = selinvCoreDivisor, withGenericKernel, "portable kernel"
+			}
+			plan, err := planSelectedInverse(context.Background(), rs.chain, divisor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var re, vre []float64
+			kernel(func() { re, vre, err = removalBySelectedInverse(context.Background(), rs.chain, plan, rs.contains) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			label := fmt.Sprintf("%s (%d states, %d sparse, core %d, %s)", name, rs.chain.n, len(plan.order), len(plan.core), kernelName)
+			for c := range re {
+				if math.Abs(re[c]-wantRE[c]) > 1e-12 || math.Abs(vre[c]-wantVRE[c]) > 1e-12 {
+					t.Errorf("%s, channel %d: removal effects %.15g, %.15g; by solves %.15g, %.15g", label, c, re[c], vre[c], wantRE[c], wantVRE[c])
+				}
+			}
+			conv, wantConv := shares(re, totalConv), shares(wantRE, totalConv)
+			value, wantValue := shares(vre, totalValue), shares(wantVRE, totalValue)
+			for c := range conv {
+				if !near(conv[c], wantConv[c], totalConv) || !near(value[c], wantValue[c], totalValue) {
+					t.Errorf("%s, channel %d: credit %.15g, %.15g; by solves %.15g, %.15g", label, c, conv[c], value[c], wantConv[c], wantValue[c])
+				}
+			}
+		}
+	}
+}
+
+// withKernel runs f with whichever kernel the CPU chose.
+func withKernel(f func()) { f() }

@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"strings"
@@ -285,6 +286,12 @@ func FuzzImportExports(f *testing.F) {
 	for _, c := range exportCases {
 		f.Add([]byte(c.export))
 	}
+	// UTF-16 as Excel's "Unicode text" writes it, and without a mark.
+	f.Add(encodeUTF16(utf16Excel, binary.LittleEndian, true))
+	f.Add(encodeUTF16(utf16Excel, binary.BigEndian, false))
+	// Fields read from two columns, and two columns with one name.
+	f.Add([]byte("user_pseudo_id,Date,Time,Session source,Session medium,Event name\nu,2024-03-01,17:20:05,google,cpc,session_start\nu,2024-03-02,9:05 PM,,,purchase\n"))
+	f.Add([]byte("User ID,Event Time,Source,Source,,Converted\nc-1,2024-03-01 17:20,google,cpc,,No\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzImport(t, data, LayoutAuto) })
 }
 

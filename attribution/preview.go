@@ -12,6 +12,7 @@ type Preview struct {
 	Header          []string
 	Rows            [][]string
 	Delimiter       string
+	Encoding        string // "UTF-16LE" or "UTF-16BE"; "" for UTF-8
 	Layout          Layout // LayoutAuto when it could not be detected
 	LayoutError     string // why the layout could not be detected
 	Columns         map[string]string
@@ -39,11 +40,15 @@ func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*P
 	if err != nil {
 		return nil, err
 	}
-	br, rr, header, err := readHeaderWith(r, file, forced)
+	in, dec, err := decodeInput(r, file)
 	if err != nil {
 		return nil, err
 	}
-	p := &Preview{Header: header, Delimiter: delimName(rr.delim), Columns: map[string]string{}}
+	br, rr, header, err := readHeaderWith(in, file, forced)
+	if err != nil {
+		return nil, err
+	}
+	p := &Preview{Header: header, Delimiter: delimName(rr.delim), Encoding: dec.encodingName(), Columns: map[string]string{}}
 	sample, peekErr := br.Peek(sampleBytes)
 	p.sample, p.firstLine, p.delim, p.whole = bytes.Clone(sample), rr.nextLine, rr.delim, peekErr != nil
 	for len(p.Rows) < n {
@@ -70,7 +75,7 @@ func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*P
 	if tf := p.Rules(ImportOptions{}).TimestampFormat; tf != "" {
 		p.TimestampFormat = tf
 	} else if col, ok := p.Columns[FieldTimestamp]; ok {
-		i := indexOfString(p.Header, col)
+		i := ColumnIndex(p.Header, col)
 		for _, row := range p.Rows {
 			if i < len(row) {
 				if _, f, err := parseTimestamp(trimSpace([]byte(row[i]))); err == nil {
@@ -84,23 +89,25 @@ func ReadPreviewDelimited(r io.Reader, file string, n int, delimiter string) (*P
 }
 
 // Mapping returns the column chosen for each field of layout l (field ->
-// column name), with manual choices (column -> field) taking precedence.
+// column, as ColumnLabel names it), with manual choices (column -> field)
+// taking precedence. A field read from joined columns names the first.
 func (p *Preview) Mapping(l Layout, manual map[string]string) map[string]string {
 	cols, _ := matchColumns(p.Header, l, manual)
 	out := map[string]string{}
 	for f, i := range cols {
 		if i >= 0 {
-			out[f] = p.Header[i]
+			out[f] = ColumnLabel(p.Header, i)
 		}
 	}
 	return out
 }
 
-func indexOfString(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
+// ColumnLabels returns ColumnLabel of every column of the preview's
+// header: the names a column picker offers, each naming one column.
+func (p *Preview) ColumnLabels() []string {
+	out := make([]string, len(p.Header))
+	for i := range p.Header {
+		out[i] = ColumnLabel(p.Header, i)
 	}
-	return -1
+	return out
 }

@@ -17,7 +17,12 @@ type PreviewRules struct {
 	// Alternatives the other columns that fit a field by name.
 	Columns      map[string]string
 	Alternatives map[string][]string
-	ColumnError  string
+	// Joins lists, per field read from two columns joined, the columns
+	// (Columns names the first) and Joined describes it in words, e.g.
+	// `"Session source" + " / " + "Session medium"`.
+	Joins       map[string][]string
+	Joined      map[string]string
+	ColumnError string
 	// TimestampFormat is the format of the first readable timestamp.
 	TimestampFormat TimeFormat
 	// DateOrder is the order of day/month dates, DateOrderAuto when the
@@ -55,11 +60,24 @@ func (p *Preview) Rules(o ImportOptions) PreviewRules {
 	r.Columns, r.Alternatives = map[string]string{}, cm.alternatives
 	for f, i := range cm.cols {
 		if i >= 0 {
-			r.Columns[f] = p.Header[i]
+			r.Columns[f] = ColumnLabel(p.Header, i)
 		}
 	}
-	if err := cm.conflictError(FieldNames(r.Layout)); err != nil {
+	r.ColumnError = cm.problem
+	if err := cm.conflictError(p.Header, FieldNames(r.Layout)); err != nil && r.ColumnError == "" {
 		r.ColumnError = err.Error()
+	}
+	if r.Layout == LayoutTouches && r.ColumnError == "" {
+		r.ColumnError = cm.joinDateTime(p.Header, o.Map, p.sample, p.firstLine, p.delim)
+		if i := cm.cols[FieldTimestamp]; i >= 0 {
+			r.Columns[FieldTimestamp] = ColumnLabel(p.Header, i) // the date, when joined
+		}
+	}
+	for f, parts := range cm.joins {
+		if r.Joins == nil {
+			r.Joins, r.Joined = map[string][]string{}, map[string]string{}
+		}
+		r.Joins[f], r.Joined[f] = joinNames(p.Header, f, parts)
 	}
 	for _, f := range fieldsOf(r.Layout) {
 		if f.required && cm.cols[f.name] < 0 {
@@ -69,12 +87,14 @@ func (p *Preview) Rules(o ImportOptions) PreviewRules {
 	if r.ColumnError != "" {
 		return r
 	}
-	f, err := newColumnFormats(o, r.Layout, p.Header, cm.cols, p.delim)
+	plan := newReadPlan(p.Header, cm)
+	f, err := newColumnFormats(o, r.Layout, plan.header, plan.cols, p.delim)
 	if err != nil {
 		r.OptionError = err.Error()
 		return r
 	}
-	r.FormatError = f.inferSample(p.sample, p.firstLine, p.Header)
+	f.setPlan(plan)
+	r.FormatError = f.inferSample(p.sample, p.firstLine, plan.header)
 	if r.Layout == LayoutTouches {
 		conv := p.Header[cm.cols[FieldConversion]]
 		if o.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(conv)) {
@@ -85,22 +105,21 @@ func (p *Preview) Rules(o ImportOptions) PreviewRules {
 		if f.deferred && f.dateEv.orderRead.line > 0 {
 			order = DayFirst
 			if p.whole {
-				r.FormatError = undecidedMessage(p.Header[f.timeCol], f.dateEv.orderRead)
+				r.FormatError = undecidedMessage(f.timeName, f.dateEv.orderRead)
 			} else {
 				r.DateNote = "every date in the first rows has day and month both 12 or less: the import decides the order from the whole file, and asks for it if the file does not settle it"
 			}
 		}
 		for _, row := range p.Rows {
-			if i := f.timeCol; i < len(row) {
-				if _, tf, _, err := parseTime(trimSpace([]byte(row[i])), order, f.ordered, nil); err == nil && !(f.deferred && strings.HasPrefix(string(tf), "DD/MM/YYYY")) {
-					r.TimestampFormat = tf
-					break
-				}
+			cell := plan.joinedCell(row, f.timeCol)
+			if _, tf, _, err := parseTime(trimSpace([]byte(cell)), order, f.ordered, nil); err == nil && !(f.deferred && strings.HasPrefix(string(tf), "DD/MM/YYYY")) {
+				r.TimestampFormat = tf
+				break
 			}
 		}
 	}
 	var s Summary
-	f.describe(&s, &formatEvidence{}, p.Header)
+	f.describe(&s, &formatEvidence{}, plan.header)
 	r.Numbers = s.NumberFormats
 	return r
 }

@@ -145,7 +145,7 @@ func (f *attributeFlags) registerData(fs *flag.FlagSet, prefix string) {
 	fs.Float64Var(&f.first, "first-weight", attribution.DefaultFirst, prefix+"position-based share of the first touch")
 	fs.Float64Var(&f.last, "last-weight", attribution.DefaultLast, prefix+"position-based share of the last touch")
 	fs.StringVar(&f.layout, "layout", "", prefix+"input layout: paths or touches (default: detect from the header)")
-	fs.Var(&f.mapping, "map", prefix+"map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
+	fs.Var(&f.mapping, "map", prefix+"map a column by hand: COLUMN=FIELD (repeatable), COLUMN a header name or #N (1-based position), e.g. --map src=channel or --map \"#3=channel\"")
 	f.registerReading(fs, prefix)
 	fs.BoolVar(&f.progress, "progress", false, prefix+"report progress on standard error (default: only when it is a terminal)")
 	f.mapping.what = "COLUMN=FIELD"

@@ -52,6 +52,7 @@ Usage:
   attrlab attribute FILE ...   attribute conversions to channels with every model
   attrlab gen ...              write synthetic journey data
   attrlab import FILE ...      check a journey file and register it as a dataset
+  attrlab datasets ...         list registered datasets; delete, restore
   attrlab runs ...             list and search logged runs; delete, restore, tag, note
   attrlab compare ID ID...     compare runs side by side
   attrlab export runs|mlflow   export runs as CSV or as an MLflow mlruns folder
@@ -72,6 +73,7 @@ func commands() []command {
 		{"attribute", "attribute conversions to channels", runAttribute},
 		{"gen", "write synthetic journey data", runGen},
 		{"import", "register a dataset", runImport},
+		{"datasets", "list, delete and restore datasets", runDatasets},
 		{"runs", "list, search and edit runs", runRuns},
 		{"compare", "compare runs", runCompare},
 		{"export", "export runs", runExport},

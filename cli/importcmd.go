@@ -22,7 +22,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("import", importUsage, env.Stdout)
 	fs.StringVar(&name, "name", "", "dataset name (default: the file name)")
 	fs.StringVar(&f.layout, "layout", "", "input layout: paths or touches (default: detect from the header)")
-	fs.Var(&f.mapping, "map", "map a column by hand: COLUMN=FIELD (repeatable), e.g. --map src=channel")
+	fs.Var(&f.mapping, "map", "map a column by hand: COLUMN=FIELD (repeatable), COLUMN a header name or #N (1-based position), e.g. --map src=channel or --map \"#3=channel\"")
 	fs.StringVar(&f.sep, "sep", ">", "channel separator in a path table's path column")
 	fs.StringVar(&f.lookback, "lookback", "30d", "drop touches older than this before their conversion; 0 = unlimited")
 	f.registerReading(fs, "")

@@ -211,6 +211,9 @@ func (r *report) printSummary(w io.Writer) {
 		kind = "touch log"
 	}
 	fmt.Fprintf(w, "%s: %s, %s-delimited", s.File, kind, s.Delimiter)
+	if s.Encoding != "" {
+		fmt.Fprintf(w, ", %s", s.Encoding)
+	}
 	if s.TimestampFormat != "" {
 		fmt.Fprintf(w, ", timestamps %s", s.TimestampFormat)
 	}

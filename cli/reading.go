@@ -62,7 +62,11 @@ func (r *report) printReading(w io.Writer) {
 	renamed := false
 	for _, f := range attribution.FieldNames(s.Layout) {
 		if i, ok := s.Columns[f]; ok && i < len(s.Header) {
-			chosen = append(chosen, fmt.Sprintf("%s = %q", f, s.Header[i]))
+			col := fmt.Sprintf("%q", attribution.ColumnLabel(s.Header, i))
+			if joined := attribution.JoinedDescription(s, f); joined != "" {
+				col, renamed = joined, true
+			}
+			chosen = append(chosen, f+" = "+col)
 			renamed = renamed || s.Header[i] != f
 		}
 	}
@@ -76,7 +80,7 @@ func (r *report) printReading(w io.Writer) {
 	slices.Sort(fields)
 	for _, f := range fields {
 		if i, ok := s.Columns[f]; ok && i < len(s.Header) {
-			fmt.Fprintf(w, "  %s: column %q (also fits: %s; choose with --map)\n", f, s.Header[i], strings.Join(s.ColumnAlternatives[f], ", "))
+			fmt.Fprintf(w, "  %s: column %q (also fits: %s; choose with --map)\n", f, attribution.ColumnLabel(s.Header, i), strings.Join(s.ColumnAlternatives[f], ", "))
 		}
 	}
 	if len(s.ConversionLabels) > 0 {

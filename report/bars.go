@@ -84,6 +84,7 @@ func layBars(s barSpec, w, h vg.Length, th Theme, fixed bool) *Chart {
 	legend.ThumbnailWidth = legendThumb
 	legend.Padding = vg.Points(4)
 	legendW := vg.Length(0)
+	legendTop := false // the legend over the bars rather than beside them
 	if m > 1 {
 		for _, se := range s.series {
 			name := shortLabel(se.name)
@@ -121,18 +122,32 @@ func layBars(s barSpec, w, h vg.Length, th Theme, fixed bool) *Chart {
 		bars.thick = dataH / vg.Length(n) * barFill / vg.Length(m)
 		p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	} else {
-		dataW := ch.Width - legendW - 1.2*vg.Inch
+		// The page margins (Draw), the value axis and a gap on the right.
+		used := vg.Points(20) + valueAxisWidth(p, bars, s.tick) + vg.Points(12)
+		dataW := ch.Width - legendW - used
+		slot := func(w vg.Length) vg.Length { return w / vg.Length(n) * 0.95 }
+		// Names that would have to turn beside the legend may stand
+		// upright with the legend above the bars instead.
+		if m > 1 && !namesFit(p.X.Tick.Label, labels, slot(dataW)) && namesFit(p.X.Tick.Label, labels, slot(ch.Width-used)) {
+			legendTop, dataW = true, ch.Width-used
+		}
 		bars.thick = dataW / vg.Length(n) * barFill / vg.Length(m)
-		nameAxis(p, ticks, dataW/vg.Length(n)*0.95)
+		ch.namesTurned = nameAxis(p, ticks, slot(dataW))
 	}
 	bars.pickLabels()
 	p.Add(grid, bars)
 
 	ch.body = func(c draw.Canvas) {
-		if m > 1 {
+		switch {
+		case legendTop:
+			rowH := legend.TextStyle.Height("Ag") + legend.Padding
+			strip := vg.Length(m)*rowH + vg.Points(4)
+			legend.Draw(draw.Crop(c, 0, 0, c.Size().Y-strip, 0))
+			c = draw.Crop(c, 0, -vg.Points(12), 0, -strip)
+		case m > 1:
 			legend.Draw(draw.Crop(c, c.Size().X-legendW+vg.Points(12), 0, 0, 0))
 			c = draw.Crop(c, 0, -legendW, 0, 0)
-		} else {
+		default:
 			c = draw.Crop(c, 0, -vg.Points(12), 0, 0)
 		}
 		p.Draw(c)
@@ -140,10 +155,33 @@ func layBars(s barSpec, w, h vg.Length, th Theme, fixed bool) *Chart {
 	return ch
 }
 
+// valueAxisWidth estimates the width of an upright chart's value axis:
+// its label (turned), the widest tick label and the tick marks.
+func valueAxisWidth(p *plot.Plot, bars *groupedBars, tick func(float64) string) vg.Length {
+	_, _, lo, hi := bars.DataRange()
+	w := vg.Length(0)
+	for _, t := range (plot.DefaultTicks{}).Ticks(lo, hi) {
+		if t.Label != "" {
+			w = max(w, p.Y.Tick.Label.Width(tick(t.Value)))
+		}
+	}
+	return p.Y.Label.TextStyle.Height(p.Y.Label.Text) + p.Y.Label.Padding + w + p.Y.Tick.Length + vg.Points(6)
+}
+
+// namesFit tells whether names stand upright in slots slotW wide, as they
+// are or wrapped (see nameAxis).
+func namesFit(sty text.Style, names []string, slotW vg.Length) bool {
+	if !slices.ContainsFunc(names, func(l string) bool { return sty.Width(l) > slotW }) {
+		return true
+	}
+	_, ok := wrapLabels(names, slotW, sty.Width)
+	return ok
+}
+
 // nameAxis puts names on p's X axis, one per slot of width slotW: as they
 // are if they fit, wrapped onto up to three lines if that makes them fit,
-// and otherwise turned.
-func nameAxis(p *plot.Plot, ticks []plot.Tick, slotW vg.Length) {
+// and otherwise turned (it then reports true).
+func nameAxis(p *plot.Plot, ticks []plot.Tick, slotW vg.Length) (turned bool) {
 	labels := make([]string, len(ticks))
 	for i, t := range ticks {
 		labels[i] = t.Label
@@ -169,9 +207,11 @@ func nameAxis(p *plot.Plot, ticks []plot.Tick, slotW vg.Length) {
 			// tick mark.
 			p.X.Tick.Length = p.X.Tick.Label.FontExtents().Descent + vg.Points(3)
 			p.X.Tick.Width, p.X.Tick.Color = 1, color.Transparent
+			turned = true
 		}
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	return turned
 }
 
 // wrapLabels breaks each label after spaces, underscores, hyphens, dots

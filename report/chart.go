@@ -46,6 +46,9 @@ type Chart struct {
 	Width, Height vg.Length
 	// theme colours everything but the data.
 	theme Theme
+	// namesTurned is set when the names under the bars had to be turned
+	// (they fit neither upright nor wrapped).
+	namesTurned bool
 	// body draws everything under the title.
 	body func(c draw.Canvas)
 	// layout lays the same chart out again at another size and in another
@@ -64,6 +67,10 @@ func (ch *Chart) Fit(w, h vg.Length, th Theme) *Chart {
 	}
 	return ch.layout(w, h, th)
 }
+
+// NamesTurned reports whether the names under the bars of a bar chart had
+// to be turned to fit (they fit neither upright nor wrapped).
+func (ch *Chart) NamesTurned() bool { return ch.namesTurned }
 
 // FormatOf returns the image format a file name asks for, from its
 // extension (.png, .svg or .pdf, in any case).

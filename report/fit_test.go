@@ -115,3 +115,30 @@ func TestModelKeepsItsColour(t *testing.T) {
 		seen[c] = m
 	}
 }
+
+// TestDarkHeatMapZeroCells: a transition heat-map drawn in a dark theme
+// leaves the cells of transitions that never happen in the theme's
+// background, not white (QA saw white blocks on the dark run page). The
+// export stays on white.
+func TestDarkHeatMapZeroCells(t *testing.T) {
+	dark := Theme{Background: color.RGBA{0x17, 0x17, 0x18, 0xFF}, Text: color.RGBA{0xF3, 0xF3, 0xF3, 0xFF},
+		Muted: color.Gray{0xAA}, Grid: color.Gray{0x40}}
+	ch, err := TransitionsChart(fixtureMarkov(6), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := ch.Fit(px(900), px(600), dark).Image(72)
+	total := img.Bounds().Dx() * img.Bounds().Dy()
+	// Most cells of the fixture are zero (each state has four exits of
+	// nine states); they were drawn white, a quarter of the image.
+	if n := countColor(img, color.White); n > total/100 {
+		t.Errorf("%d of %d pixels are white in the dark heat-map", n, total)
+	}
+	if n := countColor(img, dark.Background); n < total/2 {
+		t.Errorf("%d of %d pixels have the dark background: the zero cells should", n, total)
+	}
+	light := ch.Image(20)
+	if n, all := countColor(light, color.White), light.Bounds().Dx()*light.Bounds().Dy(); n < all/2 {
+		t.Errorf("the exported heat-map has %d of %d white pixels", n, all)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"math"
 	"slices"
 	"strconv"
 
@@ -161,6 +162,17 @@ func (g *heatGrid) Z(c, r int) float64 { return g.z[r][c] }
 func (g *heatGrid) X(c int) float64    { return float64(c) }
 func (g *heatGrid) Y(r int) float64    { return float64(len(g.z) - 1 - r) }
 
+// zeroAsNaN shows a heat grid with its zeros as NaN, which the heat-map
+// fills with its NaN colour.
+type zeroAsNaN struct{ *heatGrid }
+
+func (g zeroAsNaN) Z(c, r int) float64 {
+	if v := g.heatGrid.Z(c, r); v != 0 {
+		return v
+	}
+	return math.NaN()
+}
+
 // heatColors is a sequential scale from white (no transition) to dark
 // blue (certain), even in lightness so that it prints in grey too.
 func heatColors(top float64) palette.ColorMap {
@@ -193,9 +205,12 @@ func heatChart(title, subtitle string, rowNames, colNames []string, g *heatGrid,
 	// An even count: palette.Reverse leaves the middle colour of an odd
 	// count nil (gonum/plot v0.17.0).
 	colors := cm.Palette(256)
-	hm := plotter.NewHeatMap(g, colors)
+	// Transitions that never happen take the background, so that in a
+	// dark theme they are not white blocks (on paper they stay white).
+	hm := plotter.NewHeatMap(zeroAsNaN{g}, colors)
 	hm.Min, hm.Max = 0, top
-	hm.Underflow, hm.Overflow = color.White, colors.Colors()[255]
+	hm.NaN = th.Background
+	hm.Underflow, hm.Overflow = th.Background, colors.Colors()[255]
 	p.Add(hm)
 	p.Add(&cellLabels{g: g, top: top})
 	xt := make([]plot.Tick, nc)

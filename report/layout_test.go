@@ -236,3 +236,28 @@ func TestChartImageSize(t *testing.T) {
 		t.Errorf("image is %v, want 1000×600", got)
 	}
 }
+
+// TestBudgetNamesStandWhenTheyFit: the budget chart in the space the
+// app's Budget screen gives it on a 1024-pixel screen (about 540 × 300
+// points) writes the channel names upright, moving the legend over the
+// bars to make room; only a chart too narrow for them turns them.
+func TestBudgetNamesStandWhenTheyFit(t *testing.T) {
+	b := &attribution.Budget{Model: attribution.Markov, Total: 3860, CurrentTotal: 3860}
+	for i, ch := range []string{"email", "paid_search", "referral", "affiliate", "direct", "social", "display", "organic"} {
+		b.Lines = append(b.Lines, attribution.BudgetLine{Channel: ch, Spend: 100 + 90*float64(i), Proposed: 900 - 80*float64(i)})
+	}
+	ch, err := BudgetChart(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		w, h   int
+		turned bool
+	}{{w: 540, h: 300}, {w: 700, h: 400}, {w: 1000, h: 500}, {w: 260, h: 300, turned: true}} {
+		fit := ch.Fit(px(tt.w), px(tt.h), LightTheme())
+		if fit.namesTurned != tt.turned {
+			t.Errorf("at %d × %d the names are turned: %v, want %v", tt.w, tt.h, fit.namesTurned, tt.turned)
+		}
+		fit.Image(72) // draws without trouble
+	}
+}

@@ -34,18 +34,17 @@ for theme in light dark; do
       click 60 48; shot datasets
       click 60 87 2; shot attribute
       "$BIN" attribute "$SAMPLE" --order 2 --format csv >/dev/null 2>&1
-      # The sidebar is a split at a fixed share of the width (206 px at
-      # 1280), so the content starts d px right of where it does at 1280.
-      d=$((W * 206 / 1280 - 206))
-      # Runs: the filter row, two rows of action buttons, the count, the
-      # table header, then the runs 40 px apart, the newest first.
+      # The sidebar has a fixed width, so the screens start 125 px from the
+      # left at every size. Runs: the filter row, two rows of action
+      # buttons, the count, the table header, then the runs 38 px apart,
+      # the newest first; the tick boxes are the first column.
       click 60 126 3
-      click $((229 + d)) 244 0.5; click $((229 + d)) 284   # tick both runs
+      click 139 241 0.5; click 139 279                     # tick both runs
       shot runs
-      click $((382 + d)) 89 3; shot compare                # Compare them
+      click 293 89 3; shot compare                         # Compare them
       click 60 204 3; shot budget
       click 60 126 2
-      click $((400 + d)) 244 3; shot run-page              # a run opens its page
+      click 260 241 3; shot run-page                       # a run opens its page
       kill $pid; wait $pid 2>/dev/null || true
     '
     rm -rf "$tmp" 2>/dev/null || true

@@ -47,10 +47,11 @@ func (s *Store) Experiments(ctx context.Context) ([]*tracking.Experiment, error)
 	return out, rows.Err()
 }
 
-// Datasets lists registered datasets, newest first.
+// Datasets lists registered datasets, newest first, without the deleted
+// ones (see DeleteDataset).
 func (s *Store) Datasets(ctx context.Context) ([]*tracking.DatasetInfo, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT fingerprint, name, source, layout, rows, journeys, channels, conversions, created_ms
-		FROM datasets ORDER BY created_ms DESC, name`)
+		FROM datasets WHERE deleted_ms IS NULL ORDER BY created_ms DESC, name`)
 	if err != nil {
 		return nil, fmt.Errorf("list datasets: %w", err)
 	}

@@ -298,8 +298,8 @@ func (s *Store) SetDatasetParent(ctx context.Context, fingerprint, parent string
 // DatasetVersions lists the datasets read from source, newest version
 // first.
 func (s *Store) DatasetVersions(ctx context.Context, source string) ([]tracking.DatasetVersion, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT fingerprint, COALESCE(parent, ''), version, created_ms FROM datasets
-		WHERE source = ? ORDER BY version DESC, created_ms DESC`, source)
+	rows, err := s.r.QueryContext(ctx, `SELECT fingerprint, COALESCE(parent, ''), version, created_ms AS created FROM datasets
+		WHERE source = ? ORDER BY version DESC, created DESC`, source)
 	if err != nil {
 		return nil, fmt.Errorf("read versions of %s: %w", source, err)
 	}

@@ -48,7 +48,7 @@ func (s *Store) ensureExperiment(ctx context.Context, tx *sql.Tx, name string) (
 }
 
 // PutDataset registers a dataset; a fingerprint already known keeps its
-// first record.
+// first record, and is listed again if it was deleted.
 func (s *Store) PutDataset(ctx context.Context, d *tracking.DatasetInfo) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -70,7 +70,8 @@ func (s *Store) putDataset(ctx context.Context, tx *sql.Tx, d *tracking.DatasetI
 		created = s.now()
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO datasets (fingerprint, name, source, layout, rows, journeys, channels, conversions, created_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (fingerprint) DO UPDATE SET deleted_ms = NULL WHERE deleted_ms IS NOT NULL`, // registered again: restored
 		d.Fingerprint, d.Name, d.Source, d.Layout, d.Rows, d.Journeys, d.Channels, d.Conversions, ms(created))
 	return err
 }

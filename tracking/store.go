@@ -20,9 +20,10 @@ type Store interface {
 	// Experiments lists experiments by name.
 	Experiments(ctx context.Context) ([]*Experiment, error)
 	// PutDataset registers a dataset; registering the same fingerprint
-	// again keeps the first record.
+	// again keeps the first record (and lists it again if deleted).
 	PutDataset(ctx context.Context, d *DatasetInfo) error
-	// Datasets lists registered datasets, newest first.
+	// Datasets lists registered datasets, newest first, except deleted
+	// ones.
 	Datasets(ctx context.Context) ([]*DatasetInfo, error)
 
 	// StartRun records a RUNNING run and returns it.
