@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -319,9 +318,11 @@ func (p *RunPage) loaded(run *tracking.Run, results []*attribution.Result, arts 
 		}
 	}
 	p.channels = nil
+	seen := map[string]bool{} // a run may have 10,000 channels per model
 	for _, r := range results {
 		for _, ch := range r.Channels {
-			if !slices.Contains(p.channels, ch) {
+			if !seen[ch] {
+				seen[ch] = true
 				p.channels = append(p.channels, ch)
 			}
 		}
@@ -417,7 +418,7 @@ func (p *RunPage) showMetrics() {
 	}
 	// Other run-wide metrics (logged by other tools or later versions).
 	for _, m := range p.run.Metrics {
-		if shown[m.Key] || strings.HasPrefix(m.Key, "share.") || strings.HasPrefix(m.Key, "removal_effect.") {
+		if shown[m.Key] || strings.HasPrefix(m.Key, "share.") || strings.HasPrefix(m.Key, "removal_effect.") || tracking.IsPeriodMetric(m.Key) {
 			continue
 		}
 		p.Metrics.Append(m.Key, widget.NewLabel(p.MetricText(m.Key)))

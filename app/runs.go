@@ -56,6 +56,18 @@ var runColumns = []runColumn{
 	{"Runtime ms", 0, 0, 0, "metrics." + tracking.KeyRuntimeMS, func(r *tracking.Run) string { return metricText(r, tracking.KeyRuntimeMS) }, false},
 }
 
+// listMetricKeys are the metrics the table shows, the only ones it loads
+// with each run (a run over 10,000 channels has 80,000).
+func listMetricKeys() []string {
+	var keys []string
+	for _, c := range runColumns {
+		if k, ok := strings.CutPrefix(c.order, "metrics."); ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
 // tickColumnWidth is the width of the tick box column.
 const tickColumnWidth = 32
 
@@ -251,7 +263,7 @@ func (s *RunsScreen) load(filter string) {
 		return
 	}
 	s.applied = filter
-	srch := tracking.Search{Filter: filter, Limit: runsPageSize}
+	srch := tracking.Search{Filter: filter, Limit: runsPageSize, MetricKeys: listMetricKeys()}
 	if s.ShowDeleted.Checked {
 		srch.View = tracking.AllRuns
 	}
@@ -712,13 +724,29 @@ func (s *RunsScreen) setDeleted(ctx context.Context, ids []string, deleted bool)
 	return nil
 }
 
+// runsCSV writes runs of the table as a CSV with all their metrics: the
+// table holds only those it shows, so each run is read again.
+func (s *RunsScreen) runsCSV(runs []*tracking.Run) func(io.Writer) error {
+	return func(w io.Writer) error {
+		full := make([]*tracking.Run, 0, len(runs))
+		for _, r := range runs {
+			f, err := s.ui.Store.Run(context.Background(), r.ID)
+			if err != nil {
+				return err
+			}
+			f.Champion = r.Champion
+			full = append(full, f)
+		}
+		return report.WriteRunsCSV(w, full)
+	}
+}
+
 func (s *RunsScreen) exportCSV() {
 	if len(s.runs) == 0 {
 		s.Status.SetText("No runs to export: clear the filter or run an attribution first.")
 		return
 	}
-	runs := s.runs
-	exportCSV(s.ui, "runs.csv", func(w io.Writer) error { return report.WriteRunsCSV(w, runs) })
+	exportCSV(s.ui, "runs.csv", s.runsCSV(s.runs))
 }
 
 // prefRunsDetails keeps whether the Runs screen shows the details pane.

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attrlab/attrlab/attribution"
 	"github.com/attrlab/attrlab/tracking"
 )
 
@@ -241,81 +240,5 @@ func BenchmarkOpenMigrate(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Close()
-	}
-}
-
-// wideAttribution is what an attribution over n channels logs: every
-// model's credit per channel (6n result rows, 6n share metrics) and the
-// Markov removal effects (n more metrics).
-func wideAttribution(n int) tracking.Attribution {
-	a := tracking.Attribution{Time: time.Now()}
-	for mi, model := range models {
-		r := &attribution.Result{Model: model}
-		for c := range n {
-			share := float64((c*7+mi)%100) / 100
-			r.Channels = append(r.Channels, fmt.Sprintf("channel %06d", c))
-			r.Conversions = append(r.Conversions, share*10)
-			r.Value = append(r.Value, share*100)
-			r.Share = append(r.Share, share)
-			if model == attribution.Markov {
-				r.RemovalEffect = append(r.RemovalEffect, share/2)
-			}
-		}
-		a.Results = append(a.Results, r)
-	}
-	return a
-}
-
-// BenchmarkLogWideRun logs one attribution run over 1,000, 10,000 and
-// 100,000 channels into a store that already holds such a run (so the
-// metric keys exist, as on any store used before), with
-// tracking.LogAttribution as the app and the CLI do. Issue 12's target:
-// 10,000 channels add at most 10 s.
-func BenchmarkLogWideRun(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 100_000} {
-		b.Run(fmt.Sprintf("channels=%d", n), func(b *testing.B) {
-			ctx := context.Background()
-			s, err := Open(filepath.Join(b.TempDir(), "wide.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			a := wideAttribution(n)
-			if _, err := tracking.LogAttribution(ctx, s, tracking.RunLog{Attribution: a}); err != nil {
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			for b.Loop() {
-				if _, err := tracking.LogAttribution(ctx, s, tracking.RunLog{Attribution: a}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(7*n), "metrics/run")
-		})
-	}
-}
-
-// BenchmarkLogWideRunNewKeys is BenchmarkLogWideRun on a new store: every
-// metric key is created by the run.
-func BenchmarkLogWideRunNewKeys(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
-		b.Run(fmt.Sprintf("channels=%d", n), func(b *testing.B) {
-			ctx := context.Background()
-			a := wideAttribution(n)
-			for b.Loop() {
-				b.StopTimer()
-				s, err := Open(filepath.Join(b.TempDir(), "wide.db"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				if _, err := tracking.LogAttribution(ctx, s, tracking.RunLog{Attribution: a}); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				s.Close()
-				b.StartTimer()
-			}
-		})
 	}
 }

@@ -449,7 +449,7 @@ func (s *Store) searchRuns(ctx context.Context, srch tracking.Search) (*tracking
 	if page.More {
 		seqs = seqs[:limit]
 	}
-	page.Runs, err = s.loadRuns(ctx, seqs)
+	page.Runs, err = s.loadRuns(ctx, seqs, srch.MetricKeys)
 	return page, err
 }
 

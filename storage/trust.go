@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/attrlab/attrlab/tracking"
 )
@@ -25,12 +27,18 @@ func boolNum(b bool) float64 {
 // insertTrust writes a run's intervals, bootstrap replicates and period
 // rows inside FinishRun's transaction.
 func insertTrust(ctx context.Context, tx *sql.Tx, seq int64, d tracking.RunData) error {
-	for _, iv := range d.Intervals {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO result_intervals (run, model, channel, share_low, share_high,
-			conversions_low, conversions_high, value_low, value_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			seq, iv.Model, iv.Channel, iv.ShareLow, iv.ShareHigh, iv.ConversionsLow, iv.ConversionsHigh, iv.ValueLow, iv.ValueHigh); err != nil {
-			return fmt.Errorf("intervals: %w", err)
-		}
+	// Rows in primary-key order, many to a statement (see insertResults).
+	ivs := d.Intervals
+	order := keyOrder(len(ivs), func(i, j int) int {
+		return cmp.Or(strings.Compare(ivs[i].Model, ivs[j].Model), strings.Compare(ivs[i].Channel, ivs[j].Channel))
+	})
+	err := insertRows(ctx, tx, `INSERT INTO result_intervals (run, model, channel, share_low, share_high,
+		conversions_low, conversions_high, value_low, value_high) VALUES `, "", 9, len(ivs), func(i int, args []any) []any {
+		iv := ivs[order[i]]
+		return append(args, seq, iv.Model, iv.Channel, iv.ShareLow, iv.ShareHigh, iv.ConversionsLow, iv.ConversionsHigh, iv.ValueLow, iv.ValueHigh)
+	})
+	if err != nil {
+		return fmt.Errorf("intervals: %w", err)
 	}
 	for _, r := range d.Replicates {
 		if len(r.Shares) != r.Replicates*r.Channels {
@@ -45,7 +53,13 @@ func insertTrust(ctx context.Context, tx *sql.Tx, seq int64, d tracking.RunData)
 			return fmt.Errorf("bootstrap replicates: %w", err)
 		}
 	}
-	for _, p := range d.Periods {
+	ps := d.Periods
+	order = keyOrder(len(ps), func(i, j int) int {
+		return cmp.Or(cmp.Compare(ps[i].Index, ps[j].Index), strings.Compare(ps[i].Model, ps[j].Model), strings.Compare(ps[i].Channel, ps[j].Channel))
+	})
+	err = insertRows(ctx, tx, `INSERT INTO period_results (run, period_index, period, start_ms, end_ms, model, channel,
+		position, conversions, value, share, removal_effect, share_low, share_high) VALUES `, "", 14, len(ps), func(i int, args []any) []any {
+		p := ps[order[i]]
 		var re, lo, hi any
 		if p.RemovalEffect != nil && !math.IsNaN(*p.RemovalEffect) {
 			re = *p.RemovalEffect
@@ -53,11 +67,10 @@ func insertTrust(ctx context.Context, tx *sql.Tx, seq int64, d tracking.RunData)
 		if p.ShareLow != nil && p.ShareHigh != nil {
 			lo, hi = *p.ShareLow, *p.ShareHigh
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO period_results (run, period_index, period, start_ms, end_ms, model, channel,
-			position, conversions, value, share, removal_effect, share_low, share_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			seq, p.Index, p.Period, ms(p.Start), ms(p.End), p.Model, p.Channel, p.Position, p.Conversions, p.Value, p.Share, re, lo, hi); err != nil {
-			return fmt.Errorf("period results: %w", err)
-		}
+		return append(args, seq, p.Index, p.Period, ms(p.Start), ms(p.End), p.Model, p.Channel, p.Position, p.Conversions, p.Value, p.Share, re, lo, hi)
+	})
+	if err != nil {
+		return fmt.Errorf("period results: %w", err)
 	}
 	return nil
 }

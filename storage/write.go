@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -299,9 +301,6 @@ func (s *Store) FinishRun(ctx context.Context, runID string, status tracking.Sta
 	return nil
 }
 
-// batchRows is how many rows one multi-row INSERT carries.
-const batchRows = 500
-
 // insertMetrics appends points to the history and updates the latest
 // value of each key. It returns the metric key ids it used, to be cached
 // once the transaction commits.
@@ -309,10 +308,9 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, seq int64, points
 	ids := map[string]int64{}
 	now := ms(s.now())
 	type row struct {
-		key       int64
-		step, ts  int64
-		value     any
-		sortOrder int
+		key      int64
+		step, ts int64
+		value    any
 	}
 	rows := make([]row, 0, len(points))
 	keys := make([]string, 0, len(points))
@@ -325,7 +323,7 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, seq int64, points
 	if err := s.metricKeyIDs(ctx, tx, keys, ids); err != nil {
 		return nil, fmt.Errorf("metric keys: %w", err)
 	}
-	for i, m := range points {
+	for _, m := range points {
 		id := ids[m.Key]
 		ts := now
 		if !m.Time.IsZero() {
@@ -335,38 +333,24 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, seq int64, points
 		if math.IsNaN(m.Value) {
 			v = nil
 		}
-		rows = append(rows, row{id, m.Step, ts, v, i})
+		rows = append(rows, row{id, m.Step, ts, v})
 	}
-	// History first, in multi-row INSERTs (one prepared statement for all
-	// full chunks); then the latest values from the new history rows in
-	// one statement, which keeps the highest step (then latest time).
+	// History first, in multi-row INSERTs in key order (stable, so a
+	// key's points keep theirs): each run's points then go to the end of
+	// the (run, key) indexes instead of all over them. Then the latest
+	// values from the new history rows in one statement, which keeps the
+	// highest step (then latest time).
+	slices.SortStableFunc(rows, func(a, b row) int { return cmp.Compare(a.key, b.key) })
 	var first int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM metrics`).Scan(&first); err != nil {
 		return nil, err
 	}
-	values := func(n int) string { return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ") }
-	var full *sql.Stmt
-	for chunk := range slices.Chunk(rows, batchRows) {
-		args := make([]any, 0, 5*len(chunk))
-		for _, r := range chunk {
-			args = append(args, seq, r.key, r.step, r.ts, r.value)
-		}
-		var err error
-		switch {
-		case len(chunk) < batchRows:
-			_, err = tx.ExecContext(ctx, `INSERT INTO metrics (run, key, step, ts_ms, value) VALUES `+values(len(chunk)), args...)
-		case full == nil:
-			if full, err = tx.PrepareContext(ctx, `INSERT INTO metrics (run, key, step, ts_ms, value) VALUES `+values(batchRows)); err != nil {
-				return nil, err
-			}
-			defer full.Close()
-			fallthrough
-		default:
-			_, err = full.ExecContext(ctx, args...)
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := insertRows(ctx, tx, `INSERT INTO metrics (run, key, step, ts_ms, value) VALUES `, "", 5, len(rows), func(i int, args []any) []any {
+		r := rows[i]
+		return append(args, seq, r.key, r.step, r.ts, r.value)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(rows) > 0 {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO latest_metrics (run, key, step, ts_ms, value)
@@ -419,12 +403,31 @@ func (s *Store) metricKeyIDs(ctx context.Context, tx *sql.Tx, keys []string, loc
 		}
 		return out
 	}
+	// Sorted keys probe the key index in its order; each statement takes
+	// its keys as one JSON array and answers with (array index, id), so no
+	// key text comes back.
+	slices.Sort(missing)
 	for chunk := range slices.Chunk(missing, keyBatch) {
-		rows, err := tx.QueryContext(ctx, `SELECT id, key FROM metric_keys WHERE key IN (`+placeholders(len(chunk), "?")+`)`, args(chunk)...)
+		list, err := json.Marshal(chunk)
 		if err != nil {
 			return err
 		}
-		if err := scan(rows); err != nil {
+		rows, err := tx.QueryContext(ctx, `SELECT j.key, k.id FROM json_each(?) j JOIN metric_keys k ON k.key = j.value`, string(list))
+		if err != nil {
+			return err
+		}
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var at, id int64
+				if err := rows.Scan(&at, &id); err != nil {
+					return err
+				}
+				local[chunk[at]] = id
+			}
+			return rows.Err()
+		}()
+		if err != nil {
 			return err
 		}
 	}
@@ -442,7 +445,7 @@ func (s *Store) metricKeyIDs(ctx context.Context, tx *sql.Tx, keys []string, loc
 }
 
 // keyBatch is how many metric keys one statement looks up or creates.
-const keyBatch = 500
+const keyBatch = 5000
 
 // metricKeyID returns the id of one metric key, creating it if needed.
 func (s *Store) metricKeyID(ctx context.Context, tx *sql.Tx, key string, local map[string]int64) (int64, error) {
@@ -458,37 +461,38 @@ func (s *Store) rememberKeys(ids map[string]int64) {
 	maps.Copy(s.keyIDs, ids)
 }
 
+// insertResults writes result rows in primary-key order (model, then
+// channel), so that a run's rows go to the end of the table instead of
+// all over it.
 func insertResults(ctx context.Context, tx *sql.Tx, seq int64, rows []tracking.ResultRow) error {
-	values := func(n int) string { return strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") }
-	const insert = `INSERT INTO results (run, model, channel, position, conversions, value, share, removal_effect) VALUES `
-	var full *sql.Stmt
-	for chunk := range slices.Chunk(rows, batchRows) {
-		args := make([]any, 0, 8*len(chunk))
-		for _, r := range chunk {
+	order := keyOrder(len(rows), func(i, j int) int {
+		return cmp.Or(strings.Compare(rows[i].Model, rows[j].Model), strings.Compare(rows[i].Channel, rows[j].Channel))
+	})
+	err := insertRows(ctx, tx, `INSERT INTO results (run, model, channel, position, conversions, value, share, removal_effect) VALUES `, "", 8, len(rows),
+		func(i int, args []any) []any {
+			r := rows[order[i]]
 			var re any
 			if r.RemovalEffect != nil && !math.IsNaN(*r.RemovalEffect) {
 				re = *r.RemovalEffect
 			}
-			args = append(args, seq, r.Model, r.Channel, r.Position, r.Conversions, r.Value, r.Share, re)
-		}
-		var err error
-		switch {
-		case len(chunk) < batchRows:
-			_, err = tx.ExecContext(ctx, insert+values(len(chunk)), args...)
-		case full == nil:
-			if full, err = tx.PrepareContext(ctx, insert+values(batchRows)); err != nil {
-				return fmt.Errorf("results: %w", err)
-			}
-			defer full.Close()
-			fallthrough
-		default:
-			_, err = full.ExecContext(ctx, args...)
-		}
-		if err != nil {
-			return fmt.Errorf("results: %w", err)
-		}
+			return append(args, seq, r.Model, r.Channel, r.Position, r.Conversions, r.Value, r.Share, re)
+		})
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
 	}
 	return nil
+}
+
+// keyOrder returns the indexes 0..n-1 sorted by compare (stable): the
+// order to insert rows in so that they arrive in primary-key order. SQLite
+// compares text with memcmp, as strings.Compare does.
+func keyOrder(n int, compare func(i, j int) int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, compare)
+	return order
 }
 
 // SetName renames a run.

@@ -79,6 +79,11 @@ type Search struct {
 	// time, newest first. Runs without a sorted key come last.
 	OrderBy []string
 	View    ViewType
+	// MetricKeys, when not nil, limits the metrics loaded with each run
+	// to the latest values of these keys; nil loads every metric. A list
+	// of runs shows a few, and a run over 10,000 channels has 80,000.
+	// Filter and OrderBy may use any metric either way.
+	MetricKeys []string
 	// Limit is the page size; 0 means DefaultPageSize.
 	Limit int
 	// Offset skips that many runs.
