@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -33,6 +34,92 @@ type barSpec struct {
 	series          []barSeries
 	label           func(float64) string // text above (or beside) each bar
 	tick            func(float64) string // text of the value axis ticks
+	// summable says the values of several channels add up (shares,
+	// spend), so channels past maxChartGroups can be drawn as one bar.
+	summable bool
+}
+
+// maxChartGroups bounds the channels a bar chart draws: campaign-level
+// data has thousands, which no reader can tell apart and which would make
+// a chart thousands of rows tall. The largest keep their own bars; the
+// rest become one "other" bar (when values add up) or are left out, and
+// the subtitle says so. Tables and CSV keep every channel.
+const maxChartGroups = 40
+
+// foldGroups returns s with at most maxChartGroups groups: those with the
+// largest value in any series, in their original order, then the rest
+// as one group of sums (summable) or none.
+func foldGroups(s barSpec) barSpec {
+	n := len(s.groups)
+	if n <= maxChartGroups {
+		return s
+	}
+	keep := maxChartGroups
+	if s.summable {
+		keep-- // room for the "other" bar
+	}
+	peak := make([]float64, n)
+	for g := range peak {
+		peak[g] = math.Inf(-1)
+		for _, se := range s.series {
+			if v := se.values[g]; !math.IsNaN(v) {
+				peak[g] = max(peak[g], math.Abs(v))
+			}
+		}
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case peak[a] > peak[b]:
+			return -1
+		case peak[a] < peak[b]:
+			return 1
+		}
+		return 0
+	})
+	kept := order[:keep]
+	slices.Sort(kept)
+	out := s
+	out.groups = make([]string, 0, keep+1)
+	for _, g := range kept {
+		out.groups = append(out.groups, s.groups[g])
+	}
+	rest := n - keep
+	out.series = make([]barSeries, len(s.series))
+	for i, se := range s.series {
+		o := barSeries{name: se.name, color: se.color}
+		for _, g := range kept {
+			o.values = append(o.values, se.values[g])
+			if se.low != nil {
+				o.low = append(o.low, se.low[g])
+				o.high = append(o.high, se.high[g])
+			}
+		}
+		if s.summable {
+			var sum float64
+			for _, g := range order[keep:] {
+				if v := se.values[g]; !math.IsNaN(v) {
+					sum += v
+				}
+			}
+			o.values = append(o.values, sum)
+			if se.low != nil { // an interval of a sum is not the sum of intervals: none
+				o.low = append(o.low, math.NaN())
+				o.high = append(o.high, math.NaN())
+			}
+		}
+		out.series[i] = o
+	}
+	if s.summable {
+		out.groups = append(out.groups, fmt.Sprintf("%d other channels", rest))
+		out.subtitle = fmt.Sprintf("%s; the %d largest of %d channels, the rest as one bar", s.subtitle, keep, n)
+	} else {
+		out.subtitle = fmt.Sprintf("%s; the %d largest of %d channels", s.subtitle, keep, n)
+	}
+	return out
 }
 
 // Layout limits: beyond maxVerticalGroups channels, or maxVerticalBars
@@ -62,7 +149,7 @@ const (
 // barChart lays out s on a slide in the light theme and returns the
 // chart.
 func barChart(s barSpec) *Chart {
-	return layBars(s, SlideWidth, SlideHeight, LightTheme(), false)
+	return layBars(foldGroups(s), SlideWidth, SlideHeight, LightTheme(), false)
 }
 
 // layBars lays out s at w × h in theme th. Unless fixed, a chart with many
@@ -345,7 +432,9 @@ func (b *groupedBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 			top = max(top, v)
 		}
 		for _, v := range se.high {
-			top = max(top, v)
+			if !math.IsNaN(v) { // no interval (the folded "other" bar)
+				top = max(top, v)
+			}
 		}
 	}
 	if top == 0 {
@@ -436,7 +525,7 @@ func (b *groupedBars) Plot(c draw.Canvas, plt *plot.Plot) {
 				c.SetColor(se.color)
 				c.Fill(r.Path())
 			}
-			if se.low != nil {
+			if se.low != nil && !math.IsNaN(se.low[i]) && !math.IsNaN(se.high[i]) {
 				b.errorBar(c, trX, trY, se.low[i], se.high[i], n-1-i, i, off, thick)
 			}
 			if b.mode != labelNone {

@@ -28,6 +28,7 @@ func AttributionChart(results []*attribution.Result) (*Chart, error) {
 		groups:    channels,
 		label:     percent,
 		tick:      percentTick,
+		summable:  true,
 	}
 	for _, r := range results {
 		se := barSeries{name: r.Model, values: make([]float64, len(channels)), color: ModelColor(r.Model)}
@@ -57,6 +58,7 @@ func BudgetChart(b *attribution.Budget) (*Chart, error) {
 		valueAxis: "Spend",
 		label:     compact,
 		tick:      compact,
+		summable:  true,
 		series: []barSeries{
 			{name: "current", color: spendGray},
 			{name: "proposed", color: ModelColor(b.Model)},
@@ -139,6 +141,7 @@ func CompareChart(c Comparison) (*Chart, error) {
 		groups:    c.Channels,
 		label:     percent,
 		tick:      percentTick,
+		summable:  true,
 	}
 	if c.Model != "" {
 		s.subtitle = fmt.Sprintf("Share of attributed conversions in each of %d runs, %s model", len(c.Runs), c.Model)
