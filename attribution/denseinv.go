@@ -35,7 +35,6 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 	if m%gjCols != 0 || len(a) < m*m {
 		return fmt.Errorf("invertDense: order %d is not padded", m)
 	}
-	workers := max(1, runtime.GOMAXPROCS(0))
 	pivot := make([]float64, gjBlock*gjBlock)
 	negPivot := make([]float64, gjBlock*gjBlock)    // -P packed gjRows rows at a time
 	pivotStrips := make([]float64, gjBlock*gjBlock) // P packed gjCols columns at a time
@@ -62,7 +61,7 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 		// The kernel subtracts products, so it gets -P: A_KJ <- 0 - (-P) A_KJ.
 		negP := negPivot[:b*b]
 		packNegSquare(negP, p, b)
-		forEachStrip(m, k0, k1, workers, func(s int) {
+		forEachStrip(m, k0, k1, func(s int) {
 			r := rowPanel[s*gjCols*b : (s+1)*gjCols*b]
 			for i0 := 0; i0 < b; i0 += gjRows {
 				tile := a[(k0+i0)*m+s*gjCols:]
@@ -76,7 +75,7 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 		// A_IJ -= A_IK A_KJ for I, J outside K: the 2(m-b)^2 b flops.
 		// Rows in blocks whose column panel stays in L2 while every strip
 		// of the row panel streams past it.
-		forEachRowBlock(m, k0, k1, workers, func(lo, hi int) {
+		forEachRowBlock(m, k0, k1, func(lo, hi int) {
 			for s := 0; s < m/gjCols; s++ {
 				if s*gjCols >= k0 && s*gjCols < k1 {
 					continue
@@ -91,28 +90,17 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 		// A_KK <- P.
 		pStrips := pivotStrips[:b*b]
 		packRowsOf(pStrips, p, b, b)
-		var wg sync.WaitGroup
-		rowsPer := (m/gjRows + workers - 1) / workers * gjRows
-		for w := 0; w < workers; w++ {
-			lo, hi := w*rowsPer, min(m, (w+1)*rowsPer)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i0 := lo; i0 < hi; i0 += gjRows {
-					if i0 >= k0 && i0 < k1 {
-						continue
+		forEachRowBlock(m, k0, k1, func(lo, hi int) {
+			for i0 := lo; i0 < hi; i0 += gjRows {
+				for s := 0; s < b/gjCols; s++ {
+					tile := a[i0*m+k0+s*gjCols:]
+					for r := 0; r < gjRows; r++ {
+						clear(tile[r*m : r*m+gjCols])
 					}
-					for s := 0; s < b/gjCols; s++ {
-						tile := a[i0*m+k0+s*gjCols:]
-						for r := 0; r < gjRows; r++ {
-							clear(tile[r*m : r*m+gjCols])
-						}
-						gjUpdate(&tile[0], m, &colPanel[i0*b], &pStrips[s*gjCols*b], b)
-					}
+					gjUpdate(&tile[0], m, &colPanel[i0*b], &pStrips[s*gjCols*b], b)
 				}
-			}()
-		}
-		wg.Wait()
+			}
+		})
 		for i := 0; i < b; i++ {
 			copy(a[(k0+i)*m+k0:(k0+i)*m+k1], p[i*b:(i+1)*b])
 		}
@@ -120,28 +108,37 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 	return nil
 }
 
-// forEachStrip runs f on every strip of gjCols columns outside the pivot
-// block [k0, k1), spread over workers goroutines.
-func forEachStrip(m, k0, k1, workers int, f func(strip int)) {
-	next := make(chan int, m/gjCols)
-	for s := 0; s < m/gjCols; s++ {
-		if s*gjCols >= k0 && s*gjCols < k1 {
-			continue
-		}
-		next <- s
+// onCores calls f on every item, spread over the cores; items are
+// independent, so the order they run in does not matter.
+func onCores[T any](items []T, f func(T)) {
+	next := make(chan T, len(items))
+	for _, it := range items {
+		next <- it
 	}
 	close(next)
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(max(1, runtime.GOMAXPROCS(0)), len(items)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for s := range next {
-				f(s)
+			for it := range next {
+				f(it)
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// forEachStrip runs f on every strip of gjCols columns outside the pivot
+// block [k0, k1), spread over the cores.
+func forEachStrip(m, k0, k1 int, f func(strip int)) {
+	var strips []int
+	for s := 0; s < m/gjCols; s++ {
+		if s*gjCols < k0 || s*gjCols >= k1 {
+			strips = append(strips, s)
+		}
+	}
+	onCores(strips, f)
 }
 
 // gjRowBlock is how many rows share one pass over the row panel: their
@@ -149,27 +146,15 @@ func forEachStrip(m, k0, k1, workers int, f func(strip int)) {
 const gjRowBlock = 192
 
 // forEachRowBlock runs f on row ranges [lo, hi) of at most gjRowBlock rows
-// that avoid the pivot block [k0, k1), spread over workers goroutines.
-func forEachRowBlock(m, k0, k1, workers int, f func(lo, hi int)) {
-	type span struct{ lo, hi int }
-	next := make(chan span, m/gjRowBlock+4)
+// that avoid the pivot block [k0, k1), spread over the cores.
+func forEachRowBlock(m, k0, k1 int, f func(lo, hi int)) {
+	var spans [][2]int
 	for _, r := range [][2]int{{0, k0}, {k1, m}} {
 		for lo := r[0]; lo < r[1]; lo += gjRowBlock {
-			next <- span{lo, min(lo+gjRowBlock, r[1])}
+			spans = append(spans, [2]int{lo, min(lo+gjRowBlock, r[1])})
 		}
 	}
-	close(next)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for sp := range next {
-				f(sp.lo, sp.hi)
-			}
-		}()
-	}
-	wg.Wait()
+	onCores(spans, func(sp [2]int) { f(sp[0], sp[1]) })
 }
 
 // packNegSquare packs -p (b×b, row-major) gjRows rows at a time, as

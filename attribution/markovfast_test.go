@@ -85,6 +85,25 @@ func (rs removalSetup) serialRemoval(t *testing.T) (re, vre []float64) {
 	return re, vre
 }
 
+// checkAgainstSolves compares removal effects with those of one solve per
+// channel: each to 1e-12, and the credits they give to 1e-9 of the
+// totals, the project's tolerance.
+func checkAgainstSolves(t *testing.T, label string, re, vre, wantRE, wantVRE []float64, totalConv, totalValue float64) {
+	t.Helper()
+	for c := range re {
+		if math.Abs(re[c]-wantRE[c]) > 1e-12 || math.Abs(vre[c]-wantVRE[c]) > 1e-12 {
+			t.Errorf("%s, channel %d: removal effects %.15g, %.15g; by solves %.15g, %.15g", label, c, re[c], vre[c], wantRE[c], wantVRE[c])
+		}
+	}
+	conv, wantConv := shares(re, totalConv), shares(wantRE, totalConv)
+	value, wantValue := shares(vre, totalValue), shares(wantVRE, totalValue)
+	for c := range conv {
+		if !near(conv[c], wantConv[c], totalConv) || !near(value[c], wantValue[c], totalValue) {
+			t.Errorf("%s, channel %d: credit %.15g, %.15g; by solves %.15g, %.15g", label, c, conv[c], value[c], wantConv[c], wantValue[c])
+		}
+	}
+}
+
 // shares turns removal effects into credits of total, as markovRemoval does.
 func shares(re []float64, total float64) []float64 {
 	var sum float64
@@ -161,18 +180,7 @@ func TestRemovalByFundamentalMatchesSolves(t *testing.T) {
 				t.Fatal(err)
 			}
 			label := fmt.Sprintf("%s, order %d (%d states)", name, order, rs.chain.n)
-			for c := range re {
-				if math.Abs(re[c]-wantRE[c]) > 1e-12 || math.Abs(vre[c]-wantVRE[c]) > 1e-12 {
-					t.Errorf("%s, channel %d: removal effects %.15g, %.15g; by solves %.15g, %.15g", label, c, re[c], vre[c], wantRE[c], wantVRE[c])
-				}
-			}
-			conv, wantConv := shares(re, totalConv), shares(wantRE, totalConv)
-			value, wantValue := shares(vre, totalValue), shares(wantVRE, totalValue)
-			for c := range conv {
-				if !near(conv[c], wantConv[c], totalConv) || !near(value[c], wantValue[c], totalValue) {
-					t.Errorf("%s, channel %d: credit %.15g, %.15g; by solves %.15g, %.15g", label, c, conv[c], value[c], wantConv[c], wantValue[c])
-				}
-			}
+			checkAgainstSolves(t, label, re, vre, wantRE, wantVRE, totalConv, totalValue)
 		}
 	}
 }
@@ -289,18 +297,7 @@ func TestRemovalBySelectedInverseMatchesSolves(t *testing.T) {
 				t.Fatal(err)
 			}
 			label := fmt.Sprintf("%s (%d states, %d sparse, core %d, %s)", name, rs.chain.n, len(plan.order), len(plan.core), kernelName)
-			for c := range re {
-				if math.Abs(re[c]-wantRE[c]) > 1e-12 || math.Abs(vre[c]-wantVRE[c]) > 1e-12 {
-					t.Errorf("%s, channel %d: removal effects %.15g, %.15g; by solves %.15g, %.15g", label, c, re[c], vre[c], wantRE[c], wantVRE[c])
-				}
-			}
-			conv, wantConv := shares(re, totalConv), shares(wantRE, totalConv)
-			value, wantValue := shares(vre, totalValue), shares(wantVRE, totalValue)
-			for c := range conv {
-				if !near(conv[c], wantConv[c], totalConv) || !near(value[c], wantValue[c], totalValue) {
-					t.Errorf("%s, channel %d: credit %.15g, %.15g; by solves %.15g, %.15g", label, c, conv[c], value[c], wantConv[c], wantValue[c])
-				}
-			}
+			checkAgainstSolves(t, label, re, vre, wantRE, wantVRE, totalConv, totalValue)
 		}
 	}
 }

@@ -5,9 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Selected inversion: the diagonal of N = (I - Q)^-1 over the channel
@@ -214,32 +212,22 @@ func schurIntoCore(ctx context.Context, p *selinvPlan, core []float64, mp int, u
 			}
 		}
 	}
-	workers := max(1, runtime.GOMAXPROCS(0))
-	next := make(chan int, len(p.core))
-	for c := range p.core {
-		next <- c
+	rows := make([]int, len(p.core))
+	for c := range rows {
+		rows[c] = c
 	}
-	close(next)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range next {
-				if c%256 == 0 && ctx.Err() != nil {
-					return
-				}
-				row := core[c*mp : (c+1)*mp]
-				for _, tm := range byRow[c] {
-					rows, u := p.rows[tm.k], upper[tm.k]
-					for _, t := range coreRows[tm.k] {
-						row[p.ci[rows[t]]] -= tm.l * u[t]
-					}
-				}
+	onCores(rows, func(c int) {
+		if c%256 == 0 && ctx.Err() != nil {
+			return
+		}
+		row := core[c*mp : (c+1)*mp]
+		for _, tm := range byRow[c] {
+			rows, u := p.rows[tm.k], upper[tm.k]
+			for _, t := range coreRows[tm.k] {
+				row[p.ci[rows[t]]] -= tm.l * u[t]
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	return ctx.Err()
 }
 
