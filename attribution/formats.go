@@ -379,8 +379,9 @@ func delimiterOption(s string) (byte, error) {
 }
 
 // parseFlag reads a yes/no cell as exports write it: 1 if it says yes
-// (1, true, yes, y), 0 if no (0, false, no, n or empty), -1 if neither.
-// Case does not matter.
+// (1, true, yes, y, or ja, oui, sí, sim, wahr, vrai, verdadero, vero), 0
+// if no (0, false, no, n, empty, or nein, nee, non, não, falsch, faux,
+// falso), -1 if neither. Case does not matter.
 func parseFlag(cell []byte) int {
 	if len(cell) == 0 {
 		return 0
@@ -399,4 +400,10 @@ var flagWords = [...]struct {
 }{
 	{[]byte("1"), 1}, {[]byte("0"), 0}, {[]byte("true"), 1}, {[]byte("false"), 0},
 	{[]byte("yes"), 1}, {[]byte("no"), 0}, {[]byte("y"), 1}, {[]byte("n"), 0},
+	// European CRMs export their own language's words: German, Dutch,
+	// French, Spanish, Italian and Portuguese.
+	{[]byte("ja"), 1}, {[]byte("nein"), 0}, {[]byte("nee"), 0}, {[]byte("wahr"), 1}, {[]byte("falsch"), 0},
+	{[]byte("oui"), 1}, {[]byte("non"), 0}, {[]byte("vrai"), 1}, {[]byte("faux"), 0},
+	{[]byte("sí"), 1}, {[]byte("si"), 1}, {[]byte("verdadero"), 1}, {[]byte("falso"), 0}, {[]byte("vero"), 1},
+	{[]byte("sim"), 1}, {[]byte("não"), 0}, {[]byte("nao"), 0},
 }
