@@ -544,15 +544,9 @@ func (s *AttributeScreen) rowHeadWidth() float32 {
 // columnSpecs are the results table's columns (one a model) for
 // fitTable: as wide as their widest text, spare width shared evenly.
 func (s *AttributeScreen) columnSpecs() []fitSpec {
-	specs := make([]fitSpec, len(s.results))
-	for col := range s.results {
-		w := textWidth(s.HeaderText(col), true) + 4
-		for row := range s.results[col].Channels {
-			w = max(w, textWidth(s.CellText(row, col), false))
-		}
-		specs[col] = fitSpec{natural: w, min: w, weight: 1}
-	}
-	return specs
+	rows, cols := s.tableSize()
+	return uncutColumns(cols, rows,
+		func(col int) float32 { return textWidth(s.HeaderText(col), true) + 4 }, s.CellText)
 }
 
 // fitColumns sizes the results table's columns for the results on show.

@@ -637,17 +637,12 @@ func (s *BudgetScreen) rowHeadWidth() float32 {
 // columnSpecs are the table's columns for fitTable: each as wide as its
 // widest text, spare width shared evenly; none is cut.
 func (s *BudgetScreen) columnSpecs() []fitSpec {
-	specs := make([]fitSpec, len(budgetColumns))
-	for col, title := range budgetColumns {
-		w := textWidth(title, true)
-		if s.budget != nil {
-			for row := range s.budget.Lines {
-				w = max(w, textWidth(s.CellText(row, col), false))
-			}
-		}
-		specs[col] = fitSpec{natural: w, min: w, weight: 1}
+	rows := 0
+	if s.budget != nil {
+		rows = len(s.budget.Lines)
 	}
-	return specs
+	return uncutColumns(len(budgetColumns), rows,
+		func(col int) float32 { return textWidth(budgetColumns[col], true) }, s.CellText)
 }
 
 func (s *BudgetScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

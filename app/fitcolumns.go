@@ -117,6 +117,21 @@ func textWidth(text string, bold bool) float32 {
 	return float32(math.Ceil(float64(w))) + 1
 }
 
+// uncutColumns are specs for cols columns, each as wide as its widest
+// text (its header, of width header(col), or any of rows cells) and never
+// cut; spare width is shared evenly.
+func uncutColumns(cols, rows int, header func(col int) float32, cell func(row, col int) string) []fitSpec {
+	specs := make([]fitSpec, cols)
+	for col := range specs {
+		w := header(col)
+		for row := 0; row < rows; row++ {
+			w = max(w, textWidth(cell(row, col), false))
+		}
+		specs[col] = fitSpec{natural: w, min: w, weight: 1}
+	}
+	return specs
+}
+
 // fitTable lays a table out at the size it is given, setting its column
 // widths from specs (called at every width change and after refit).
 type fitTable struct {

@@ -647,15 +647,9 @@ func (p *RunPage) creditLead() float32 {
 // creditSpecs are the credit table's columns (one a model) for fitTable:
 // as wide as their widest text, spare width shared evenly.
 func (p *RunPage) creditSpecs() []fitSpec {
-	specs := make([]fitSpec, len(p.results))
-	for col, r := range p.results {
-		w := textWidth(r.Model, true)
-		for row := 0; row <= len(p.channels); row++ {
-			w = max(w, textWidth(p.CreditCell(row, col), false))
-		}
-		specs[col] = fitSpec{natural: w, min: w, weight: 1}
-	}
-	return specs
+	// One row per channel and the Total row.
+	return uncutColumns(len(p.results), len(p.channels)+1,
+		func(col int) float32 { return textWidth(p.results[col].Model, true) }, p.CreditCell)
 }
 
 // fitCredit sizes the credit table's columns for the run and measure.
