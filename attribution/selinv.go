@@ -118,6 +118,20 @@ func planSelectedInverse(ctx context.Context, ch *markovChain, divisor int) (*se
 		}
 		return out
 	}
+	// fill merges src, the row (or column) of eliminated state k, into
+	// the rows (or columns) of targets, leaving out k and each target
+	// itself, and recounts them.
+	fill := func(sets []uint64, targets []int32, src []uint64, k int, counts []int64) {
+		for _, i := range targets {
+			set := sets[int(i)*words : (int(i)+1)*words]
+			for q, w := range src {
+				set[q] |= w
+			}
+			set[int(i)/64] &^= 1 << (int(i) % 64)
+			set[k/64] &^= 1 << (k % 64)
+			counts[i] = count(set)
+		}
+	}
 	left := n
 	for h.Len() > 0 {
 		top := heap.Pop(&h).([2]int64)
@@ -145,24 +159,8 @@ func planSelectedInverse(ctx context.Context, ch *markovChain, divisor int) (*se
 		p.rows[k], p.cols[k] = members(rowK), members(colK)
 		// Fill: every i in k's column gains k's row, every j in k's row
 		// gains k's column; k leaves all of them.
-		for _, i := range p.cols[k] {
-			r := rowBits[int(i)*words : (int(i)+1)*words]
-			for q, w := range rowK {
-				r[q] |= w
-			}
-			r[int(i)/64] &^= 1 << (int(i) % 64)
-			r[k/64] &^= 1 << (k % 64)
-			rowCount[i] = count(r)
-		}
-		for _, j := range p.rows[k] {
-			c := colBits[int(j)*words : (int(j)+1)*words]
-			for q, w := range colK {
-				c[q] |= w
-			}
-			c[int(j)/64] &^= 1 << (int(j) % 64)
-			c[k/64] &^= 1 << (k % 64)
-			colCount[j] = count(c)
-		}
+		fill(rowBits, p.cols[k], rowK, k, rowCount)
+		fill(colBits, p.rows[k], colK, k, colCount)
 		for _, i := range p.cols[k] {
 			heap.Push(&h, [2]int64{rowCount[i] * colCount[i], int64(i)})
 		}
@@ -240,6 +238,21 @@ type selinvResult struct {
 	value   []float64 // expected converted value from s
 }
 
+// slot says where entry (i, j), i != j, of a matrix on the filled pattern
+// lives: in the dense core (core true), or with the state of the two that
+// is eliminated first, k, at place t of its row list (inRow) or column
+// list. The factors (upper, lower) and the inverse's entries (zCol, zRow)
+// are both kept this way.
+func (p *selinvPlan) slot(i, j int32) (core bool, k int32, inRow bool, t int) {
+	if p.ci[i] >= 0 && p.ci[j] >= 0 {
+		return true, 0, false, 0
+	}
+	if p.pos[i] < p.pos[j] {
+		return false, i, true, stateIndex(p.rows[i], j)
+	}
+	return false, j, false, stateIndex(p.cols[j], i)
+}
+
 // stateIndex is the place of state x in the sorted list, which holds it.
 func stateIndex(list []int32, x int32) int {
 	t, _ := slices.BinarySearch(list, x)
@@ -269,14 +282,14 @@ func selectedInverse(ctx context.Context, ch *markovChain, p *selinvPlan) (*seli
 	// at returns where entry (i, j), i != j, of the working matrix lives:
 	// with the state eliminated first, or in the dense core.
 	at := func(i, j int32) *float64 {
-		ci, cj := p.ci[i], p.ci[j]
-		if ci >= 0 && cj >= 0 {
-			return &core[int(ci)*mp+int(cj)]
+		switch inCore, k, inRow, t := p.slot(i, j); {
+		case inCore:
+			return &core[int(p.ci[i])*mp+int(p.ci[j])]
+		case inRow:
+			return &upper[k][t]
+		default:
+			return &lower[k][t]
 		}
-		if p.pos[i] < p.pos[j] {
-			return &upper[i][stateIndex(p.rows[i], j)]
-		}
-		return &lower[j][stateIndex(p.cols[j], i)]
 	}
 	for s := 1; s < ch.n; s++ {
 		for e := ch.outStart[s]; e < ch.outStart[s+1]; e++ {
@@ -410,17 +423,18 @@ func selectedInverse(ctx context.Context, ch *markovChain, p *selinvPlan) (*seli
 	}
 	zRow := make([][]float64, n)    // zRow[k][q] = N[k, cols[k][q]]
 	zCol := make([][]float64, n)    // zCol[k][t] = N[rows[k][t], k]
-	z := func(r, c int32) float64 { // N_rc where (c, r) was filled
+	z := func(r, c int32) float64 { // N_rc, kept where (c, r) was filled
 		if r == c {
 			return zd[r]
 		}
-		if p.ci[r] >= 0 && p.ci[c] >= 0 {
+		switch inCore, k, inRow, t := p.slot(c, r); {
+		case inCore:
 			return core[int(p.ci[r])*mp+int(p.ci[c])]
+		case inRow: // (c, r) in c's row: N_rc is in c's column of N
+			return zCol[k][t]
+		default: // (c, r) in r's column: N_rc is in r's row of N
+			return zRow[k][t]
 		}
-		if p.pos[r] < p.pos[c] {
-			return zRow[r][stateIndex(p.cols[r], c)]
-		}
-		return zCol[c][stateIndex(p.rows[c], r)]
 	}
 	var w []float64
 	for idx := len(p.order) - 1; idx >= 0; idx-- {
