@@ -198,21 +198,11 @@ func removalEffects(ctx context.Context, ch *markovChain, contains [][]int32, al
 	if ch.n > denseLimit {
 		// A large chain: the plain run's cheaper exact method (selected
 		// inversion, the fundamental matrix, or solves over the cores).
-		sel, whyNot, err := planSelectedIfCheaper(ctx, ch)
+		method, err := chooseRemoval(ctx, ch, len(contains))
 		if err != nil {
 			return nil, nil, err
 		}
-		if sel != nil {
-			return removalBySelectedInverse(ctx, ch, sel, contains)
-		}
-		plan, err := chooseRemovalPlan(ch, channelsInChain(ch, len(contains)), len(contains), whyNot)
-		if err != nil {
-			return nil, nil, err
-		}
-		if plan == planFundamental {
-			return removalByFundamental(ctx, ch, contains)
-		}
-		return removalBySolves(ctx, ch, solver, contains, pConv, valueBase)
+		return method.removal(ctx, ch, solver, contains, pConv, valueBase)
 	}
 	// A small chain: one small solve per channel, serially, since the
 	// replicates already keep every core busy.

@@ -192,16 +192,9 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	sel, whyNot, err := planSelectedIfCheaper(ctx, chain)
+	method, err := chooseRemoval(ctx, chain, len(ps.Channels))
 	if err != nil {
 		return nil, err
-	}
-	plan := planSelected
-	if sel == nil {
-		plan, err = chooseRemovalPlan(chain, channelsInChain(chain, len(ps.Channels)), len(ps.Channels), whyNot)
-		if err != nil {
-			return nil, err
-		}
 	}
 	totalConv, totalValue, totalNulls := ps.Totals()
 	r := newResult(ps, Markov)
@@ -243,15 +236,7 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 			}
 		}
 	}
-	var re, vre []float64
-	switch plan {
-	case planSelected:
-		re, vre, err = removalBySelectedInverse(ctx, chain, sel, contains)
-	case planFundamental:
-		re, vre, err = removalByFundamental(ctx, chain, contains)
-	default:
-		re, vre, err = removalBySolves(ctx, chain, solver, contains, pConv, valueBase)
-	}
+	re, vre, err := method.removal(ctx, chain, solver, contains, pConv, valueBase)
 	if err != nil {
 		return nil, err
 	}

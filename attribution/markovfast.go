@@ -115,6 +115,38 @@ func chooseRemovalPlan(ch *markovChain, removals, channels int, selectedWhyNot s
 		ch.order, channels, n, len(ch.outTo), methods, fundamentalLimit, float64(solveWorkLimit), solveWork, advice)
 }
 
+// removalMethod is the exact method chosen for a chain, with the
+// selected-inversion plan when that is the method.
+type removalMethod struct {
+	plan removalPlan
+	sel  *selinvPlan
+}
+
+// chooseRemoval picks how a chain's removal effects are computed:
+// selected inversion where it applies, else the cheaper of the
+// fundamental matrix and one solve per channel, else a refusal naming
+// every limit.
+func chooseRemoval(ctx context.Context, ch *markovChain, channels int) (removalMethod, error) {
+	sel, whyNot, err := planSelectedIfCheaper(ctx, ch)
+	if err != nil || sel != nil {
+		return removalMethod{planSelected, sel}, err
+	}
+	plan, err := chooseRemovalPlan(ch, channelsInChain(ch, channels), channels, whyNot)
+	return removalMethod{plan: plan}, err
+}
+
+// removal computes every channel's removal effect and value removal
+// effect by the chosen method.
+func (m removalMethod) removal(ctx context.Context, ch *markovChain, solver *visitSolver, contains [][]int32, pConv, valueBase float64) (re, vre []float64, err error) {
+	switch m.plan {
+	case planSelected:
+		return removalBySelectedInverse(ctx, ch, m.sel, contains)
+	case planFundamental:
+		return removalByFundamental(ctx, ch, contains)
+	}
+	return removalBySolves(ctx, ch, solver, contains, pConv, valueBase)
+}
+
 // removalBySolves solves the chain once per channel, without the states
 // that contain it, spreading channels over the cores. Each channel's
 // arithmetic is the same sequence as a serial loop's, so the results are
