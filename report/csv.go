@@ -41,9 +41,10 @@ func (t textCell) MarshalCSV() (string, error) { return EscapeCell(string(t)), n
 type number float64
 
 // MarshalCSV implements gocsv.TypeMarshaller.
-func (n number) MarshalCSV() (string, error) {
-	return strconv.FormatFloat(float64(n), 'g', -1, 64), nil
-}
+func (n number) MarshalCSV() (string, error) { return numberText(float64(n)), nil }
+
+// numberText is a number cell's text: the shortest that reads back to v.
+func numberText(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // maybe is a numeric cell that may be empty: an undefined CPA or ROAS, or
 // the removal effect of a heuristic model.
@@ -58,15 +59,6 @@ func (m maybe) MarshalCSV() (string, error) {
 		return "", nil
 	}
 	return number(m.v).MarshalCSV()
-}
-
-type resultRow struct {
-	Model         textCell `csv:"model"`
-	Channel       textCell `csv:"channel"`
-	Conversions   number   `csv:"conversions"`
-	Value         number   `csv:"value"`
-	Share         number   `csv:"share"`
-	RemovalEffect maybe    `csv:"removal_effect"`
 }
 
 // WriteResultsCSV writes results as CSV: a header row
@@ -93,12 +85,12 @@ func WriteResultsCSV(w io.Writer, results []*attribution.Result) error {
 		model := EscapeCell(r.Model)
 		for i, ch := range r.Channels {
 			record[0], record[1] = model, EscapeCell(ch)
-			record[2] = strconv.FormatFloat(r.Conversions[i], 'g', -1, 64)
-			record[3] = strconv.FormatFloat(r.Value[i], 'g', -1, 64)
-			record[4] = strconv.FormatFloat(r.Share[i], 'g', -1, 64)
+			record[2] = numberText(r.Conversions[i])
+			record[3] = numberText(r.Value[i])
+			record[4] = numberText(r.Share[i])
 			record[5] = ""
 			if r.RemovalEffect != nil {
-				record[5] = strconv.FormatFloat(r.RemovalEffect[i], 'g', -1, 64)
+				record[5] = numberText(r.RemovalEffect[i])
 			}
 			if err := cw.Write(record); err != nil {
 				return fmt.Errorf("write results CSV: %w", err)

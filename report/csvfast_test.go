@@ -9,6 +9,17 @@ import (
 	"github.com/gocarina/gocsv"
 )
 
+// resultRow is a results CSV row as gocsv wrote it before
+// WriteResultsCSV wrote cells itself: the reference for its bytes.
+type resultRow struct {
+	Model         textCell `csv:"model"`
+	Channel       textCell `csv:"channel"`
+	Conversions   number   `csv:"conversions"`
+	Value         number   `csv:"value"`
+	Share         number   `csv:"share"`
+	RemovalEffect maybe    `csv:"removal_effect"`
+}
+
 // TestResultsCSVMatchesGocsv checks that WriteResultsCSV's direct writer
 // gives the bytes gocsv gave for the same rows: awkward channel names
 // (commas, quotes, newlines, formula starts, non-ASCII), numbers of every
