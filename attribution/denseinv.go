@@ -57,7 +57,7 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 		// Both panels are packed from the old values: A_IK serves the
 		// update and the new column panel; A_KJ becomes P A_KJ first.
 		packCols(colPanel, a, m, k0, b)
-		packRows(rowPanel, a, m, k0, b)
+		packRows(rowPanel, a[k0*m:], b, m) // rows k0..k0+b-1
 		// The kernel subtracts products, so it gets -P: A_KJ <- 0 - (-P) A_KJ.
 		negP := negPivot[:b*b]
 		packNegSquare(negP, p, b)
@@ -71,7 +71,7 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 				gjUpdate(&tile[0], m, &negP[i0*b], &r[0], b)
 			}
 		})
-		packRows(rowPanel, a, m, k0, b)
+		packRows(rowPanel, a[k0*m:], b, m) // rows k0..k0+b-1
 		// A_IJ -= A_IK A_KJ for I, J outside K: the 2(m-b)^2 b flops.
 		// Rows in blocks whose column panel stays in L2 while every strip
 		// of the row panel streams past it.
@@ -89,7 +89,7 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 		// A_IK <- -A_IK P = 0 - A_IK P from the packed old A_IK, then
 		// A_KK <- P.
 		pStrips := pivotStrips[:b*b]
-		packRowsOf(pStrips, p, b, b)
+		packRows(pStrips, p, b, b)
 		forEachRowBlock(m, k0, k1, func(lo, hi int) {
 			for i0 := lo; i0 < hi; i0 += gjRows {
 				for s := 0; s < b/gjCols; s++ {
@@ -169,24 +169,13 @@ func packNegSquare(dst, p []float64, b int) {
 	}
 }
 
-// packRowsOf packs the b×n row-major matrix src in strips of gjCols
+// packRows packs the b×n row-major matrix src in strips of gjCols
 // columns, each b×gjCols row-major.
-func packRowsOf(dst, src []float64, b, n int) {
+func packRows(dst, src []float64, b, n int) {
 	for s := 0; s < n/gjCols; s++ {
 		out := dst[s*gjCols*b : (s+1)*gjCols*b]
 		for k := 0; k < b; k++ {
 			copy(out[k*gjCols:(k+1)*gjCols], src[k*n+s*gjCols:k*n+(s+1)*gjCols])
-		}
-	}
-}
-
-// packRows copies rows k0..k0+b-1 of a into panel as strips of gjCols
-// columns, each strip b×gjCols row-major, so the kernel reads it in order.
-func packRows(panel, a []float64, m, k0, b int) {
-	for s := 0; s < m/gjCols; s++ {
-		dst := panel[s*gjCols*b : (s+1)*gjCols*b]
-		for k := 0; k < b; k++ {
-			copy(dst[k*gjCols:(k+1)*gjCols], a[(k0+k)*m+s*gjCols:(k0+k)*m+(s+1)*gjCols])
 		}
 	}
 }
