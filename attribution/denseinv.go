@@ -60,7 +60,10 @@ func invertDense(ctx context.Context, a []float64, m int) error {
 		packRows(rowPanel, a[k0*m:], b, m) // rows k0..k0+b-1
 		// The kernel subtracts products, so it gets -P: A_KJ <- 0 - (-P) A_KJ.
 		negP := negPivot[:b*b]
-		packNegSquare(negP, p, b)
+		packCols(negP, p, b, 0, b)
+		for i := range negP {
+			negP[i] = -negP[i]
+		}
 		forEachStrip(m, k0, k1, func(s int) {
 			r := rowPanel[s*gjCols*b : (s+1)*gjCols*b]
 			for i0 := 0; i0 < b; i0 += gjRows {
@@ -155,18 +158,6 @@ func forEachRowBlock(m, k0, k1 int, f func(lo, hi int)) {
 		}
 	}
 	onCores(spans, func(sp [2]int) { f(sp[0], sp[1]) })
-}
-
-// packNegSquare packs -p (b×b, row-major) gjRows rows at a time, as
-// packCols lays out a column panel.
-func packNegSquare(dst, p []float64, b int) {
-	for i0 := 0; i0 < b; i0 += gjRows {
-		for r := 0; r < gjRows; r++ {
-			for k := 0; k < b; k++ {
-				dst[i0*b+k*gjRows+r] = -p[(i0+r)*b+k]
-			}
-		}
-	}
 }
 
 // packRows packs the b×n row-major matrix src in strips of gjCols
