@@ -236,9 +236,10 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		m.spend[g] += v
 		m.hasSpend[g] = true
 	}
+	// The worker hashed the chunk's journeys: one probe each here.
 	journeyMap := make([]int32, tc.journeys.Len())
-	for i := range journeyMap {
-		journeyMap[i] = m.journeys.intern(tc.journeys.key(int32(i)))
+	for i, h := range tc.journeys.hashes {
+		journeyMap[i] = m.journeys.internHashed(tc.journeys.key(int32(i)), h)
 	}
 	r := &m.rows
 	for k, i := range tc.altRow {
@@ -265,6 +266,9 @@ func (m *mergeState) finishTouches() error {
 		s.LastTime = time.UnixMilli(m.maxT).UTC()
 	}
 	s.Journeys = m.journeys.Len()
+	// The ids are assigned: the table's memory is better spent on the
+	// paths, built next, when memory peaks.
+	m.journeys = keyInterner{}
 	for ch, ok := range m.hasSpend {
 		if ok {
 			m.ds.Spend = append(m.ds.Spend, ChannelSpend{ps.Channels[ch], m.spend[ch]})
@@ -286,7 +290,7 @@ func (m *mergeState) finishTouches() error {
 	if m.opts.By != "" {
 		ps.periods = newPeriodSplitter(m.opts.By, m.opts.Location, ps.Channels)
 	}
-	buildJourneys(ps, s, &m.rows, m.journeys.Len(), lookback)
+	buildJourneys(ps, s, &m.rows, s.Journeys, lookback)
 	if ps.periods != nil {
 		m.ds.Periods, ps.periods = ps.periods.periods(), nil
 	}

@@ -3,7 +3,6 @@ package attribution
 import (
 	"encoding/binary"
 	"math/bits"
-	"slices"
 )
 
 // interner maps names to dense int32 ids in order of first appearance. It
@@ -148,84 +147,5 @@ func (t *interner) grow() {
 	t.mask = uint64(size - 1)
 	for id := range t.names {
 		t.place(int32(id))
-	}
-}
-
-// keyInterner is an interner for names that are only ever compared, never
-// shown — journey ids. It keeps them in one byte arena instead of a string
-// each, so millions of journeys cost no allocation per journey and give
-// the garbage collector no pointers to scan.
-type keyInterner struct {
-	arena []byte
-	ends  []uint32 // end of key i in arena; key i starts at ends[i-1]
-	slots []int32  // id+1 per slot, 0 when empty
-	mask  uint64
-	last  int32 // id+1 of the key interned last: logs list a journey's rows together
-}
-
-func (t *keyInterner) key(id int32) []byte {
-	start := uint32(0)
-	if id > 0 {
-		start = t.ends[id-1]
-	}
-	return t.arena[start:t.ends[id]]
-}
-
-// Len returns the number of distinct keys.
-func (t *keyInterner) Len() int { return len(t.ends) }
-
-// intern returns the id of key, adding it if new.
-func (t *keyInterner) intern(key []byte) int32 {
-	if t.last != 0 && string(t.key(t.last-1)) == string(key) {
-		return t.last - 1
-	}
-	id := t.internSlow(key)
-	t.last = id + 1
-	return id
-}
-
-func (t *keyInterner) internSlow(key []byte) int32 {
-	if 2*(len(t.ends)+1) > len(t.slots) {
-		t.grow(max(64, 2*len(t.slots)))
-	}
-	for i := hashName(key) & t.mask; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
-		if s == 0 {
-			id := int32(len(t.ends))
-			t.arena = append(t.arena, key...)
-			t.ends = append(t.ends, uint32(len(t.arena)))
-			t.slots[i] = id + 1
-			return id
-		}
-		if string(t.key(s-1)) == string(key) {
-			return s - 1
-		}
-	}
-}
-
-// reserve makes room for about n keys of keyBytes bytes in all, so that a
-// large log fills the table without growing and rehashing it.
-func (t *keyInterner) reserve(n, keyBytes int) {
-	t.ends = slices.Grow(t.ends, max(0, n-len(t.ends)))
-	t.arena = slices.Grow(t.arena, max(0, keyBytes-len(t.arena)))
-	size := 64
-	for size < 2*n {
-		size *= 2
-	}
-	if size > len(t.slots) {
-		t.grow(size)
-	}
-}
-
-func (t *keyInterner) grow(size int) {
-	t.slots = make([]int32, size)
-	t.mask = uint64(size - 1)
-	for id := range t.ends {
-		for i := hashName(t.key(int32(id))) & t.mask; ; i = (i + 1) & t.mask {
-			if t.slots[i] == 0 {
-				t.slots[i] = int32(id) + 1
-				break
-			}
-		}
 	}
 }

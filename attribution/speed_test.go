@@ -704,3 +704,72 @@ func FuzzAppendTokens(f *testing.F) {
 		checkTokens(t, cell, sep)
 	})
 }
+
+// TestJourneyKeysMergeByHash checks the merge's way of interning journeys
+// against a map: chunks intern their keys (keeping each key's hash), and
+// the dataset's table takes every chunk's keys in order through
+// internHashed with the chunk's hashes. The dataset ids must follow first
+// appearance over all the chunks, for keys that recur across chunks,
+// keys that differ only in length or a zero byte, a table that grows from
+// empty and one reserved too small, and chunk tables reset and reused.
+func TestJourneyKeysMergeByHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	var keys []string
+	for i := range 20000 {
+		switch i % 3 {
+		case 0:
+			keys = append(keys, fmt.Sprintf("u%d", i))
+		case 1:
+			keys = append(keys, strings.Repeat("\x00", 1+i%11))
+		default:
+			keys = append(keys, fmt.Sprintf("customer-%012d", rng.IntN(1<<40)))
+		}
+	}
+	for _, reserved := range []int{0, 100} {
+		var merged keyInterner
+		merged.reserve(reserved, reserved*4)
+		want := map[string]int32{}
+		var chunk keyInterner
+		for c := range 60 {
+			chunk.reset()
+			var local []int32
+			for range 1 + rng.IntN(2000) {
+				k := keys[rng.IntN(len(keys))]
+				if c%5 == 0 {
+					k = keys[rng.IntN(50)] // a chunk of a few journeys seen before
+				}
+				for range 1 + rng.IntN(3) { // a journey's rows together
+					local = append(local, chunk.intern([]byte(k)))
+				}
+				if _, ok := want[k]; !ok {
+					want[k] = -1 // placed below, in chunk order
+				}
+			}
+			if len(chunk.hashes) != chunk.Len() {
+				t.Fatalf("chunk %d: %d hashes for %d keys", c, len(chunk.hashes), chunk.Len())
+			}
+			ids := make([]int32, chunk.Len())
+			for i, h := range chunk.hashes {
+				key := chunk.key(int32(i))
+				if h != hashName(key) {
+					t.Fatalf("chunk %d: key %q kept hash %x, want %x", c, key, h, hashName(key))
+				}
+				ids[i] = merged.internHashed(key, h)
+				if want[string(key)] == -1 {
+					want[string(key)] = int32(merged.Len() - 1)
+				}
+				if ids[i] != want[string(key)] {
+					t.Fatalf("chunk %d (reserved %d): %q got id %d, want %d", c, reserved, key, ids[i], want[string(key)])
+				}
+			}
+			for _, l := range local {
+				if string(merged.key(ids[l])) != string(chunk.key(l)) {
+					t.Fatalf("chunk %d: local id %d maps to %q, want %q", c, l, merged.key(ids[l]), chunk.key(l))
+				}
+			}
+		}
+		if merged.Len() != len(want) {
+			t.Fatalf("reserved %d: %d keys, want %d", reserved, merged.Len(), len(want))
+		}
+	}
+}
