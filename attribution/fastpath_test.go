@@ -364,58 +364,14 @@ func TestFastRowsMatchGeneralReader(t *testing.T) {
 	}
 	files["decimal-comma"] = []byte(strings.Join(lines, "\n"))
 
-	type outcome struct {
-		summary Summary
-		rejects []string
-		paths   plainPaths
-		err     string
-	}
-	read := func(data []byte, opts ImportOptions) outcome {
-		var o outcome
-		opts.OnReject = func(r RejectedRow) {
-			o.rejects = append(o.rejects, fmt.Sprintf("%d:%d %s %q %q", r.Err.Line, r.Err.Column, r.Err.Reason, r.Err.Value, r.Fields))
-		}
-		ds, err := Import(context.Background(), bytes.NewReader(data), opts)
-		if err != nil {
-			o.err = err.Error()
-			return o
-		}
-		o.summary = ds.Summary
-		ps := ds.Paths
-		o.paths.channels = ps.Channels
-		for i := range ps.Len() {
-			path, conv, value, nulls := ps.Path(i)
-			o.paths.paths = append(o.paths.paths, path)
-			o.paths.conv = append(o.paths.conv, conv)
-			o.paths.value = append(o.paths.value, value)
-			o.paths.nulls = append(o.paths.nulls, nulls)
-		}
-		return o
-	}
 	for name, data := range files {
 		for _, skip := range []bool{true, false} {
 			opts := ImportOptions{File: name, SkipBadRows: skip}
 			if name == "decimal-comma" {
 				opts.Decimal = ","
 			}
-			fast := read(data, opts)
-			opts.generalRowsOnly = true
-			general := read(data, opts)
 			label := fmt.Sprintf("%s (skip bad rows: %v)", name, skip)
-			if fast.err != general.err {
-				t.Errorf("%s: error %q, general reader %q", label, fast.err, general.err)
-				continue
-			}
-			if !reflect.DeepEqual(fast.summary, general.summary) {
-				t.Errorf("%s: summary\n%+v\ngeneral reader\n%+v", label, fast.summary, general.summary)
-			}
-			if !slices.Equal(fast.rejects, general.rejects) {
-				t.Errorf("%s: %d rejects, general reader %d; first %q / %q", label, len(fast.rejects), len(general.rejects),
-					first(fast.rejects), first(general.rejects))
-			}
-			if !reflect.DeepEqual(fast.paths, general.paths) {
-				t.Errorf("%s: paths differ from the general reader's", label)
-			}
+			general := sameAsGeneralReader(t, label, data, opts)
 			// The tables must show what they were made for.
 			switch {
 			case name == "late-comma" && skip && !strings.Contains(general.err, "12,5"):
@@ -432,4 +388,86 @@ func first(s []string) string {
 		return ""
 	}
 	return s[0]
+}
+
+// importOutcome is all an import tells: the summary, the rejected rows,
+// the paths, or the error.
+type importOutcome struct {
+	summary Summary
+	rejects []string
+	paths   plainPaths
+	err     string
+}
+
+func readOutcome(data []byte, opts ImportOptions) importOutcome {
+	var o importOutcome
+	opts.OnReject = func(r RejectedRow) {
+		o.rejects = append(o.rejects, fmt.Sprintf("%d:%d %s %q %q", r.Err.Line, r.Err.Column, r.Err.Reason, r.Err.Value, r.Fields))
+	}
+	ds, err := Import(context.Background(), bytes.NewReader(data), opts)
+	if err != nil {
+		o.err = err.Error()
+		return o
+	}
+	o.summary = ds.Summary
+	ps := ds.Paths
+	o.paths.channels = ps.Channels
+	for i := range ps.Len() {
+		path, conv, value, nulls := ps.Path(i)
+		o.paths.paths = append(o.paths.paths, path)
+		o.paths.conv = append(o.paths.conv, conv)
+		o.paths.value = append(o.paths.value, value)
+		o.paths.nulls = append(o.paths.nulls, nulls)
+	}
+	return o
+}
+
+// sameAsGeneralReader imports data with the fast row scanner and with the
+// general reader alone, requires the same outcome, and returns the
+// general reader's.
+func sameAsGeneralReader(t *testing.T, label string, data []byte, opts ImportOptions) importOutcome {
+	t.Helper()
+	fast := readOutcome(data, opts)
+	opts.generalRowsOnly = true
+	general := readOutcome(data, opts)
+	if fast.err != general.err {
+		t.Errorf("%s: error %q, general reader %q", label, fast.err, general.err)
+		return general
+	}
+	if !reflect.DeepEqual(fast.summary, general.summary) {
+		t.Errorf("%s: summary\n%+v\ngeneral reader\n%+v", label, fast.summary, general.summary)
+	}
+	if !slices.Equal(fast.rejects, general.rejects) {
+		t.Errorf("%s: %d rejects, general reader %d; first %q / %q", label, len(fast.rejects), len(general.rejects),
+			first(fast.rejects), first(general.rejects))
+	}
+	if !reflect.DeepEqual(fast.paths, general.paths) {
+		t.Errorf("%s: paths differ from the general reader's", label)
+	}
+	return general
+}
+
+// FuzzFastRowsMatchGeneralReader: on any path table, skipping bad rows or
+// stopping at the first, the fast row scanner and the general reader
+// import the same.
+func FuzzFastRowsMatchGeneralReader(f *testing.F) {
+	for _, s := range []string{
+		"\"a > b\",1,2,0\n", "a,1,,\n", "\"a\",,1,2\n", "a, 1 ,2,3\r\n", "\"a\nb\",1,2,3\n", "\"a\"\"b\",1,2,3\n",
+		"a,1.5,2.25,0\r", "a,1,2,3,4\n", "a,1\n", "\n\na,1,2,3", "a,0,5,1\n", "a,1,1.234,0\n", "a,1e3,,\n",
+		"x > y,12345678901234567,0,0\n", "\"a\"x,1,2,3\n", "a\rb,1,2,3\n", "ü > a,2,3.5,1\n",
+	} {
+		f.Add([]byte(s), false, uint8(0))
+		f.Add([]byte(s), true, uint8(1))
+	}
+	f.Add([]byte("1,2,3,a > b\r"), false, uint8(1))
+	f.Add([]byte("1;2;\"a\";x\n"), true, uint8(2))
+	headers := []string{
+		"path,total_conversions,total_conversion_value,total_null\n",
+		"total_conversions,total_conversion_value,total_null,path\n", // the path last
+		"total_conversions;path;source;value\n",                      // a column not read, semicolons
+	}
+	f.Fuzz(func(t *testing.T, body []byte, skip bool, header uint8) {
+		data := append([]byte(headers[int(header)%len(headers)]), body...)
+		sameAsGeneralReader(t, fmt.Sprintf("%q", body), data, ImportOptions{File: "fuzz.csv", SkipBadRows: skip})
+	})
 }
