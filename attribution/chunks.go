@@ -14,7 +14,7 @@ import (
 // chunkSize is how much input one worker parses at a time: large enough to
 // amortise the hand-off, small enough to keep both cores busy and memory
 // flat however large the file.
-const chunkSize = 1 << 20
+const chunkSize = 256 << 10
 
 // chunk is a run of whole records cut from the input.
 type chunk struct {

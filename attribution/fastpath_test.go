@@ -2,12 +2,14 @@ package attribution
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,7 +216,10 @@ func TestSimpleDecimalMatchesParseFloat(t *testing.T) {
 		cells = append(cells, string(b))
 	}
 	for _, c := range cells {
-		got, ok := simpleDecimal([]byte(c))
+		got, dot, ok := simpleDecimal([]byte(c))
+		if ok && dot != strings.IndexByte(c, '.') {
+			t.Errorf("%q: dot at %d", c, dot)
+		}
 		want, err := strconv.ParseFloat(c, 64)
 		if err != nil {
 			t.Fatalf("%q: %v", c, err)
@@ -230,7 +235,7 @@ func TestSimpleDecimalMatchesParseFloat(t *testing.T) {
 		}
 	}
 	for _, c := range []string{"", ".5", "5.", "1.2.3", "-1", "+1", "1e5", "1,5", " 1", "1234567890123456", "0x10", "1_000", "NaN", "٣"} {
-		if v, ok := simpleDecimal([]byte(c)); ok {
+		if v, _, ok := simpleDecimal([]byte(c)); ok {
 			t.Errorf("%q: fast path took it as %g; want the general path", c, v)
 		}
 	}
@@ -265,5 +270,204 @@ func FuzzSplitSimpleQuoted(f *testing.F) {
 				t.Fatalf("%q: field %d %q, readQuoted %q", line, i, fast.fields[i], want[i])
 			}
 		}
+	})
+}
+
+// mixedPathTable writes a path table whose plain rows (the fast scanner's)
+// alternate with every kind of row it leaves to the general reader:
+// padded, grouped and negative numbers, a required cell left empty, value
+// without a conversion, too few or too many fields, a quoted path over two
+// lines or with a doubled quote, blank lines, CRLF ends, and decimals
+// such as 1.234 that are evidence about a column's number style.
+func mixedPathTable(rows int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	var b bytes.Buffer
+	b.WriteString("path,total_conversions,total_conversion_value,total_null\n")
+	names := []string{"aa", "bb", "cc", "dd", "Paid Search", "ü"}
+	for i := range rows {
+		var toks []string
+		for range 1 + rng.IntN(4) {
+			toks = append(toks, names[rng.IntN(len(names))])
+		}
+		path := strings.Join(toks, " > ")
+		conv, value, nulls := strconv.Itoa(rng.IntN(4)), "", strconv.Itoa(rng.IntN(9))
+		if conv != "0" {
+			value = strconv.FormatFloat(float64(rng.IntN(100000))/100, 'f', -1, 64)
+		}
+		row := fmt.Sprintf("%q,%s,%s,%s\n", path, conv, value, nulls)
+		switch i % 97 {
+		case 3:
+			row = fmt.Sprintf("%s, %s ,%s,%s\n", path, conv, value, nulls)
+		case 11:
+			row = fmt.Sprintf("%s,%s,\"1,234.5\",%s\n", path, "2", nulls)
+		case 17:
+			row = fmt.Sprintf("%s,-1,,%s\n", path, nulls)
+		case 23:
+			row = fmt.Sprintf("%s,,,%s\n", path, nulls)
+		case 29:
+			row = fmt.Sprintf("%s,0,12.5,%s\n", path, nulls)
+		case 31:
+			row = fmt.Sprintf("%s,%s\n", path, conv)
+		case 37:
+			row = fmt.Sprintf("%s,%s,%s,%s,9\n", path, conv, value, nulls)
+		case 41:
+			row = fmt.Sprintf("\"%s >\n bb\",%s,%s,%s\n", path, conv, value, nulls)
+		case 43:
+			row = fmt.Sprintf("\"%s > say \"\"hi\"\"\",%s,%s,%s\n", path, conv, value, nulls)
+		case 47:
+			row = "\n" + row
+		case 53:
+			row = strings.TrimSuffix(row, "\n") + "\r\n"
+		case 59:
+			row = fmt.Sprintf("%s,1,1.234,%s\n", path, nulls)
+		case 61:
+			row = fmt.Sprintf("%s,1,1e3,%s\n", path, nulls)
+		case 67:
+			row = fmt.Sprintf("%s,1234567890123456,,%s\n", path, nulls)
+		}
+		b.WriteString(row)
+	}
+	return b.Bytes()
+}
+
+// TestFastRowsMatchGeneralReader imports path tables with the fast row
+// scanner and with the general reader alone and requires the same
+// outcome: the same summary, rejected rows (lines, columns, reasons,
+// cells) in the same order, distinct paths and sums to the last bit, or
+// the same first error when bad rows stop the import.
+func TestFastRowsMatchGeneralReader(t *testing.T) {
+	files := map[string][]byte{
+		"mixed-small": mixedPathTable(3000, 1),
+		"mixed-large": mixedPathTable(120000, 2), // several chunks
+		"odd":         oddPathTable(20000, 5),
+		"short":       shortQuotedTable(50000, 6),
+	}
+	// A byte that is not UTF-8 sends its chunk to the general reader.
+	bad := mixedPathTable(20000, 3)
+	bad = append(bad[:len(bad)/2:len(bad)/2], append([]byte("\"aa\xff\",1,2,3\n"), bad[len(bad)/2:]...)...)
+	files["not-utf8"] = bad
+	// A decimal comma late in the file, against the decimal points of the
+	// fast rows before it: the import stops, naming both lines.
+	late := mixedPathTable(40000, 5)
+	at := bytes.IndexByte(late[len(late)*3/4:], '\n') + len(late)*3/4 + 1
+	files["late-comma"] = append(late[:at:at], append([]byte("aa,1,\"12,5\",0\n"), late[at:]...)...)
+	// Decimal commas: "." groups thousands, so 1.234 is not the fast
+	// scanner's to read.
+	comma := strings.NewReplacer(",", ";", ".", ",").Replace(string(mixedPathTable(5000, 4)))
+	lines := strings.Split(comma, "\n")
+	for i, l := range lines {
+		// 1.234 is 1234 here: a thousands separator.
+		if f := strings.Split(l, ";"); i%10 == 1 && len(f) == 4 && f[1] != "0" {
+			f[2] = "1.234"
+			lines[i] = strings.Join(f, ";")
+		}
+	}
+	files["decimal-comma"] = []byte(strings.Join(lines, "\n"))
+
+	for name, data := range files {
+		for _, skip := range []bool{true, false} {
+			opts := ImportOptions{File: name, SkipBadRows: skip}
+			if name == "decimal-comma" {
+				opts.Decimal = ","
+			}
+			label := fmt.Sprintf("%s (skip bad rows: %v)", name, skip)
+			general := sameAsGeneralReader(t, label, data, opts)
+			// The tables must show what they were made for.
+			switch {
+			case name == "late-comma" && skip && !strings.Contains(general.err, "12,5"):
+				t.Errorf("%s: want the import stopped at the decimal comma, got %q", label, general.err)
+			case name == "mixed-large" && skip && (len(general.rejects) < 1000 || general.paths.channels == nil):
+				t.Errorf("%s: want rejects and paths, got %d rejects, error %q", label, len(general.rejects), general.err)
+			}
+		}
+	}
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// importOutcome is all an import tells: the summary, the rejected rows,
+// the paths, or the error.
+type importOutcome struct {
+	summary Summary
+	rejects []string
+	paths   plainPaths
+	err     string
+}
+
+func readOutcome(data []byte, opts ImportOptions) importOutcome {
+	var o importOutcome
+	opts.OnReject = func(r RejectedRow) {
+		o.rejects = append(o.rejects, fmt.Sprintf("%d:%d %s %q %q", r.Err.Line, r.Err.Column, r.Err.Reason, r.Err.Value, r.Fields))
+	}
+	ds, err := Import(context.Background(), bytes.NewReader(data), opts)
+	if err != nil {
+		o.err = err.Error()
+		return o
+	}
+	o.summary = ds.Summary
+	ps := ds.Paths
+	o.paths.channels = ps.Channels
+	for i := range ps.Len() {
+		path, conv, value, nulls := ps.Path(i)
+		o.paths.paths = append(o.paths.paths, path)
+		o.paths.conv = append(o.paths.conv, conv)
+		o.paths.value = append(o.paths.value, value)
+		o.paths.nulls = append(o.paths.nulls, nulls)
+	}
+	return o
+}
+
+// sameAsGeneralReader imports data with the fast row scanner and with the
+// general reader alone, requires the same outcome, and returns the
+// general reader's.
+func sameAsGeneralReader(t *testing.T, label string, data []byte, opts ImportOptions) importOutcome {
+	t.Helper()
+	fast := readOutcome(data, opts)
+	opts.generalRowsOnly = true
+	general := readOutcome(data, opts)
+	if fast.err != general.err {
+		t.Errorf("%s: error %q, general reader %q", label, fast.err, general.err)
+		return general
+	}
+	if !reflect.DeepEqual(fast.summary, general.summary) {
+		t.Errorf("%s: summary\n%+v\ngeneral reader\n%+v", label, fast.summary, general.summary)
+	}
+	if !slices.Equal(fast.rejects, general.rejects) {
+		t.Errorf("%s: %d rejects, general reader %d; first %q / %q", label, len(fast.rejects), len(general.rejects),
+			first(fast.rejects), first(general.rejects))
+	}
+	if !reflect.DeepEqual(fast.paths, general.paths) {
+		t.Errorf("%s: paths differ from the general reader's", label)
+	}
+	return general
+}
+
+// FuzzFastRowsMatchGeneralReader: on any path table, skipping bad rows or
+// stopping at the first, the fast row scanner and the general reader
+// import the same.
+func FuzzFastRowsMatchGeneralReader(f *testing.F) {
+	for _, s := range []string{
+		"\"a > b\",1,2,0\n", "a,1,,\n", "\"a\",,1,2\n", "a, 1 ,2,3\r\n", "\"a\nb\",1,2,3\n", "\"a\"\"b\",1,2,3\n",
+		"a,1.5,2.25,0\r", "a,1,2,3,4\n", "a,1\n", "\n\na,1,2,3", "a,0,5,1\n", "a,1,1.234,0\n", "a,1e3,,\n",
+		"x > y,12345678901234567,0,0\n", "\"a\"x,1,2,3\n", "a\rb,1,2,3\n", "ü > a,2,3.5,1\n",
+	} {
+		f.Add([]byte(s), false, uint8(0))
+		f.Add([]byte(s), true, uint8(1))
+	}
+	f.Add([]byte("1,2,3,a > b\r"), false, uint8(1))
+	f.Add([]byte("1;2;\"a\";x\n"), true, uint8(2))
+	headers := []string{
+		"path,total_conversions,total_conversion_value,total_null\n",
+		"total_conversions,total_conversion_value,total_null,path\n", // the path last
+		"total_conversions;path;source;value\n",                      // a column not read, semicolons
+	}
+	f.Fuzz(func(t *testing.T, body []byte, skip bool, header uint8) {
+		data := append([]byte(headers[int(header)%len(headers)]), body...)
+		sameAsGeneralReader(t, fmt.Sprintf("%q", body), data, ImportOptions{File: "fuzz.csv", SkipBadRows: skip})
 	})
 }

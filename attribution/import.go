@@ -73,6 +73,10 @@ type ImportOptions struct {
 	// once with Done set when the import succeeds, with Bytes then equal to
 	// the input's size.
 	Progress func(p Progress)
+
+	// generalRowsOnly reads every row of a path table with the general
+	// reader: the tests' reference for the fast row scanner.
+	generalRowsOnly bool
 }
 
 // RejectedRow is a row skipped by an import with SkipBadRows.
@@ -485,9 +489,9 @@ func (cp *chunkParser) number(rec [][]byte, col int, required bool) (float64, er
 	// "." as the decimal mark (DESIGN 2.6); a column that groups
 	// thousands with "." takes the full parser for anything but digits.
 	if cp.numberStyle(col).dot == roleDecimal {
-		if v, ok := simpleDecimal(cell); ok {
-			if d := bytes.IndexByte(cell, '.'); d >= 0 {
-				cp.noteDecimalPoint(col, cell, d)
+		if v, dot, ok := simpleDecimal(cell); ok {
+			if dot >= 0 {
+				cp.noteDecimalPoint(col, cell, dot)
 			}
 			return v, nil
 		}
@@ -535,6 +539,8 @@ type mergeState struct {
 	bytes int64
 	size  int64   // the input's size if known, else 0: sizes the columns
 	remap []int32 // chunk channel id -> dataset channel id
+	// pathBuf holds a batch of a path chunk's paths, remapped.
+	pathBuf []int32
 
 	// Touch logs: rows in columnar form, journeys interned across chunks.
 	journeys keyInterner
@@ -620,56 +626,72 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 	pc.offsets = append(slices.Grow(pc.offsets[:0], rows+1), 0)
 	pc.touches = slices.Grow(pc.touches[:0], rows+bytes.Count(c.data, sep))
 	pc.conv, pc.value, pc.nulls = slices.Grow(pc.conv[:0], rows), slices.Grow(pc.value[:0], rows), slices.Grow(pc.nulls[:0], rows)
-	pathCol, convCol := sh.cols[FieldPath], sh.cols[FieldConversions]
-	valueCol, nullCol := sh.cols[FieldPathValue], sh.cols[FieldNulls]
+	// The map holds -1 for a field the file lacks.
+	cols := pathCols{path: sh.cols[FieldPath], conv: sh.cols[FieldConversions],
+		value: sh.cols[FieldPathValue], nulls: sh.cols[FieldNulls]}
+	fast := !sh.opts.generalRowsOnly && sh.canScanFast(sep, c.data)
+	src := cp.rr.r.(*sliceSource)
+	pos, line := 0, c.firstLine
 	for {
+		if fast {
+			// Fast rows up to one the general reader takes, which then
+			// reads on from there.
+			pos, line = pc.scanPathRows(cp, c.data, pos, line, cols, sep[0])
+			src.b, cp.rr.nextLine = c.data[pos:], line
+		}
 		rec, err := cp.next()
 		if err == nil && rec == nil {
 			return pc
 		}
-		var conv, value, nulls float64
-		if err == nil {
-			conv, err = cp.number(rec, convCol, true)
-		}
-		if err == nil {
-			value, err = cp.number(rec, valueCol, false)
-		}
-		if err == nil {
-			nulls, err = cp.number(rec, nullCol, false)
-		}
-		if err == nil && value > 0 && conv == 0 {
-			err = cp.cellError(valueCol, rec[valueCol], "is more than 0 on a path with no conversions: conversion value needs a conversion")
-		}
-		if err != nil {
-			cp.bad(rec, err)
-			continue
-		}
-		if len(sep) == 1 {
-			// The usual one-byte separator: one pass over the cell, eight
-			// bytes at a time, no search call per token.
-			pc.touches = appendTokens(pc.touches, &pc.channels, rec[pathCol], sep[0])
-		}
-		rest := rec[pathCol]
-		if len(sep) == 1 {
+		pc.addRow(cp, rec, err, cols, sep)
+		pos, line = len(c.data)-len(src.b), cp.rr.nextLine
+	}
+}
+
+// addRow adds one row read by the general reader, or records it as bad.
+func (pc *pathChunk) addRow(cp *chunkParser, rec [][]byte, err error, cols pathCols, sep []byte) {
+	var conv, value, nulls float64
+	if err == nil {
+		conv, err = cp.number(rec, cols.conv, true)
+	}
+	if err == nil {
+		value, err = cp.number(rec, cols.value, false)
+	}
+	if err == nil {
+		nulls, err = cp.number(rec, cols.nulls, false)
+	}
+	if err == nil && value > 0 && conv == 0 {
+		err = cp.cellError(cols.value, rec[cols.value], "is more than 0 on a path with no conversions: conversion value needs a conversion")
+	}
+	if err != nil {
+		cp.bad(rec, err)
+		return
+	}
+	if len(sep) == 1 {
+		// The usual one-byte separator: one pass over the cell, eight
+		// bytes at a time, no search call per token.
+		pc.touches = appendTokens(pc.touches, &pc.channels, rec[cols.path], sep[0])
+	}
+	rest := rec[cols.path]
+	if len(sep) == 1 {
+		rest = nil
+	}
+	for len(rest) > 0 {
+		tok := rest
+		if i := bytes.Index(rest, sep); i >= 0 {
+			tok, rest = rest[:i], rest[i+len(sep):]
+		} else {
 			rest = nil
 		}
-		for len(rest) > 0 {
-			tok := rest
-			if i := bytes.Index(rest, sep); i >= 0 {
-				tok, rest = rest[:i], rest[i+len(sep):]
-			} else {
-				rest = nil
-			}
-			if tok = trimSpace(tok); len(tok) > 0 {
-				pc.touches = append(pc.touches, pc.channels.intern(tok))
-			}
+		if tok = trimSpace(tok); len(tok) > 0 {
+			pc.touches = append(pc.touches, pc.channels.intern(tok))
 		}
-		pc.offsets = append(pc.offsets, int32(len(pc.touches)))
-		pc.conv = append(pc.conv, conv)
-		pc.value = append(pc.value, value)
-		pc.nulls = append(pc.nulls, nulls)
-		cp.accepted++
 	}
+	pc.offsets = append(pc.offsets, int32(len(pc.touches)))
+	pc.conv = append(pc.conv, conv)
+	pc.value = append(pc.value, value)
+	pc.nulls = append(pc.nulls, nulls)
+	cp.accepted++
 }
 
 func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
@@ -680,16 +702,39 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 	}
 	m.remapChannels(&pc.channels)
 	s := &m.ds.Summary
-	var path []int32
-	for i := range pc.conv {
-		path = path[:0]
-		for _, t := range pc.touches[pc.offsets[i]:pc.offsets[i+1]] {
-			path = append(path, m.remap[t])
+	// In batches: the batch's paths are remapped and hashed, their index
+	// slots warmed together, then added in order.
+	const batch = 32
+	var hashes [batch]uint64
+	var ends [batch]int
+	for lo := 0; lo < len(pc.conv); lo += batch {
+		hi := min(lo+batch, len(pc.conv))
+		path := m.pathBuf[:0]
+		for i := lo; i < hi; i++ {
+			start := len(path)
+			for _, t := range pc.touches[pc.offsets[i]:pc.offsets[i+1]] {
+				path = append(path, m.remap[t])
+			}
+			hashes[i-lo] = hashPath(path[start:])
+			ends[i-lo] = len(path)
 		}
-		ps.AddPath(path, pc.conv[i], pc.value[i], pc.nulls[i])
-		s.Conversions += pc.conv[i]
-		s.Value += pc.value[i]
-		s.NonConverting += pc.nulls[i]
+		m.pathBuf = path
+		ps.makeRoom(hi - lo)
+		ps.warmSlots(hashes[:hi-lo])
+		start := 0
+		for i := lo; i < hi; i++ {
+			touches := path[start:ends[i-lo]]
+			start = ends[i-lo]
+			if len(touches) == 0 {
+				ps.UnattributedConversions += pc.conv[i]
+				ps.UnattributedValue += pc.value[i]
+			} else {
+				ps.addHashed(touches, hashes[i-lo], pc.conv[i], pc.value[i], pc.nulls[i])
+			}
+			s.Conversions += pc.conv[i]
+			s.Value += pc.value[i]
+			s.NonConverting += pc.nulls[i]
+		}
 	}
 	err := m.mergeCommon(c, pc.cp)
 	pc.cp = nil

@@ -8,13 +8,15 @@ var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1
 // mantissa is below 2^53 and the power of ten exact, so one division
 // rounds exactly as strconv.ParseFloat does (its own fast path).
 // Anything else, or a value below MinCell, reports false and goes the
-// general way, which also explains what is wrong with it.
-func simpleDecimal(b []byte) (float64, bool) {
+// general way, which also explains what is wrong with it. dot is the
+// index of the '.', or -1.
+func simpleDecimal(b []byte) (v float64, dot int, ok bool) {
 	if len(b) == 0 || len(b) > 16 {
-		return 0, false
+		return 0, -1, false
 	}
 	var m uint64
-	dot, ndigits := -1, 0
+	dot = -1
+	ndigits := 0
 	for i, c := range b {
 		switch {
 		case c >= '0' && c <= '9':
@@ -23,18 +25,18 @@ func simpleDecimal(b []byte) (float64, bool) {
 		case c == '.' && dot < 0 && i > 0 && i < len(b)-1:
 			dot = i
 		default:
-			return 0, false
+			return 0, -1, false
 		}
 	}
 	if ndigits > 15 {
-		return 0, false
+		return 0, -1, false
 	}
-	v := float64(m)
+	v = float64(m)
 	if dot >= 0 {
 		v /= pow10[len(b)-1-dot]
 	}
 	if v != 0 && v < MinCell {
-		return 0, false
+		return 0, -1, false
 	}
-	return v, true
+	return v, dot, true
 }

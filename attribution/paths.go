@@ -44,7 +44,8 @@ type PathSet struct {
 	// hash's top 32 bits <<32 | (index+1), 0 when empty. A lookup is one probe and one
 	// comparison in the common case, and the table holds no pointers.
 	pathSlots []uint64
-	pathShift uint // 64 - log2(len(pathSlots)): the hash's top bits index
+	pathShift uint   // 64 - log2(len(pathSlots)): the hash's top bits index
+	warmed    uint64 // see warmSlots
 }
 
 // TimedPaths holds converting journeys one by one, with each touch's age:
@@ -168,10 +169,35 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 		p.UnattributedValue += value
 		return
 	}
-	if 2*(p.Len()+1) > len(p.pathSlots) {
+	p.makeRoom(1)
+	p.addHashed(touches, hashPath(touches), conv, value, nulls)
+}
+
+// makeRoom grows the path index, if need be, so that n more paths fit
+// without growing it again: addHashed needs the room, and warmSlots
+// needs the index to stay the one it warmed.
+func (p *PathSet) makeRoom(n int) {
+	for 2*(p.Len()+n) > len(p.pathSlots) {
 		p.growPathIndex(max(1024, 2*len(p.pathSlots)))
 	}
-	h := hashPath(touches)
+}
+
+// warmSlots loads the index slot of each hash. The loads are independent,
+// so the processor overlaps their cache misses, which addHashed would
+// otherwise take one after another: a table of a few hundred thousand
+// distinct paths is larger than the caches, and the misses were most of
+// a large merge. makeRoom(len(hashes)) must come first.
+func (p *PathSet) warmSlots(hashes []uint64) {
+	var any uint64
+	for _, h := range hashes {
+		any |= p.pathSlots[h>>p.pathShift]
+	}
+	p.warmed = any // kept, so the loads are not optimised away
+}
+
+// addHashed is AddPath for a non-empty path with its hashPath, once
+// makeRoom has made room for it.
+func (p *PathSet) addHashed(touches []int32, h uint64, conv, value, nulls float64) {
 	tag := h >> 32 << 32
 	mask := uint64(len(p.pathSlots) - 1)
 	i := h >> p.pathShift

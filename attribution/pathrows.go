@@ -1,0 +1,139 @@
+package attribution
+
+import (
+	"bytes"
+	"slices"
+	"unicode/utf8"
+)
+
+// Path tables are read row by row by a fast scanner that takes the rows
+// most files are made of — one line, simply quoted or not quoted, the
+// header's number of fields, plain numbers, a one-byte separator — and
+// hands any other row to the general reader, one record at a time, then
+// carries on. The fast scanner never decides anything the general reader
+// would decide differently: a row it takes gives the same path and
+// numbers, and a row it cannot take (bad, odd, spanning lines) is the
+// general reader's, which explains what is wrong with it.
+
+// pathCols are the columns of a path table a chunk reads; -1 when absent.
+type pathCols struct{ path, conv, value, nulls int }
+
+// canScanFast reports whether a chunk's rows may go through scanPathRows:
+// no joined columns, a one-byte separator, and valid UTF-8 throughout
+// (a line of a valid chunk is valid: lines end at '\n', never inside a
+// character), which the general reader checks line by line.
+func (sh *importShared) canScanFast(sep []byte, data []byte) bool {
+	return sh.plan == nil && len(sep) == 1 && utf8.Valid(data)
+}
+
+// scanPathRows adds the rows of data from pos on, line being pos's line
+// number, until the end of data or a row it leaves to the general
+// reader. It returns where it stopped and that line's number.
+//
+// It reads a row's cells straight from the chunk, and its number cells
+// as it finds their end: digits, maybe a '.', then a delimiter or the
+// end of the row. Nothing is kept from a row it leaves: its channels are
+// interned only once the whole row has been read.
+func (pc *pathChunk) scanPathRows(cp *chunkParser, data []byte, pos, line int, cols pathCols, sep byte) (int, int) {
+	delim := cp.rr.delim
+	numCols := [3]int{cols.conv, cols.value, cols.nulls}
+	for pos < len(data) {
+		var path []byte
+		var nums [3]float64
+		var cells [3][]byte
+		var dots [3]int
+		i := pos
+		for f := 0; f < cp.width; f++ {
+			k := slices.Index(numCols[:], f)
+			switch {
+			case k >= 0:
+				end := i
+				for end < len(data) && (data[end]-'0' < 10 || data[end] == '.') {
+					end++
+				}
+				cell := data[i:end]
+				if len(cell) == 0 {
+					if k == 0 { // conversions are required
+						return pos, line
+					}
+				} else {
+					v, dot, ok := simpleDecimal(cell)
+					if !ok || dot >= 0 && cp.numberStyle(f).dot != roleDecimal {
+						return pos, line
+					}
+					nums[k], cells[k], dots[k] = v, cell, dot
+				}
+				i = end
+			case i < len(data) && data[i] == '"':
+				end := bytes.IndexByte(data[i+1:], '"')
+				if end < 0 {
+					return pos, line
+				}
+				cell := data[i+1 : i+1+end]
+				if bytes.IndexByte(cell, '\n') >= 0 {
+					return pos, line // spans lines
+				}
+				if f == cols.path {
+					path = cell
+				}
+				i += end + 2
+			default:
+				rest := data[i:]
+				end := bytes.IndexByte(rest, delim)
+				if end < 0 {
+					end = len(rest)
+				}
+				if nl := bytes.IndexByte(rest[:end], '\n'); nl >= 0 {
+					end = nl
+					if end > 0 && rest[end-1] == '\r' {
+						end-- // the row's CRLF
+					}
+				} else if end == len(rest) && end > 0 && rest[end-1] == '\r' {
+					return pos, line // a last row ending in a bare CR
+				}
+				cell := rest[:end]
+				if bytes.IndexByte(cell, '"') >= 0 {
+					return pos, line
+				}
+				if f == cols.path {
+					path = cell
+				}
+				i += end
+			}
+			// After a cell: the next one, or the end of the row after the
+			// last one; anything else is the general reader's.
+			switch {
+			case f < cp.width-1:
+				if i >= len(data) || data[i] != delim {
+					return pos, line
+				}
+				i++
+			case i == len(data):
+			case data[i] == '\n':
+				i++
+			case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+				i += 2
+			default:
+				return pos, line
+			}
+		}
+		if i-pos >= MaxRecordBytes || nums[1] > 0 && nums[0] == 0 {
+			return pos, line
+		}
+		cp.rr.line = line // for the notes of number style evidence
+		for k, dot := range dots {
+			if cells[k] != nil && dot >= 0 {
+				cp.noteDecimalPoint(numCols[k], cells[k], dot)
+			}
+		}
+		pc.touches = appendTokens(pc.touches, &pc.channels, path, sep)
+		pc.offsets = append(pc.offsets, int32(len(pc.touches)))
+		pc.conv = append(pc.conv, nums[0])
+		pc.value = append(pc.value, nums[1])
+		pc.nulls = append(pc.nulls, nums[2])
+		cp.rows++
+		cp.accepted++
+		pos, line = i, line+1
+	}
+	return pos, line
+}
