@@ -236,10 +236,16 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		m.spend[g] += v
 		m.hasSpend[g] = true
 	}
-	// The worker hashed the chunk's journeys: one probe each here.
+	// The worker hashed the chunk's journeys: one probe each here, the
+	// slots warmed a batch at a time.
+	const batch = 32
 	journeyMap := make([]int32, tc.journeys.Len())
-	for i, h := range tc.journeys.hashes {
-		journeyMap[i] = m.journeys.internHashed(tc.journeys.key(int32(i)), h)
+	for lo := 0; lo < len(journeyMap); lo += batch {
+		hashes := tc.journeys.hashes[lo:min(lo+batch, len(journeyMap))]
+		m.journeys.warm(hashes)
+		for i, h := range hashes {
+			journeyMap[lo+i] = m.journeys.internHashed(tc.journeys.key(int32(lo+i)), h)
+		}
 	}
 	r := &m.rows
 	for k, i := range tc.altRow {

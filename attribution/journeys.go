@@ -19,7 +19,8 @@ const journeyBlockRows = 1 << 16
 // only the adding, whose order decides every sum, is sequential.
 type journeyBlock struct {
 	seq     int
-	ends    []int32 // path k is touches[ends[k-1]:ends[k]] (ends[-1] = 0)
+	ends    []int32  // path k is touches[ends[k-1]:ends[k]] (ends[-1] = 0)
+	hashes  []uint64 // hashPath of path k, taken by the worker
 	touches []int32
 	ages    []float64 // per touch of a converting path; none for the others
 	conv    []bool
@@ -30,9 +31,17 @@ type journeyBlock struct {
 
 func (b *journeyBlock) reset(seq int) {
 	b.seq = seq
-	b.ends, b.touches, b.ages = b.ends[:0], b.touches[:0], b.ages[:0]
+	b.ends, b.hashes, b.touches, b.ages = b.ends[:0], b.hashes[:0], b.touches[:0], b.ages[:0]
 	b.conv, b.value, b.at = b.conv[:0], b.value[:0], b.at[:0]
 	b.outside = 0
+}
+
+// pathStart is where the path being cut starts in b.touches.
+func (b *journeyBlock) pathStart() int32 {
+	if len(b.ends) == 0 {
+		return 0
+	}
+	return b.ends[len(b.ends)-1]
 }
 
 // cutJourneys fills b with the paths of journeys [from, to): each
@@ -75,6 +84,7 @@ func cutJourneys(b *journeyBlock, rows *touchRows, order, start []int32, from, t
 				b.touches = append(b.touches, pendCh[k])
 				b.ages = append(b.ages, float64(at-t)/1000)
 			}
+			b.hashes = append(b.hashes, hashPath(b.touches[b.pathStart():]))
 			b.ends = append(b.ends, int32(len(b.touches)))
 			b.conv = append(b.conv, true)
 			b.value = append(b.value, rows.value(i))
@@ -90,6 +100,7 @@ func cutJourneys(b *journeyBlock, rows *touchRows, order, start []int32, from, t
 				}
 				b.touches = append(b.touches, pendCh[k])
 			}
+			b.hashes = append(b.hashes, hashPath(b.touches[b.pathStart():]))
 			b.ends = append(b.ends, int32(len(b.touches)))
 			b.conv = append(b.conv, false)
 			b.value = append(b.value, 0)
@@ -125,29 +136,42 @@ func addJourneyBlock(ps *PathSet, s *Summary, b *journeyBlock, blockRows, rowsAf
 		t.offsets = reserve(t.offsets, journeys)
 		t.value = reserve(t.value, journeys)
 	}
+	// The paths come hashed; their index slots are warmed a batch at a
+	// time, so the cache misses of a batch overlap instead of queueing.
+	const batch = 32
 	from, age := int32(0), 0
-	for k, end := range b.ends {
-		touches := b.touches[from:end]
-		from = end
-		if !b.conv[k] {
-			ps.AddPath(touches, 0, 0, 1)
-			if ps.periods != nil {
-				ps.periods.add(b.at[k], touches, nil, 0, 0, 1)
+	for lo := 0; lo < len(b.ends); lo += batch {
+		hi := min(lo+batch, len(b.ends))
+		ps.makeRoom(hi - lo)
+		ps.warmSlots(b.hashes[lo:hi])
+		for k := lo; k < hi; k++ {
+			end := b.ends[k]
+			touches := b.touches[from:end]
+			from = end
+			if !b.conv[k] {
+				ps.addHashed(touches, b.hashes[k], 0, 0, 1)
+				if ps.periods != nil {
+					ps.periods.add(b.at[k], touches, nil, 0, 0, 1)
+				}
+				s.NonConverting++
+				continue
 			}
-			s.NonConverting++
-			continue
-		}
-		ages := b.ages[age : age+len(touches)]
-		age += len(touches)
-		value := b.value[k]
-		s.Conversions++
-		s.Value += value
-		ps.AddPath(touches, 1, value, 0)
-		if len(touches) > 0 {
-			ps.addTimed(touches, ages, value)
-		}
-		if ps.periods != nil {
-			ps.periods.add(b.at[k], touches, ages, 1, value, 0)
+			ages := b.ages[age : age+len(touches)]
+			age += len(touches)
+			value := b.value[k]
+			s.Conversions++
+			s.Value += value
+			if len(touches) == 0 {
+				// Unattributed, as AddPath counts an empty path.
+				ps.UnattributedConversions++
+				ps.UnattributedValue += value
+			} else {
+				ps.addHashed(touches, b.hashes[k], 1, value, 0)
+				ps.addTimed(touches, ages, value)
+			}
+			if ps.periods != nil {
+				ps.periods.add(b.at[k], touches, ages, 1, value, 0)
+			}
 		}
 	}
 }

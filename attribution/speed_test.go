@@ -708,7 +708,7 @@ func FuzzAppendTokens(f *testing.F) {
 // TestJourneyKeysMergeByHash checks the merge's way of interning journeys
 // against a map: chunks intern their keys (keeping each key's hash), and
 // the dataset's table takes every chunk's keys in order through
-// internHashed with the chunk's hashes. The dataset ids must follow first
+// internHashed with the chunk's hashes (warmed or not). The dataset ids must follow first
 // appearance over all the chunks, for keys that recur across chunks,
 // keys that differ only in length or a zero byte, a table that grows from
 // empty and one reserved too small, and chunk tables reset and reused.
@@ -747,6 +747,9 @@ func TestJourneyKeysMergeByHash(t *testing.T) {
 			}
 			if len(chunk.hashes) != chunk.Len() {
 				t.Fatalf("chunk %d: %d hashes for %d keys", c, len(chunk.hashes), chunk.Len())
+			}
+			if c%2 == 0 {
+				merged.warm(chunk.hashes) // may grow the table first
 			}
 			ids := make([]int32, chunk.Len())
 			for i, h := range chunk.hashes {

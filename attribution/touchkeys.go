@@ -23,9 +23,10 @@ type keyInterner struct {
 	hashes []uint64 // hashName of key i (intern keeps them; internHashed does not)
 	// slots: the hash's top 32 bits <<32 | id+1, 0 when empty; the hash's
 	// top bits index the table.
-	slots []uint64
-	shift uint  // 64 - log2(len(slots))
-	last  int32 // id+1 of the key interned last: logs list a journey's rows together
+	slots  []uint64
+	shift  uint   // 64 - log2(len(slots))
+	last   int32  // id+1 of the key interned last: logs list a journey's rows together
+	warmed uint64 // see warm
 }
 
 func (t *keyInterner) key(id int32) []byte {
@@ -83,6 +84,20 @@ func (t *keyInterner) internHashed(key []byte, h uint64) int32 {
 			}
 		}
 	}
+}
+
+// warm makes room for len(hashes) more keys and loads the slot each hash
+// indexes. The loads are independent, so the processor overlaps their
+// cache misses, which internHashed would take one after another.
+func (t *keyInterner) warm(hashes []uint64) {
+	for 2*(len(t.ends)+len(hashes)) > len(t.slots) {
+		t.grow(max(64, 2*len(t.slots)))
+	}
+	var any uint64
+	for _, h := range hashes {
+		any |= t.slots[h>>t.shift]
+	}
+	t.warmed = any // kept, so the loads are not optimised away
 }
 
 // reserve makes room for about n keys of keyBytes bytes in all, so that a
