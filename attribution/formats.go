@@ -386,8 +386,10 @@ func parseFlag(cell []byte) int {
 	if len(cell) == 0 {
 		return 0
 	}
-	for _, w := range flagWords {
-		if bytes.EqualFold(cell, w.word) {
+	// By index: ranging over the array by value copied all of it on
+	// every call, most of the time a touch log's flag cells took.
+	for i := range flagWords {
+		if w := &flagWords[i]; bytes.EqualFold(cell, w.word) {
 			return w.flag
 		}
 	}
