@@ -401,6 +401,8 @@ type importShared struct {
 	// pathChunks recycles parsed chunks once merged, so that a large file
 	// parses into the same few buffers instead of fresh ones per chunk.
 	pathChunks sync.Pool
+	// touchChunks does the same for a touch log.
+	touchChunks sync.Pool
 }
 
 // chunkParser parses the rows of one chunk; each worker has its own.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,6 +24,12 @@ type touchRows struct {
 }
 
 func (r *touchRows) len() int { return len(r.at) }
+
+// truncate empties the rows and keeps their memory.
+func (r *touchRows) truncate() {
+	r.journey, r.at, r.channel, r.conv = r.journey[:0], r.at[:0], r.channel[:0], r.conv[:0]
+	r.convRow, r.convValue = r.convRow[:0], r.convValue[:0]
+}
 
 // add appends a row.
 func (r *touchRows) add(journey int32, at int64, channel int32, isConv bool, value float64) {
@@ -87,7 +94,8 @@ func (r *touchRows) appendRows(in *touchRows, journeyMap, channelMap []int32) {
 // touchChunk is one chunk of a touch log, parsed, with channels and
 // journeys interned locally; the merge maps them to the dataset's.
 type touchChunk struct {
-	cp *chunkParser
+	pool *sync.Pool // where it goes back once merged
+	cp   *chunkParser
 	// Column indices, looked up once: six map lookups a row were a tenth
 	// of an import.
 	jCol, tCol, cCol, convCol, valueCol, costCol int
@@ -107,9 +115,20 @@ type touchChunk struct {
 
 func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
 	cp := sh.newChunkParser(c)
-	tc := &touchChunk{cp: cp, minT: math.MaxInt64, maxT: math.MinInt64,
-		jCol: sh.cols[FieldJourney], tCol: sh.cols[FieldTimestamp], cCol: sh.cols[FieldChannel],
-		convCol: sh.cols[FieldConversion], valueCol: sh.cols[FieldValue], costCol: sh.cols[FieldCost]}
+	// A chunk merged earlier lends its columns and tables, so that a large
+	// log parses into the same few instead of fresh ones per chunk.
+	tc, _ := sh.touchChunks.Get().(*touchChunk)
+	if tc == nil {
+		tc = &touchChunk{pool: &sh.touchChunks}
+	}
+	tc.cp, tc.minT, tc.maxT = cp, math.MaxInt64, math.MinInt64
+	tc.jCol, tc.tCol, tc.cCol = sh.cols[FieldJourney], sh.cols[FieldTimestamp], sh.cols[FieldChannel]
+	tc.convCol, tc.valueCol, tc.costCol = sh.cols[FieldConversion], sh.cols[FieldValue], sh.cols[FieldCost]
+	tc.channels.reset()
+	tc.journeys.reset()
+	tc.rows.truncate()
+	tc.spend, tc.altRow, tc.altAt = tc.spend[:0], tc.altRow[:0], tc.altAt[:0]
+	tc.format, tc.valuesIgnored = "", 0
 	// Size the columns once from the chunk's line count (cheap,
 	// vectorised) instead of growing them row by row.
 	tc.rows.reserve(bytes.Count(c.data, []byte{'\n'}) + 1)
@@ -253,7 +272,10 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		m.altAt = append(m.altAt, tc.altAt[k])
 	}
 	r.appendRows(&tc.rows, journeyMap, m.remap)
-	return m.mergeCommon(c, tc.cp)
+	err := m.mergeCommon(c, tc.cp)
+	tc.cp = nil
+	tc.pool.Put(tc)
+	return err
 }
 
 // finishTouches builds journeys from the merged rows: grouped by journey
