@@ -74,8 +74,8 @@ type ImportOptions struct {
 	// the input's size.
 	Progress func(p Progress)
 
-	// generalRowsOnly reads every row of a path table with the general
-	// reader: the tests' reference for the fast row scanner.
+	// generalRowsOnly reads every row of a path table or touch log with
+	// the general reader: the tests' reference for the fast row scanners.
 	generalRowsOnly bool
 }
 

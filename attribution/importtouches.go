@@ -91,6 +91,12 @@ func (r *touchRows) appendRows(in *touchRows, journeyMap, channelMap []int32) {
 	r.convValue = append(r.convValue, in.convValue...)
 }
 
+// channelCost is the cost of one row, charged to its (chunk) channel.
+type channelCost struct {
+	channel int32
+	cost    float64
+}
+
 // touchChunk is one chunk of a touch log, parsed, with channels and
 // journeys interned locally; the merge maps them to the dataset's.
 type touchChunk struct {
@@ -102,15 +108,22 @@ type touchChunk struct {
 	channels                                     interner
 	journeys                                     keyInterner
 	rows                                         touchRows
-	spend                                        []float64 // per local channel
-	format                                       TimeFormat
-	minT, maxT                                   int64
+	// charged: per local channel, whether it was seen in a log with a
+	// cost column; costs: the rows' costs other than 0, in file order, so
+	// that the merge sums each channel's in file order however the file
+	// was cut into chunks (summed per chunk, the spend changed in its last
+	// digits from run to run).
+	charged    []bool
+	costs      []channelCost
+	format     TimeFormat
+	minT, maxT int64
 	// valuesIgnored counts accepted non-conversion rows with a value.
 	valuesIgnored int
 	// altRow and altAt: rows whose date reads both ways while the order
 	// is deferred, and their month-first times.
 	altRow []int32
 	altAt  []int64
+	fields [][]byte // the cells of the row scanTouchRows reads
 }
 
 func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
@@ -127,26 +140,41 @@ func (sh *importShared) parseTouchChunk(c chunk) *touchChunk {
 	tc.channels.reset()
 	tc.journeys.reset()
 	tc.rows.truncate()
-	tc.spend, tc.altRow, tc.altAt = tc.spend[:0], tc.altRow[:0], tc.altAt[:0]
+	tc.charged, tc.costs, tc.altRow, tc.altAt = tc.charged[:0], tc.costs[:0], tc.altRow[:0], tc.altAt[:0]
 	tc.format, tc.valuesIgnored = "", 0
 	// Size the columns once from the chunk's line count (cheap,
 	// vectorised) instead of growing them row by row.
 	tc.rows.reserve(bytes.Count(c.data, []byte{'\n'}) + 1)
 	eventMode := sh.opts.ConversionLabel != "" || slices.Contains(eventColumns, normalizeHeader(sh.header[tc.convCol]))
+	fast := !sh.opts.generalRowsOnly && sh.plan == nil
+	src := cp.rr.r.(*sliceSource)
+	pos, line := 0, c.firstLine
 	for {
+		if fast {
+			// Plain rows up to one the general reader takes, which then
+			// reads on from there.
+			pos, line = tc.scanTouchRows(c.data, pos, line, eventMode)
+			src.b, cp.rr.nextLine = c.data[pos:], line
+		}
 		rec, err := cp.next()
 		if err == nil && rec == nil {
 			return tc
 		}
-		if err == nil {
-			err = tc.row(rec, eventMode)
-		}
-		if err != nil {
-			cp.bad(rec, err)
-			continue
-		}
-		cp.accepted++
+		tc.addRow(rec, err, eventMode)
+		pos, line = len(c.data)-len(src.b), cp.rr.nextLine
 	}
+}
+
+// addRow adds one row read by either reader, or records it as bad.
+func (tc *touchChunk) addRow(rec [][]byte, err error, eventMode bool) {
+	if err == nil {
+		err = tc.row(rec, eventMode)
+	}
+	if err != nil {
+		tc.cp.bad(rec, err)
+		return
+	}
+	tc.cp.accepted++
 }
 
 // row parses one row. It appends only when the whole row is valid, so a
@@ -206,11 +234,14 @@ func (tc *touchChunk) row(rec [][]byte, eventMode bool) error {
 	ch := int32(-1)
 	if len(channel) > 0 {
 		ch = tc.channels.intern(channel)
-		for len(tc.spend) <= int(ch) {
-			tc.spend = append(tc.spend, -1)
+		for len(tc.charged) <= int(ch) {
+			tc.charged = append(tc.charged, false)
 		}
 		if costCol >= 0 {
-			tc.spend[ch] = max(tc.spend[ch], 0) + cost
+			tc.charged[ch] = true
+			if cost != 0 {
+				tc.costs = append(tc.costs, channelCost{ch, cost})
+			}
 		}
 	}
 	if tc.format == "" {
@@ -243,17 +274,19 @@ func (m *mergeState) mergeTouches(c chunk, tc *touchChunk) error {
 		s.TimestampFormat = tc.format
 	}
 	m.minT, m.maxT = min(m.minT, tc.minT), max(m.maxT, tc.maxT)
-	for local, v := range tc.spend {
-		if v < 0 {
-			continue // channel seen only on rows without a cost cell
+	for local, ok := range tc.charged {
+		if !ok {
+			continue // a log without a cost column
 		}
 		g := m.remap[local]
 		for len(m.spend) <= int(g) {
 			m.spend = append(m.spend, 0)
 			m.hasSpend = append(m.hasSpend, false)
 		}
-		m.spend[g] += v
 		m.hasSpend[g] = true
+	}
+	for _, c := range tc.costs {
+		m.spend[m.remap[c.channel]] += c.cost
 	}
 	// The worker hashed the chunk's journeys: one probe each here, the
 	// slots warmed a batch at a time.
