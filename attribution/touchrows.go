@@ -30,6 +30,9 @@ const byteOnes = 0x0101010101010101
 // than MaxRecordBytes.
 func (tc *touchChunk) scanTouchRows(data []byte, pos, line int, eventMode bool) (int, int) {
 	cp := tc.cp
+	if cp.stop != nil {
+		return pos, line // the general reader's last row stopped the import
+	}
 	delim := cp.rr.delim
 	delims, newlines, quotes := byteOnes*uint64(delim), byteOnes*uint64('\n'), byteOnes*uint64('"')
 	width := cp.width

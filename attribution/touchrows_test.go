@@ -220,6 +220,9 @@ func FuzzTouchRowsMatchGeneralReader(f *testing.F) {
 		"\"u,1\",2025-01-01,a,1,,\n", "u1,2025-01-01,\"a\nb\",1,,\n", "u1,2025-01-01,a,1,,,\n", "u1,2025-01-01,a\n",
 		"ü,2025-01-01,é,1,,\n", "u1,2025-01-01,a,1,,\r", "u1,2025-01-01,a,yes,1.234,\n", "u1, 2025-01-01 ,a ,1,,\n",
 		"u1,13/01/2025,a,1,,\nu1,01/02/2025,b,0,,\n", "u1,2025-01-01,a,x,,\n", ",2025-01-01,a,1,,\n",
+		// A row the general reader stops at, then a bad one the scanner
+		// must not read (it did, and reported the later row).
+		"0\n,,,,,\n",
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)
