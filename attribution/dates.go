@@ -129,6 +129,10 @@ var dmFormats = [3][5]TimeFormat{
 // of times that carry none (nil for UTC). ev is the cell's evidence about
 // day/month order.
 func parseTime(b []byte, order DateOrder, forced bool, loc *time.Location) (int64, TimeFormat, uint8, error) {
+	if ms, ok := rfc3339UTC(b); ok {
+		// Zoned, so loc does not apply; no evidence about the order.
+		return ms, FormatRFC3339, 0, checkYearRange(ms)
+	}
 	var ms int64
 	var format TimeFormat
 	var ev uint8

@@ -79,6 +79,38 @@ func zonedISO(b []byte) bool {
 	return len(b) > 16 && (b[len(b)-6] == '+' || b[len(b)-6] == '-' || b[len(b)-5] == '+' || b[len(b)-5] == '-')
 }
 
+// rfc3339UTC reads the timestamp most logs hold, YYYY-MM-DDTHH:MM:SSZ,
+// when it is valid, to what parseISODate makes of it (FormatRFC3339,
+// zoned), in one pass with no search or call per part: it was a sixth of
+// reading a touch log. Anything else, valid or not, reports false and is
+// read by the general rules, which also explain what is wrong with it.
+func rfc3339UTC(b []byte) (int64, bool) {
+	if len(b) != 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+		return 0, false
+	}
+	y1, y2, mo, d := twoDigits(b, 0), twoDigits(b, 2), twoDigits(b, 5), twoDigits(b, 8)
+	h, mi, s := twoDigits(b, 11), twoDigits(b, 14), twoDigits(b, 17)
+	if y1|y2|mo|d|h|mi|s < 0 {
+		return 0, false // not digits
+	}
+	y := y1*100 + y2
+	if y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59 {
+		return 0, false
+	}
+	days := daysFromCivil(y, mo, d)
+	return ((days*24+int64(h))*60+int64(mi))*60000 + int64(s)*1000, true
+}
+
+// twoDigits returns the number b[i:i+2] writes in two decimal digits, or
+// -1.
+func twoDigits(b []byte, i int) int {
+	hi, lo := b[i]-'0', b[i+1]-'0'
+	if hi > 9 || lo > 9 {
+		return -1
+	}
+	return int(hi)*10 + int(lo)
+}
+
 func parseISODate(b []byte) (int64, TimeFormat, error) {
 	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
 		return 0, "", fmt.Errorf("%s", badTimestamp)
