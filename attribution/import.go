@@ -623,9 +623,9 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 	// Size the columns once from counts (cheap, vectorised) instead of
 	// growing them row by row.
 	rows := bytes.Count(c.data, []byte{'\n'}) + 1
-	pc.offsets = append(slices.Grow(pc.offsets[:0], rows+1), 0)
-	pc.touches = slices.Grow(pc.touches[:0], rows+bytes.Count(c.data, sep))
-	pc.conv, pc.value, pc.nulls = slices.Grow(pc.conv[:0], rows), slices.Grow(pc.value[:0], rows), slices.Grow(pc.nulls[:0], rows)
+	pc.offsets = append(growRoom(pc.offsets[:0], rows+1), 0)
+	pc.touches = growRoom(pc.touches[:0], rows+bytes.Count(c.data, sep))
+	pc.conv, pc.value, pc.nulls = growRoom(pc.conv[:0], rows), growRoom(pc.value[:0], rows), growRoom(pc.nulls[:0], rows)
 	// The map holds -1 for a field the file lacks.
 	cols := pathCols{path: sh.cols[FieldPath], conv: sh.cols[FieldConversions],
 		value: sh.cols[FieldPathValue], nulls: sh.cols[FieldNulls]}

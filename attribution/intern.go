@@ -3,7 +3,6 @@ package attribution
 import (
 	"encoding/binary"
 	"math/bits"
-	"slices"
 )
 
 // interner maps names to dense int32 ids in order of first appearance. It
@@ -206,8 +205,8 @@ func (t *keyInterner) internSlow(key []byte) int32 {
 // reserve makes room for about n keys of keyBytes bytes in all, so that a
 // large log fills the table without growing and rehashing it.
 func (t *keyInterner) reserve(n, keyBytes int) {
-	t.ends = slices.Grow(t.ends, max(0, n-len(t.ends)))
-	t.arena = slices.Grow(t.arena, max(0, keyBytes-len(t.arena)))
+	t.ends = growRoom(t.ends, max(0, n-len(t.ends)))
+	t.arena = growRoom(t.arena, max(0, keyBytes-len(t.arena)))
 	size := 64
 	for size < 2*n {
 		size *= 2

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+
+	"github.com/attrlab/attrlab/internal/hugepages"
 )
 
 // PathSet holds journey paths in columnar form, with identical channel
@@ -109,7 +111,20 @@ func reserve[T any](s []T, more int) []T {
 	if len(s)+more <= cap(s) {
 		return s
 	}
-	return slices.Grow(s, max(more, cap(s)))
+	return growRoom(s, max(more, cap(s)))
+}
+
+// growRoom returns s with room for more elements. Unlike slices.Grow it
+// does not clear the room: that faults in every page of it at once, on
+// the goroutine that merges, and fresh memory is zero anyway. A large
+// slice's memory is advised for huge pages.
+func growRoom[T any](s []T, more int) []T {
+	if more <= cap(s)-len(s) {
+		return s
+	}
+	t := hugepages.Make[T](len(s), len(s)+more)
+	copy(t, s)
+	return t
 }
 
 // maxReservedPaths bounds the paths reservePaths makes room for: a huge
@@ -125,11 +140,16 @@ func (p *PathSet) reservePaths(n, sampleTouches, sampleRows int) {
 		return
 	}
 	more := n - p.Len()
-	p.offsets = slices.Grow(p.offsets, more)
-	p.touches = slices.Grow(p.touches, int(float64(more)*float64(sampleTouches)/float64(sampleRows)*1.03))
-	p.conv = slices.Grow(p.conv, more)
-	p.value = slices.Grow(p.value, more)
-	p.nulls = slices.Grow(p.nulls, more)
+	p.offsets = growRoom(p.offsets, more)
+	p.touches = growRoom(p.touches, int(float64(more)*float64(sampleTouches)/float64(sampleRows)*1.03))
+	// The three sums share one allocation, large enough for huge pages
+	// where one column alone is not; each keeps its own capacity, so a
+	// column that outgrows it moves out on its own.
+	c := p.Len() + more
+	sums := hugepages.Make[float64](3*c, 3*c)
+	p.conv = append(sums[0:0:c], p.conv...)
+	p.value = append(sums[c:c:2*c], p.value...)
+	p.nulls = append(sums[2*c:2*c:3*c], p.nulls...)
 	size := 1024
 	for size < 2*n {
 		size *= 2
@@ -144,7 +164,7 @@ func (p *PathSet) reservePaths(n, sampleTouches, sampleRows int) {
 // hash, which the slot keeps, so growing never reads a path.
 func (p *PathSet) growPathIndex(size int) {
 	old := p.pathSlots
-	p.pathSlots = make([]uint64, size)
+	p.pathSlots = hugepages.Make[uint64](size, size)
 	p.pathShift = uint(64 - bits.TrailingZeros(uint(size)))
 	mask := uint64(size - 1)
 	for _, s := range old {
