@@ -471,3 +471,21 @@ func FuzzFastRowsMatchGeneralReader(f *testing.F) {
 		sameAsGeneralReader(t, fmt.Sprintf("%q", body), data, ImportOptions{File: "fuzz.csv", SkipBadRows: skip})
 	})
 }
+
+// FuzzQuoteEnd: quoteEnd finds the first quote when no newline comes
+// before it, at every length around its word-at-a-time and search paths.
+func FuzzQuoteEnd(f *testing.F) {
+	for _, s := range []string{"", `"`, "a\"", "ab > cd\",1", "a\nb\"", strings.Repeat("x", 31) + `"`,
+		strings.Repeat("y", 32) + `"`, strings.Repeat("z", 40) + "\n\"", strings.Repeat("w", 300)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := bytes.IndexAny(b, "\"\n")
+		if want >= 0 && b[want] == '\n' {
+			want = -1
+		}
+		if got := quoteEnd(b); got != want {
+			t.Fatalf("quoteEnd(%q) = %d, want %d", b, got, want)
+		}
+	})
+}
