@@ -539,8 +539,6 @@ type mergeState struct {
 	bytes int64
 	size  int64   // the input's size if known, else 0: sizes the columns
 	remap []int32 // chunk channel id -> dataset channel id
-	// pathBuf holds a batch of a path chunk's paths, remapped.
-	pathBuf []int32
 
 	// Touch logs: rows in columnar form, journeys interned across chunks.
 	journeys keyInterner
@@ -702,34 +700,28 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 	}
 	m.remapChannels(&pc.channels)
 	s := &m.ds.Summary
-	// In batches: the batch's paths are remapped and hashed, their index
-	// slots warmed together, then added in order.
+	// In batches: the batch's paths are hashed with the dataset's ids,
+	// their index slots warmed together, then added in order.
 	const batch = 32
 	var hashes [batch]uint64
-	var ends [batch]int
 	for lo := 0; lo < len(pc.conv); lo += batch {
 		hi := min(lo+batch, len(pc.conv))
-		path := m.pathBuf[:0]
 		for i := lo; i < hi; i++ {
-			start := len(path)
-			for _, t := range pc.touches[pc.offsets[i]:pc.offsets[i+1]] {
-				path = append(path, m.remap[t])
+			local := pc.touches[pc.offsets[i]:pc.offsets[i+1]]
+			h := pathHashSeed
+			for _, t := range local {
+				h = pathHashStep(h, m.remap[t])
 			}
-			hashes[i-lo] = hashPath(path[start:])
-			ends[i-lo] = len(path)
+			hashes[i-lo] = pathHashEnd(h, len(local))
 		}
-		m.pathBuf = path
 		ps.makeRoom(hi - lo)
 		ps.warmSlots(hashes[:hi-lo])
-		start := 0
 		for i := lo; i < hi; i++ {
-			touches := path[start:ends[i-lo]]
-			start = ends[i-lo]
-			if len(touches) == 0 {
+			if local := pc.touches[pc.offsets[i]:pc.offsets[i+1]]; len(local) == 0 {
 				ps.UnattributedConversions += pc.conv[i]
 				ps.UnattributedValue += pc.value[i]
 			} else {
-				ps.addHashed(touches, hashes[i-lo], pc.conv[i], pc.value[i], pc.nulls[i])
+				ps.addHashed(local, m.remap, hashes[i-lo], pc.conv[i], pc.value[i], pc.nulls[i])
 			}
 			s.Conversions += pc.conv[i]
 			s.Value += pc.value[i]

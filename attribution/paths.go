@@ -93,12 +93,20 @@ func (p *PathSet) channelBytes(name []byte) int32 {
 func (p *PathSet) channelID(name string) (int32, bool) { return p.channels.find([]byte(name)) }
 
 func hashPath(touches []int32) uint64 {
-	h := uint64(14695981039346656037)
+	h := pathHashSeed
 	for _, t := range touches {
-		h ^= uint64(uint32(t))
-		h *= 1099511628211
+		h = pathHashStep(h, t)
 	}
-	h ^= uint64(len(touches)) << 56
+	return pathHashEnd(h, len(touches))
+}
+
+// hashPath's steps, for a caller that hashes a path as it maps its ids.
+const pathHashSeed = uint64(14695981039346656037)
+
+func pathHashStep(h uint64, t int32) uint64 { return (h ^ uint64(uint32(t))) * 1099511628211 }
+
+func pathHashEnd(h uint64, n int) uint64 {
+	h ^= uint64(n) << 56
 	// FNV's low bits mix poorly; the table indexes by them.
 	h ^= h >> 29
 	h *= 0xbf58476d1ce4e5b9
@@ -190,7 +198,7 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 		return
 	}
 	p.makeRoom(1)
-	p.addHashed(touches, hashPath(touches), conv, value, nulls)
+	p.addHashed(touches, nil, hashPath(touches), conv, value, nulls)
 }
 
 // makeRoom grows the path index, if need be, so that n more paths fit
@@ -216,8 +224,10 @@ func (p *PathSet) warmSlots(hashes []uint64) {
 }
 
 // addHashed is AddPath for a non-empty path with its hashPath, once
-// makeRoom has made room for it.
-func (p *PathSet) addHashed(touches []int32, h uint64, conv, value, nulls float64) {
+// makeRoom has made room for it. The path's ids are touches, or with a
+// remap, remap[t] for each t of touches: a chunk's paths are added
+// without first being copied out with the dataset's ids.
+func (p *PathSet) addHashed(touches, remap []int32, h uint64, conv, value, nulls float64) {
 	tag := h >> 32 << 32
 	mask := uint64(len(p.pathSlots) - 1)
 	i := h >> p.pathShift
@@ -227,7 +237,7 @@ func (p *PathSet) addHashed(touches []int32, h uint64, conv, value, nulls float6
 			continue
 		}
 		id := int(s&0xffffffff) - 1
-		if slices.Equal(p.touches[p.offsets[id]:p.offsets[id+1]], touches) {
+		if samePath(p.touches[p.offsets[id]:p.offsets[id+1]], touches, remap) {
 			p.conv[id] += conv
 			p.value[id] += value
 			p.nulls[id] += nulls
@@ -235,11 +245,35 @@ func (p *PathSet) addHashed(touches []int32, h uint64, conv, value, nulls float6
 		}
 	}
 	p.pathSlots[i] = tag | uint64(p.Len()+1)
-	p.touches = append(reserve(p.touches, len(touches)), touches...)
+	p.touches = reserve(p.touches, len(touches))
+	if remap == nil {
+		p.touches = append(p.touches, touches...)
+	} else {
+		for _, t := range touches {
+			p.touches = append(p.touches, remap[t])
+		}
+	}
 	p.offsets = append(reserve(p.offsets, 1), int32(len(p.touches)))
 	p.conv = append(reserve(p.conv, 1), conv)
 	p.value = append(reserve(p.value, 1), value)
 	p.nulls = append(reserve(p.nulls, 1), nulls)
+}
+
+// samePath reports whether path holds touches, mapped through remap if
+// there is one.
+func samePath(path, touches, remap []int32) bool {
+	if remap == nil {
+		return slices.Equal(path, touches)
+	}
+	if len(path) != len(touches) {
+		return false
+	}
+	for j, t := range touches {
+		if path[j] != remap[t] {
+			return false
+		}
+	}
+	return true
 }
 
 // addTimed records one converting journey with its touch ages for
