@@ -91,34 +91,31 @@ func splitChunks(ctx context.Context, r io.Reader, firstLine int, out chan<- chu
 			send(chunk{seq: seq, err: err})
 			return
 		}
-		// Find the last record boundary in the new bytes.
+		// Find the last record boundary in the new bytes: the last newline
+		// with an even number of quotes between it and the last known
+		// point outside quotes.
 		cut := -1
 		fresh := buf[scanned:]
-		if !inQuote && bytes.IndexByte(fresh, '"') < 0 {
-			if i := bytes.LastIndexByte(fresh, '\n'); i >= 0 {
-				cut = scanned + i + 1
+		quotes := bytes.Count(fresh, []byte{'"'})
+		endInQuote := inQuote != (quotes%2 == 1)
+		// Walk back line by line from the end, tracking whether each point
+		// is inside quotes: usually the last newline is the boundary.
+		at, in := len(fresh), endInQuote
+		for {
+			nl := bytes.LastIndexByte(fresh[:at], '\n')
+			if nl < 0 {
+				break
 			}
-		} else {
-			// Jump from quote to quote; the last newline in a stretch
-			// outside quotes is a boundary.
-			for pos := 0; pos <= len(fresh); {
-				end := len(fresh)
-				q := bytes.IndexByte(fresh[pos:], '"')
-				if q >= 0 {
-					end = pos + q
-				}
-				if !inQuote {
-					if i := bytes.LastIndexByte(fresh[pos:end], '\n'); i >= 0 {
-						cut = scanned + pos + i + 1
-					}
-				}
-				if q < 0 {
-					break
-				}
-				inQuote = !inQuote
-				pos = end + 1
+			if bytes.Count(fresh[nl+1:at], []byte{'"'})%2 == 1 {
+				in = !in
 			}
+			if !in {
+				cut = scanned + nl + 1
+				break
+			}
+			at = nl
 		}
+		inQuote = endInQuote
 		switch {
 		case eof:
 			cut = len(buf)

@@ -471,3 +471,52 @@ func FuzzFastRowsMatchGeneralReader(f *testing.F) {
 		sameAsGeneralReader(t, fmt.Sprintf("%q", body), data, ImportOptions{File: "fuzz.csv", SkipBadRows: skip})
 	})
 }
+
+// FuzzQuoteEnd: quoteEnd finds the first quote when no newline comes
+// before it, at every length around its word-at-a-time and search paths.
+func FuzzQuoteEnd(f *testing.F) {
+	for _, s := range []string{"", `"`, "a\"", "ab > cd\",1", "a\nb\"", strings.Repeat("x", 31) + `"`,
+		strings.Repeat("y", 32) + `"`, strings.Repeat("z", 40) + "\n\"", strings.Repeat("w", 300)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := bytes.IndexAny(b, "\"\n")
+		if want >= 0 && b[want] == '\n' {
+			want = -1
+		}
+		if got := quoteEnd(b); got != want {
+			t.Fatalf("quoteEnd(%q) = %d, want %d", b, got, want)
+		}
+	})
+}
+
+// TestDecimalPointEvidenceMatchesParser checks the shortcut the sample
+// inference and the fast scanner take for plain decimals: the evidence
+// decimalPointEvidence gives is parseNumberCell's under a style not yet
+// decided, with no currency, on every shape of plain decimal.
+func TestDecimalPointEvidenceMatchesParser(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	checked := map[uint8]int{}
+	for range 300000 {
+		b := make([]byte, 2+rng.IntN(15))
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+			if rng.IntN(4) == 0 {
+				b[i] = '0'
+			}
+		}
+		b[1+rng.IntN(len(b)-1)] = '.'
+		_, dot, ok := simpleDecimal(b)
+		if !ok || dot < 0 {
+			continue
+		}
+		c, _ := parseNumberCell(b, numberStyle{})
+		if got := decimalPointEvidence(b, dot); c.ev != got || c.currency != -1 {
+			t.Fatalf("%q: parseNumberCell notes %b (currency %d), decimalPointEvidence %b", b, c.ev, c.currency, got)
+		}
+		checked[c.ev]++
+	}
+	if checked[evDecDot] == 0 || checked[evAmbDot] == 0 {
+		t.Fatalf("the cells did not cover both kinds of evidence: %v", checked)
+	}
+}

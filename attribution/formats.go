@@ -168,6 +168,12 @@ func (f *columnFormats) inferSample(sample []byte, firstLine int, header []strin
 			if len(cell) == 0 || allDigits(cell) {
 				continue
 			}
+			// Most cells are plain decimals, whose evidence is where the
+			// point is: no need for the general parser.
+			if _, dot, ok := simpleDecimal(cell); ok && dot >= 0 {
+				f.numEv[col].notePoint(cell, dot, rr.line)
+				continue
+			}
 			c, _ := parseNumberCell(cell, probe)
 			f.numEv[col].note(c, rr.line, cell)
 		}
@@ -242,13 +248,24 @@ func (cp *chunkParser) numberStyle(col int) numberStyle {
 // about its column, as parseNumberCell would: "." is a decimal mark, or
 // (1.234) the cell was read by the column's style.
 func (cp *chunkParser) noteDecimalPoint(col int, cell []byte, dot int) {
-	bit := uint8(evDecDot)
+	cp.evidence.numberAt(col, len(cp.header)).notePoint(cell, dot, cp.rr.line)
+}
+
+// decimalPointEvidence is what a plain decimal (digits with one '.' at dot,
+// as simpleDecimal takes) shows about its column, as parseNumberCell finds
+// it: "." is a decimal mark, or (1.234) the cell is ambiguous.
+func decimalPointEvidence(cell []byte, dot int) uint8 {
 	if frac := len(cell) - dot - 1; frac == 3 && dot >= 1 && dot <= 3 && cell[0] != '0' {
-		bit = evAmbDot
+		return evAmbDot
 	}
-	e := cp.evidence.numberAt(col, len(cp.header))
+	return evDecDot
+}
+
+// notePoint notes a plain decimal's evidence, cheaply once it is known.
+func (e *numberEvidence) notePoint(cell []byte, dot, line int) {
+	bit := decimalPointEvidence(cell, dot)
 	if e.kind[bits.TrailingZeros8(bit)].line == 0 {
-		e.note(numCell{ev: bit, currency: -1}, cp.rr.line, cell)
+		e.note(numCell{ev: bit, currency: -1}, line, cell)
 	}
 }
 

@@ -541,8 +541,6 @@ type mergeState struct {
 	bytes int64
 	size  int64   // the input's size if known, else 0: sizes the columns
 	remap []int32 // chunk channel id -> dataset channel id
-	// pathBuf holds a batch of a path chunk's paths, remapped.
-	pathBuf []int32
 
 	// Touch logs: rows in columnar form, journeys interned across chunks.
 	journeys keyInterner
@@ -625,9 +623,9 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 	// Size the columns once from counts (cheap, vectorised) instead of
 	// growing them row by row.
 	rows := bytes.Count(c.data, []byte{'\n'}) + 1
-	pc.offsets = append(slices.Grow(pc.offsets[:0], rows+1), 0)
-	pc.touches = slices.Grow(pc.touches[:0], rows+bytes.Count(c.data, sep))
-	pc.conv, pc.value, pc.nulls = slices.Grow(pc.conv[:0], rows), slices.Grow(pc.value[:0], rows), slices.Grow(pc.nulls[:0], rows)
+	pc.offsets = append(growRoom(pc.offsets[:0], rows+1), 0)
+	pc.touches = growRoom(pc.touches[:0], rows+bytes.Count(c.data, sep))
+	pc.conv, pc.value, pc.nulls = growRoom(pc.conv[:0], rows), growRoom(pc.value[:0], rows), growRoom(pc.nulls[:0], rows)
 	// The map holds -1 for a field the file lacks.
 	cols := pathCols{path: sh.cols[FieldPath], conv: sh.cols[FieldConversions],
 		value: sh.cols[FieldPathValue], nulls: sh.cols[FieldNulls]}
@@ -704,34 +702,28 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 	}
 	m.remapChannels(&pc.channels)
 	s := &m.ds.Summary
-	// In batches: the batch's paths are remapped and hashed, their index
-	// slots warmed together, then added in order.
+	// In batches: the batch's paths are hashed with the dataset's ids,
+	// their index slots warmed together, then added in order.
 	const batch = 32
 	var hashes [batch]uint64
-	var ends [batch]int
 	for lo := 0; lo < len(pc.conv); lo += batch {
 		hi := min(lo+batch, len(pc.conv))
-		path := m.pathBuf[:0]
 		for i := lo; i < hi; i++ {
-			start := len(path)
-			for _, t := range pc.touches[pc.offsets[i]:pc.offsets[i+1]] {
-				path = append(path, m.remap[t])
+			local := pc.touches[pc.offsets[i]:pc.offsets[i+1]]
+			h := pathHashSeed
+			for _, t := range local {
+				h = pathHashStep(h, m.remap[t])
 			}
-			hashes[i-lo] = hashPath(path[start:])
-			ends[i-lo] = len(path)
+			hashes[i-lo] = pathHashEnd(h, len(local))
 		}
-		m.pathBuf = path
 		ps.makeRoom(hi - lo)
 		ps.warmSlots(hashes[:hi-lo])
-		start := 0
 		for i := lo; i < hi; i++ {
-			touches := path[start:ends[i-lo]]
-			start = ends[i-lo]
-			if len(touches) == 0 {
+			if local := pc.touches[pc.offsets[i]:pc.offsets[i+1]]; len(local) == 0 {
 				ps.UnattributedConversions += pc.conv[i]
 				ps.UnattributedValue += pc.value[i]
 			} else {
-				ps.addHashed(touches, hashes[i-lo], pc.conv[i], pc.value[i], pc.nulls[i])
+				ps.addHashed(local, m.remap, hashes[i-lo], pc.conv[i], pc.value[i], pc.nulls[i])
 			}
 			s.Conversions += pc.conv[i]
 			s.Value += pc.value[i]

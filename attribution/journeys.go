@@ -149,7 +149,7 @@ func addJourneyBlock(ps *PathSet, s *Summary, b *journeyBlock, blockRows, rowsAf
 			touches := b.touches[from:end]
 			from = end
 			if !b.conv[k] {
-				ps.addHashed(touches, b.hashes[k], 0, 0, 1)
+				ps.addHashed(touches, nil, b.hashes[k], 0, 0, 1)
 				if ps.periods != nil {
 					ps.periods.add(b.at[k], touches, nil, 0, 0, 1)
 				}
@@ -166,7 +166,7 @@ func addJourneyBlock(ps *PathSet, s *Summary, b *journeyBlock, blockRows, rowsAf
 				ps.UnattributedConversions++
 				ps.UnattributedValue += value
 			} else {
-				ps.addHashed(touches, b.hashes[k], 1, value, 0)
+				ps.addHashed(touches, nil, b.hashes[k], 1, value, 0)
 				ps.addTimed(touches, ages, value)
 			}
 			if ps.periods != nil {

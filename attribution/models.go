@@ -277,14 +277,35 @@ func isPositional(name string) bool {
 // result is the same bits as runModel's.
 func heuristics(ps *PathSet, models []string, opts Options) []*Result {
 	results := make([]*Result, len(models))
-	totals := make([][2]float64, len(models))
+	// The model of each result as a small integer: a switch on the name
+	// per path and model was a good part of the pass.
+	const (
+		first = iota
+		last
+		lastNonDirect
+		linear
+		positionBased
+	)
+	kinds := make([]int, len(models))
 	var direct []bool
 	for k, name := range models {
 		results[k] = newResult(ps, name)
-		if name == LastNonDirect {
+		switch name {
+		case FirstTouch:
+			kinds[k] = first
+		case LastTouch:
+			kinds[k] = last
+		case LastNonDirect:
+			kinds[k] = lastNonDirect
 			direct = DirectChannels(ps.Channels, opts.Direct)
+		case Linear:
+			kinds[k] = linear
+		case PositionBased:
+			kinds[k] = positionBased
 		}
 	}
+	// Every model's totals are the same sums in the same order: one sum.
+	var totalConv, totalValue float64
 	f, l := opts.FirstWeight, opts.LastWeight
 	var w []float64
 	for i := 0; i < ps.Len(); i++ {
@@ -293,18 +314,18 @@ func heuristics(ps *PathSet, models []string, opts Options) []*Result {
 			continue
 		}
 		n := len(path)
-		for k, name := range models {
+		totalConv += conv
+		totalValue += value
+		for k, kind := range kinds {
 			r := results[k]
-			totals[k][0] += conv
-			totals[k][1] += value
 			// Weight 1 at one touch: conv*1 is conv, as in positional.
 			at := -1
-			switch name {
-			case FirstTouch:
+			switch kind {
+			case first:
 				at = 0
-			case LastTouch:
+			case last:
 				at = n - 1
-			case LastNonDirect:
+			case lastNonDirect:
 				at = n - 1
 				for j := n - 1; j >= 0; j-- {
 					if !direct[path[j]] {
@@ -312,13 +333,13 @@ func heuristics(ps *PathSet, models []string, opts Options) []*Result {
 						break
 					}
 				}
-			case Linear:
+			case linear:
 				wj := 1 / float64(n)
 				for _, ch := range path {
 					r.Conversions[ch] += conv * wj
 					r.Value[ch] += value * wj
 				}
-			case PositionBased:
+			case positionBased:
 				w = slices.Grow(w[:0], n)[:n]
 				clear(w)
 				positionWeights(w, f, l)
@@ -335,8 +356,8 @@ func heuristics(ps *PathSet, models []string, opts Options) []*Result {
 			}
 		}
 	}
-	for k, r := range results {
-		r.finish(totals[k][0], totals[k][1])
+	for _, r := range results {
+		r.finish(totalConv, totalValue)
 	}
 	return results
 }

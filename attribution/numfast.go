@@ -11,32 +11,40 @@ var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1
 // general way, which also explains what is wrong with it. dot is the
 // index of the '.', or -1.
 func simpleDecimal(b []byte) (v float64, dot int, ok bool) {
-	if len(b) == 0 || len(b) > 16 {
-		return 0, -1, false
-	}
-	var m uint64
-	dot = -1
-	ndigits := 0
-	for i, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			m = m*10 + uint64(c-'0')
-			ndigits++
-		case c == '.' && dot < 0 && i > 0 && i < len(b)-1:
-			dot = i
-		default:
-			return 0, -1, false
-		}
-	}
-	if ndigits > 15 {
-		return 0, -1, false
-	}
-	v = float64(m)
-	if dot >= 0 {
-		v /= pow10[len(b)-1-dot]
-	}
-	if v != 0 && v < MinCell {
+	v, n, dot, ok := decimalPrefix(b)
+	if !ok || n != len(b) {
 		return 0, -1, false
 	}
 	return v, dot, true
+}
+
+// decimalPrefix reads the digits and dots that b starts with, n bytes,
+// and reports whether they are a cell simpleDecimal takes: the fast
+// path-table scanner reads a number cell as it finds its end.
+func decimalPrefix(b []byte) (v float64, n, dot int, ok bool) {
+	var m uint64
+	dot = -1
+	ndigits := 0
+	for ; n < len(b); n++ {
+		c := b[n]
+		if c-'0' < 10 {
+			m = m*10 + uint64(c-'0')
+			ndigits++
+		} else if c == '.' && dot < 0 {
+			dot = n
+		} else {
+			break
+		}
+	}
+	if n == 0 || n > 16 || ndigits > 15 || dot == 0 || dot == n-1 {
+		return 0, n, -1, false
+	}
+	v = float64(m)
+	if dot >= 0 {
+		v /= pow10[n-1-dot]
+	}
+	if v != 0 && v < MinCell {
+		return 0, n, -1, false
+	}
+	return v, n, dot, true
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+
+	"github.com/attrlab/attrlab/internal/hugepages"
 )
 
 // PathSet holds journey paths in columnar form, with identical channel
@@ -91,12 +93,20 @@ func (p *PathSet) channelBytes(name []byte) int32 {
 func (p *PathSet) channelID(name string) (int32, bool) { return p.channels.find([]byte(name)) }
 
 func hashPath(touches []int32) uint64 {
-	h := uint64(14695981039346656037)
+	h := pathHashSeed
 	for _, t := range touches {
-		h ^= uint64(uint32(t))
-		h *= 1099511628211
+		h = pathHashStep(h, t)
 	}
-	h ^= uint64(len(touches)) << 56
+	return pathHashEnd(h, len(touches))
+}
+
+// hashPath's steps, for a caller that hashes a path as it maps its ids.
+const pathHashSeed = uint64(14695981039346656037)
+
+func pathHashStep(h uint64, t int32) uint64 { return (h ^ uint64(uint32(t))) * 1099511628211 }
+
+func pathHashEnd(h uint64, n int) uint64 {
+	h ^= uint64(n) << 56
 	// FNV's low bits mix poorly; the table indexes by them.
 	h ^= h >> 29
 	h *= 0xbf58476d1ce4e5b9
@@ -109,7 +119,20 @@ func reserve[T any](s []T, more int) []T {
 	if len(s)+more <= cap(s) {
 		return s
 	}
-	return slices.Grow(s, max(more, cap(s)))
+	return growRoom(s, max(more, cap(s)))
+}
+
+// growRoom returns s with room for more elements. Unlike slices.Grow it
+// does not clear the room: that faults in every page of it at once, on
+// the goroutine that merges, and fresh memory is zero anyway. A large
+// slice's memory is advised for huge pages.
+func growRoom[T any](s []T, more int) []T {
+	if more <= cap(s)-len(s) {
+		return s
+	}
+	t := hugepages.Make[T](len(s), len(s)+more)
+	copy(t, s)
+	return t
 }
 
 // maxReservedPaths bounds the paths reservePaths makes room for: a huge
@@ -125,11 +148,16 @@ func (p *PathSet) reservePaths(n, sampleTouches, sampleRows int) {
 		return
 	}
 	more := n - p.Len()
-	p.offsets = slices.Grow(p.offsets, more)
-	p.touches = slices.Grow(p.touches, int(float64(more)*float64(sampleTouches)/float64(sampleRows)*1.03))
-	p.conv = slices.Grow(p.conv, more)
-	p.value = slices.Grow(p.value, more)
-	p.nulls = slices.Grow(p.nulls, more)
+	p.offsets = growRoom(p.offsets, more)
+	p.touches = growRoom(p.touches, int(float64(more)*float64(sampleTouches)/float64(sampleRows)*1.03))
+	// The three sums share one allocation, large enough for huge pages
+	// where one column alone is not; each keeps its own capacity, so a
+	// column that outgrows it moves out on its own.
+	c := p.Len() + more
+	sums := hugepages.Make[float64](3*c, 3*c)
+	p.conv = append(sums[0:0:c], p.conv...)
+	p.value = append(sums[c:c:2*c], p.value...)
+	p.nulls = append(sums[2*c:2*c:3*c], p.nulls...)
 	size := 1024
 	for size < 2*n {
 		size *= 2
@@ -144,7 +172,7 @@ func (p *PathSet) reservePaths(n, sampleTouches, sampleRows int) {
 // hash, which the slot keeps, so growing never reads a path.
 func (p *PathSet) growPathIndex(size int) {
 	old := p.pathSlots
-	p.pathSlots = make([]uint64, size)
+	p.pathSlots = hugepages.Make[uint64](size, size)
 	p.pathShift = uint(64 - bits.TrailingZeros(uint(size)))
 	mask := uint64(size - 1)
 	for _, s := range old {
@@ -170,7 +198,7 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 		return
 	}
 	p.makeRoom(1)
-	p.addHashed(touches, hashPath(touches), conv, value, nulls)
+	p.addHashed(touches, nil, hashPath(touches), conv, value, nulls)
 }
 
 // makeRoom grows the path index, if need be, so that n more paths fit
@@ -196,8 +224,10 @@ func (p *PathSet) warmSlots(hashes []uint64) {
 }
 
 // addHashed is AddPath for a non-empty path with its hashPath, once
-// makeRoom has made room for it.
-func (p *PathSet) addHashed(touches []int32, h uint64, conv, value, nulls float64) {
+// makeRoom has made room for it. The path's ids are touches, or with a
+// remap, remap[t] for each t of touches: a chunk's paths are added
+// without first being copied out with the dataset's ids.
+func (p *PathSet) addHashed(touches, remap []int32, h uint64, conv, value, nulls float64) {
 	tag := h >> 32 << 32
 	mask := uint64(len(p.pathSlots) - 1)
 	i := h >> p.pathShift
@@ -207,7 +237,7 @@ func (p *PathSet) addHashed(touches []int32, h uint64, conv, value, nulls float6
 			continue
 		}
 		id := int(s&0xffffffff) - 1
-		if slices.Equal(p.touches[p.offsets[id]:p.offsets[id+1]], touches) {
+		if samePath(p.touches[p.offsets[id]:p.offsets[id+1]], touches, remap) {
 			p.conv[id] += conv
 			p.value[id] += value
 			p.nulls[id] += nulls
@@ -215,11 +245,35 @@ func (p *PathSet) addHashed(touches []int32, h uint64, conv, value, nulls float6
 		}
 	}
 	p.pathSlots[i] = tag | uint64(p.Len()+1)
-	p.touches = append(reserve(p.touches, len(touches)), touches...)
+	p.touches = reserve(p.touches, len(touches))
+	if remap == nil {
+		p.touches = append(p.touches, touches...)
+	} else {
+		for _, t := range touches {
+			p.touches = append(p.touches, remap[t])
+		}
+	}
 	p.offsets = append(reserve(p.offsets, 1), int32(len(p.touches)))
 	p.conv = append(reserve(p.conv, 1), conv)
 	p.value = append(reserve(p.value, 1), value)
 	p.nulls = append(reserve(p.nulls, 1), nulls)
+}
+
+// samePath reports whether path holds touches, mapped through remap if
+// there is one.
+func samePath(path, touches, remap []int32) bool {
+	if remap == nil {
+		return slices.Equal(path, touches)
+	}
+	if len(path) != len(touches) {
+		return false
+	}
+	for j, t := range touches {
+		if path[j] != remap[t] {
+			return false
+		}
+	}
+	return true
 }
 
 // addTimed records one converting journey with its touch ages for

@@ -26,22 +26,38 @@ func appendTokens(touches []int32, channels *interner, cell []byte, sep byte) []
 		m := zeroBytes(binary.LittleEndian.Uint64(cell[i:]) ^ seps)
 		for m != 0 {
 			j := i + bits.TrailingZeros64(m)/8
-			if tok, ok := trimToken(cell[start:j]); ok {
-				touches = append(touches, channels.intern(tok))
-			}
+			touches = appendToken(touches, channels, cell, start, j)
 			start = j + 1
 			m &= m - 1
 		}
 	}
 	for ; i < len(cell); i++ {
 		if cell[i] == sep {
-			if tok, ok := trimToken(cell[start:i]); ok {
-				touches = append(touches, channels.intern(tok))
-			}
+			touches = appendToken(touches, channels, cell, start, i)
 			start = i + 1
 		}
 	}
-	if tok, ok := trimToken(cell[start:]); ok {
+	return appendToken(touches, channels, cell, start, len(cell))
+}
+
+// appendToken appends the id of the token cell[a:b], trimmed, unless it is
+// empty. The usual token — a name of up to eight bytes with a space on
+// either side — is found in the interner's cache right here, without the
+// calls of the general trimToken and intern.
+func appendToken(touches []int32, channels *interner, cell []byte, a, b int) []int32 {
+	if a < b && cell[a] == ' ' {
+		a++
+	}
+	if a < b && cell[b-1] == ' ' {
+		b--
+	}
+	if n := b - a; n > 0 && n <= 8 && a+8 <= cap(cell) && cell[a] > ' ' && cell[b-1] > ' ' {
+		w := binary.LittleEndian.Uint64(cell[a:a+8]) & (1<<(8*n) - 1)
+		if e := &channels.recent[((w^uint64(n))*0x9e3779b97f4a7c15)>>56]; e.word == w && e.n == int32(n) && e.id1 != 0 {
+			return append(touches, e.id1-1)
+		}
+	}
+	if tok, ok := trimToken(cell[a:b]); ok {
 		touches = append(touches, channels.intern(tok))
 	}
 	return touches

@@ -3,6 +3,8 @@ package attribution
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -25,6 +27,17 @@ type visitSolver struct {
 	inStart []int32
 	inFrom  []int32
 	inP     []float64
+	// scratch holds denseScratch values: each removal solves a system of
+	// the same size, and fresh matrices per removal were most of the
+	// memory a small chain's Markov run faulted in.
+	scratch sync.Pool
+}
+
+// denseScratch is one goroutine's buffers for dense.
+type denseScratch struct {
+	idx []int
+	a   []float64
+	lu  mat.LU
 }
 
 func newVisitSolver(ch *markovChain) *visitSolver {
@@ -64,7 +77,13 @@ func (s *visitSolver) visits(allowed []bool) ([]float64, error) {
 
 func (s *visitSolver) dense(allowed []bool) ([]float64, error) {
 	ch := s.ch
-	idx := make([]int, ch.n) // state -> row in the reduced system, or -1
+	sc, _ := s.scratch.Get().(*denseScratch)
+	if sc == nil {
+		sc = &denseScratch{}
+	}
+	defer s.scratch.Put(sc)
+	idx := slices.Grow(sc.idx[:0], ch.n)[:ch.n] // state -> row in the reduced system, or -1
+	sc.idx = idx
 	m := 0
 	for i := range idx {
 		idx[i] = -1
@@ -74,7 +93,9 @@ func (s *visitSolver) dense(allowed []bool) ([]float64, error) {
 		}
 	}
 	// A = I - Q_RR^T, so A v = e_start gives the visit counts.
-	a := mat.NewDense(m, m, nil)
+	sc.a = slices.Grow(sc.a[:0], m*m)[:m*m]
+	clear(sc.a)
+	a := mat.NewDense(m, m, sc.a)
 	for i := 0; i < m; i++ {
 		a.Set(i, i, 1)
 	}
@@ -89,7 +110,7 @@ func (s *visitSolver) dense(allowed []bool) ([]float64, error) {
 			}
 		}
 	}
-	var lu mat.LU
+	lu := &sc.lu
 	lu.Factorize(a)
 	if lu.Det() == 0 {
 		return nil, fmt.Errorf("markov chain is singular: some journeys never end")

@@ -1,9 +1,6 @@
 package attribution
 
-import (
-	"math/bits"
-	"slices"
-)
+import "math/bits"
 
 // keyInterner is an interner for names that are only ever compared, never
 // shown — journey ids. It keeps them in one byte arena instead of a string
@@ -103,8 +100,8 @@ func (t *keyInterner) warm(hashes []uint64) {
 // reserve makes room for about n keys of keyBytes bytes in all, so that a
 // large log fills the table without growing it.
 func (t *keyInterner) reserve(n, keyBytes int) {
-	t.ends = slices.Grow(t.ends, max(0, n-len(t.ends)))
-	t.arena = slices.Grow(t.arena, max(0, keyBytes-len(t.arena)))
+	t.ends = growRoom(t.ends, max(0, n-len(t.ends)))
+	t.arena = growRoom(t.arena, max(0, keyBytes-len(t.arena)))
 	size := 64
 	for size < 2*n {
 		size *= 2
