@@ -55,13 +55,25 @@ func (r *touchRows) value(i int32) float64 {
 	return r.convValue[k]
 }
 
-// reserve makes room for n more rows. It grows as append does, not by
-// doubling: the merged columns of a large log are most of its memory.
+// reserve makes room for n more rows. It grows by a quarter, as append
+// grows a large slice, not by doubling: the merged columns of a large log
+// are most of its memory.
 func (r *touchRows) reserve(n int) {
-	r.journey = slices.Grow(r.journey, n)
-	r.at = slices.Grow(r.at, n)
-	r.channel = slices.Grow(r.channel, n)
-	r.conv = slices.Grow(r.conv, n/64+1)
+	r.journey = growColumn(r.journey, n)
+	r.at = growColumn(r.at, n)
+	r.channel = growColumn(r.channel, n)
+	r.conv = growColumn(r.conv, n/64+1)
+}
+
+// growColumn returns s with room for n more elements, growing it by at
+// least a quarter. growRoom neither clears the room (slices.Grow did, on
+// the merging goroutine, faulting in the whole of a large log's columns
+// at once) and advises a large column for huge pages.
+func growColumn[T any](s []T, n int) []T {
+	if n <= cap(s)-len(s) {
+		return s
+	}
+	return growRoom(s, max(n, cap(s)/4))
 }
 
 // appendRows appends every row of in, with its journeys mapped through
