@@ -709,6 +709,8 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 	// their index slots warmed together, then added in order.
 	const batch = 32
 	var hashes [batch]uint64
+	// The summary's sums in locals, the same additions in the same order.
+	conv, value, nonConverting := s.Conversions, s.Value, s.NonConverting
 	for lo := 0; lo < len(pc.conv); lo += batch {
 		hi := min(lo+batch, len(pc.conv))
 		for i := lo; i < hi; i++ {
@@ -728,11 +730,12 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 			} else {
 				ps.addHashed(local, m.remap, hashes[i-lo], pc.conv[i], pc.value[i], pc.nulls[i])
 			}
-			s.Conversions += pc.conv[i]
-			s.Value += pc.value[i]
-			s.NonConverting += pc.nulls[i]
+			conv += pc.conv[i]
+			value += pc.value[i]
+			nonConverting += pc.nulls[i]
 		}
 	}
+	s.Conversions, s.Value, s.NonConverting = conv, value, nonConverting
 	err := m.mergeCommon(c, pc.cp)
 	pc.cp = nil
 	pc.pool.Put(pc)
