@@ -620,12 +620,17 @@ func (sh *importShared) parsePathChunk(c chunk) *pathChunk {
 	if len(sep) == 0 {
 		sep = []byte(">")
 	}
-	// Size the columns once from counts (cheap, vectorised) instead of
-	// growing them row by row.
-	rows := bytes.Count(c.data, []byte{'\n'}) + 1
-	pc.offsets = append(growRoom(pc.offsets[:0], rows+1), 0)
-	pc.touches = growRoom(pc.touches[:0], rows+bytes.Count(c.data, sep))
-	pc.conv, pc.value, pc.nulls = growRoom(pc.conv[:0], rows), growRoom(pc.value[:0], rows), growRoom(pc.nulls[:0], rows)
+	// Size the columns of a new chunk from counts (cheap, vectorised)
+	// instead of growing them row by row; a recycled one keeps the room
+	// its last chunk needed, which chunks of a file alike mostly fit.
+	if cap(pc.conv) == 0 {
+		rows := bytes.Count(c.data, []byte{'\n'}) + 1
+		pc.offsets = growRoom(pc.offsets, rows+1)
+		pc.touches = growRoom(pc.touches, rows+bytes.Count(c.data, sep))
+		pc.conv, pc.value, pc.nulls = growRoom(pc.conv, rows), growRoom(pc.value, rows), growRoom(pc.nulls, rows)
+	}
+	pc.offsets = append(pc.offsets[:0], 0)
+	pc.touches, pc.conv, pc.value, pc.nulls = pc.touches[:0], pc.conv[:0], pc.value[:0], pc.nulls[:0]
 	// The map holds -1 for a field the file lacks.
 	cols := pathCols{path: sh.cols[FieldPath], conv: sh.cols[FieldConversions],
 		value: sh.cols[FieldPathValue], nulls: sh.cols[FieldNulls]}
@@ -706,6 +711,8 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 	// their index slots warmed together, then added in order.
 	const batch = 32
 	var hashes [batch]uint64
+	// The summary's sums in locals, the same additions in the same order.
+	conv, value, nonConverting := s.Conversions, s.Value, s.NonConverting
 	for lo := 0; lo < len(pc.conv); lo += batch {
 		hi := min(lo+batch, len(pc.conv))
 		for i := lo; i < hi; i++ {
@@ -725,11 +732,12 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 			} else {
 				ps.addHashed(local, m.remap, hashes[i-lo], pc.conv[i], pc.value[i], pc.nulls[i])
 			}
-			s.Conversions += pc.conv[i]
-			s.Value += pc.value[i]
-			s.NonConverting += pc.nulls[i]
+			conv += pc.conv[i]
+			value += pc.value[i]
+			nonConverting += pc.nulls[i]
 		}
 	}
+	s.Conversions, s.Value, s.NonConverting = conv, value, nonConverting
 	err := m.mergeCommon(c, pc.cp)
 	pc.cp = nil
 	pc.pool.Put(pc)

@@ -39,6 +39,16 @@ func (sh *importShared) canScanFast(sep []byte, data []byte) bool {
 func (pc *pathChunk) scanPathRows(cp *chunkParser, data []byte, pos, line int, cols pathCols, sep byte) (int, int) {
 	delim := cp.rr.delim
 	numCols := [3]int{cols.conv, cols.value, cols.nulls}
+	// numberAt[f] is which number column field f is (0-2), or -1; looked
+	// up once, not per field of every row.
+	var numberAtBuf [16]int8
+	numberAt := numberAtBuf[:0]
+	if cp.width > len(numberAtBuf) {
+		numberAt = make([]int8, 0, cp.width)
+	}
+	for f := range cp.width {
+		numberAt = append(numberAt, int8(slices.Index(numCols[:], f)))
+	}
 	for pos < len(data) {
 		var path []byte
 		var nums [3]float64
@@ -46,8 +56,12 @@ func (pc *pathChunk) scanPathRows(cp *chunkParser, data []byte, pos, line int, c
 		var dots [3]int
 		i := pos
 		for f := 0; f < cp.width; f++ {
-			k := slices.Index(numCols[:], f)
+			k := int(numberAt[f])
 			switch {
+			case k >= 0 && i+1 < len(data) && data[i]-'0' < 10 && (data[i+1] == delim || data[i+1] == '\n' || data[i+1] == '\r'):
+				// One digit, the usual count: what decimalPrefix would read.
+				nums[k], cells[k], dots[k] = float64(data[i]-'0'), data[i:i+1], -1
+				i++
 			case k >= 0:
 				v, n, dot, ok := decimalPrefix(data[i:])
 				if n == 0 {

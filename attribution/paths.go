@@ -245,12 +245,13 @@ func (p *PathSet) addHashed(touches, remap []int32, h uint64, conv, value, nulls
 		}
 	}
 	p.pathSlots[i] = tag | uint64(p.Len()+1)
-	p.touches = reserve(p.touches, len(touches))
 	if remap == nil {
-		p.touches = append(p.touches, touches...)
+		p.touches = append(reserve(p.touches, len(touches)), touches...)
 	} else {
-		for _, t := range touches {
-			p.touches = append(p.touches, remap[t])
+		n := len(p.touches)
+		p.touches = reserve(p.touches, len(touches))[:n+len(touches)]
+		for j, t := range touches {
+			p.touches[n+j] = remap[t]
 		}
 	}
 	p.offsets = append(reserve(p.offsets, 1), int32(len(p.touches)))

@@ -41,8 +41,8 @@ func appendTokens(touches []int32, channels *interner, cell []byte, sep byte) []
 }
 
 // appendToken appends the id of the token cell[a:b], trimmed, unless it is
-// empty. The usual token — a name of up to eight bytes with a space on
-// either side — is found in the interner's cache right here, without the
+// empty. The usual token — a name with a space on either side — is found
+// in the interner's cache right here, as intern finds it, without the
 // calls of the general trimToken and intern.
 func appendToken(touches []int32, channels *interner, cell []byte, a, b int) []int32 {
 	if a < b && cell[a] == ' ' {
@@ -51,9 +51,10 @@ func appendToken(touches []int32, channels *interner, cell []byte, a, b int) []i
 	if a < b && cell[b-1] == ' ' {
 		b--
 	}
-	if n := b - a; n > 0 && n <= 8 && a+8 <= cap(cell) && cell[a] > ' ' && cell[b-1] > ' ' {
-		w := binary.LittleEndian.Uint64(cell[a:a+8]) & (1<<(8*n) - 1)
-		if e := &channels.recent[((w^uint64(n))*0x9e3779b97f4a7c15)>>56]; e.word == w && e.n == int32(n) && e.id1 != 0 {
+	if n := b - a; n > 0 && a+8 <= cap(cell) && cell[a] > ' ' && cell[b-1] > ' ' {
+		w := binary.LittleEndian.Uint64(cell[a:a+8]) & (1<<(8*min(n, 8)) - 1)
+		if e := &channels.recent[((w^uint64(n))*0x9e3779b97f4a7c15)>>56]; e.word == w && e.n == int32(n) && e.id1 != 0 &&
+			(n <= 8 || channels.names[e.id1-1] == string(cell[a:b])) {
 			return append(touches, e.id1-1)
 		}
 	}
