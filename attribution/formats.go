@@ -403,6 +403,10 @@ func parseFlag(cell []byte) int {
 	if len(cell) == 0 {
 		return 0
 	}
+	if len(cell) == 1 && (cell[0] == '0' || cell[0] == '1') {
+		// Most flag cells, and no other word folds to either.
+		return int(cell[0] - '0')
+	}
 	// By index: ranging over the array by value copied all of it on
 	// every call, most of the time a touch log's flag cells took.
 	for i := range flagWords {

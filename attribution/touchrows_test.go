@@ -273,3 +273,35 @@ func TestTouchSpendSumsInFileOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFlagMatchesFlagWords checks parseFlag, with its shortcut for
+// "0" and "1", against bytes.EqualFold over every flag word: on every cell
+// of one or two bytes and on each flag word in upper, lower and mixed case.
+func TestParseFlagMatchesFlagWords(t *testing.T) {
+	want := func(cell []byte) int {
+		if len(cell) == 0 {
+			return 0
+		}
+		for _, w := range flagWords {
+			if bytes.EqualFold(cell, w.word) {
+				return w.flag
+			}
+		}
+		return -1
+	}
+	var cells [][]byte
+	for a := range 256 {
+		cells = append(cells, []byte{byte(a)})
+		for b := range 256 {
+			cells = append(cells, []byte{byte(a), byte(b)})
+		}
+	}
+	for _, w := range flagWords {
+		cells = append(cells, w.word, bytes.ToUpper(w.word), []byte(strings.ToTitle(string(w.word[:1]))+string(w.word[1:])))
+	}
+	for _, c := range cells {
+		if got := parseFlag(c); got != want(c) {
+			t.Fatalf("parseFlag(%q) = %d, want %d", c, got, want(c))
+		}
+	}
+}
