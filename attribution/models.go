@@ -308,6 +308,12 @@ func heuristics(ps *PathSet, models []string, opts Options) []*Result {
 	var totalConv, totalValue float64
 	f, l := opts.FirstWeight, opts.LastWeight
 	var w []float64
+	// Linear's weight and position-based's weights of a path of n touches
+	// are the same numbers on every path of n touches: computed once per
+	// length, up to shortPath, the same bits as computing them per path.
+	const shortPath = 64
+	var invLen [shortPath + 1]float64
+	var posWeights [shortPath + 1][]float64
 	for i := 0; i < ps.Len(); i++ {
 		path, conv, value, _ := ps.Path(i)
 		if conv == 0 && value == 0 {
@@ -334,19 +340,37 @@ func heuristics(ps *PathSet, models []string, opts Options) []*Result {
 					}
 				}
 			case linear:
-				wj := 1 / float64(n)
+				var wj float64
+				if n <= shortPath {
+					if invLen[n] == 0 {
+						invLen[n] = 1 / float64(n)
+					}
+					wj = invLen[n]
+				} else {
+					wj = 1 / float64(n)
+				}
 				for _, ch := range path {
 					r.Conversions[ch] += conv * wj
 					r.Value[ch] += value * wj
 				}
 			case positionBased:
-				w = slices.Grow(w[:0], n)[:n]
-				clear(w)
-				positionWeights(w, f, l)
+				var pw []float64
+				if n <= shortPath {
+					if posWeights[n] == nil {
+						posWeights[n] = make([]float64, n)
+						positionWeights(posWeights[n], f, l)
+					}
+					pw = posWeights[n]
+				} else {
+					w = slices.Grow(w[:0], n)[:n]
+					clear(w)
+					positionWeights(w, f, l)
+					pw = w
+				}
 				for j, ch := range path {
-					if w[j] != 0 {
-						r.Conversions[ch] += conv * w[j]
-						r.Value[ch] += value * w[j]
+					if pw[j] != 0 {
+						r.Conversions[ch] += conv * pw[j]
+						r.Value[ch] += value * pw[j]
 					}
 				}
 			}
