@@ -23,6 +23,9 @@ type markovChain struct {
 	// value removal effect (mean value per conversion ending in s).
 	lastConv  []float64
 	lastValue []float64
+	// The path set's totals (PathSet.Totals), summed on the way: the same
+	// additions in the same order, so the same bits, without a second pass.
+	totalConv, totalValue, totalNulls float64
 }
 
 // gramKey packs up to four channel indices, each plus one, into 16-bit
@@ -104,6 +107,9 @@ func buildChain(ps *PathSet, order int) (*markovChain, error) {
 	var states []int32
 	for i := 0; i < ps.Len(); i++ {
 		path, conv, value, nulls := ps.Path(i)
+		ch.totalConv += conv
+		ch.totalValue += value
+		ch.totalNulls += nulls
 		w := conv + nulls
 		if w == 0 {
 			continue
@@ -196,7 +202,7 @@ func markovRemoval(ctx context.Context, ps *PathSet, order int) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	totalConv, totalValue, totalNulls := ps.Totals()
+	totalConv, totalValue, totalNulls := chain.totalConv, chain.totalValue, chain.totalNulls
 	r := newResult(ps, Markov)
 	r.RemovalEffect = make([]float64, len(ps.Channels))
 	detail := &MarkovDetail{Order: order, ValueRemovalEffect: make([]float64, len(ps.Channels))}
