@@ -65,7 +65,7 @@ deps-check:
 bench: build
 	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 0 $(QUICK)
 	ATTRLAB_BENCH_DATA=$(CURDIR)/$(BENCHDATA) CGO_ENABLED=0 $(GO) test -tags ci -run '^$$' -bench . -benchmem -count 1 ./attribution/ ./storage/ ./report/ ./cli/
-	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 3 $(QUICK)
+	scripts/bench-cli.sh $(BIN) $(BENCHDATA) 5 $(QUICK)
 
 # A Linux bundle, bin/attrlab-linux.tar.xz (the binary, the icon, a
 # .desktop entry and a Makefile that installs them), made from
