@@ -91,6 +91,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseTime$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeHeader$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzImportExports$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzColumnRef$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzAppendTokens$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzQuoteEnd$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzFastRowsMatchGeneralReader$$' -fuzztime $(FUZZTIME) ./attribution/
+	$(GO) test -run '^$$' -fuzz '^FuzzTouchRowsMatchGeneralReader$$' -fuzztime $(FUZZTIME) ./attribution/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./tracking/
 
 clean:
