@@ -5,6 +5,9 @@ import (
 	"unsafe"
 )
 
+// supported says Make should align large buffers to huge pages.
+const supported = true
+
 // advise marks the whole huge pages inside [p, p+size) with MADV_HUGEPAGE,
 // so that the kernel faults them in 2 MB at a time.
 func advise(p unsafe.Pointer, size uintptr) {

@@ -13,21 +13,37 @@ import "unsafe"
 // hugePage is the size of a transparent huge page on the usual platforms.
 const hugePage = 2 << 20
 
-// minBytes is the smallest buffer worth advising: it must hold whole
-// 2 MB pages, and a small buffer gains nothing.
-const minBytes = 4 << 20
+// minBytes is the smallest buffer worth advising: below it, a 2 MB page
+// zeroed in full costs more than the few 4 KB faults it saves.
+const minBytes = 1 << 20
 
-// Make returns make([]T, length, capacity), its memory advised for huge
-// pages when it is large. Nothing else changes: on systems without
-// transparent huge pages it is make.
+// Make returns a slice like make([]T, length, capacity). When it is large,
+// its memory starts on a huge-page boundary and every 2 MB page it
+// touches is advised for huge pages: the allocation has up to 4 MB of
+// slack around it for that, address space that is never written. Nothing
+// else changes; where the kernel has no transparent huge pages it is make.
 func Make[T any](length, capacity int) []T {
-	s := make([]T, length, capacity)
-	Advise(s)
+	var zero T
+	elem := unsafe.Sizeof(zero)
+	size := uintptr(capacity) * elem
+	if size < minBytes || elem == 0 || hugePage%elem != 0 || !supported {
+		return make([]T, length, capacity)
+	}
+	slack := int(hugePage / elem)
+	raw := make([]T, capacity+2*slack)
+	at := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
+	gap := (at+hugePage-1)&^(hugePage-1) - at
+	if gap%elem != 0 {
+		return raw[:length:capacity]
+	}
+	off := int(gap / elem)
+	s := raw[off : off+length : off+capacity]
+	advise(unsafe.Pointer(unsafe.SliceData(raw[off:])), (size+hugePage-1)&^(hugePage-1))
 	return s
 }
 
-// Advise advises the whole capacity of s for huge pages when it spans at
-// least minBytes. It is a hint: errors are ignored.
+// Advise advises the whole huge pages inside the capacity of s when it
+// spans at least minBytes. It is a hint: errors are ignored.
 func Advise[T any](s []T) {
 	var zero T
 	size := uintptr(cap(s)) * unsafe.Sizeof(zero)

@@ -17,6 +17,9 @@ func TestMakeKeepsMake(t *testing.T) {
 		if len(s) != n/2 || cap(s) != n {
 			t.Fatalf("Make(%d, %d): len %d cap %d", n/2, n, len(s), cap(s))
 		}
+		if at := uintptr(unsafe.Pointer(unsafe.SliceData(s[:cap(s)]))); supported && n*8 >= minBytes && at%hugePage != 0 {
+			t.Errorf("Make(%d, %d) starts at %#x, not on a huge page", n/2, n, at)
+		}
 		for i := range s {
 			if s[i] != 0 {
 				t.Fatalf("Make(%d, %d)[%d] = %v, want 0", n/2, n, i, s[i])
