@@ -363,6 +363,18 @@ func TestFastRowsMatchGeneralReader(t *testing.T) {
 		}
 	}
 	files["decimal-comma"] = []byte(strings.Join(lines, "\n"))
+	// And every reference file, path tables and touch logs alike.
+	refs, err := filepath.Glob(filepath.Join("..", "..", "shared", "data", "reference", "*.csv"))
+	if err != nil || len(refs) == 0 {
+		t.Fatalf("no reference files: %v", err)
+	}
+	for _, ref := range refs {
+		data, err := os.ReadFile(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files["reference/"+filepath.Base(ref)] = data
+	}
 
 	for name, data := range files {
 		for _, skip := range []bool{true, false} {
