@@ -419,23 +419,11 @@ func timeDecayCredits(ps *PathSet, halfLife time.Duration) (*timedCredits, error
 // pathID returns the index of the distinct path with these touches, as
 // AddPath finds it.
 func (p *PathSet) pathID(touches []int32) (int, bool) {
-	if len(p.pathSlots) == 0 {
+	if len(p.index.slots) == 0 {
 		return 0, false
 	}
-	h := hashPath(touches)
-	tag := h >> 32 << 32
-	mask := uint64(len(p.pathSlots) - 1)
-	for i := h >> p.pathShift; p.pathSlots[i] != 0; i = (i + 1) & mask {
-		s := p.pathSlots[i]
-		if s&^0xffffffff != tag {
-			continue
-		}
-		id := int(s&0xffffffff) - 1
-		if slices.Equal(p.touches[p.offsets[id]:p.offsets[id+1]], touches) {
-			return id, true
-		}
-	}
-	return 0, false
+	id, _ := p.findPath(touches, nil, hashPath(touches))
+	return max(id, 0), id >= 0
 }
 
 // replicateState is one worker's scratch space.

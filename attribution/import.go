@@ -724,7 +724,7 @@ func (m *mergeState) mergePaths(c chunk, pc *pathChunk) error {
 			hashes[i-lo] = pathHashEnd(h, len(local))
 		}
 		ps.makeRoom(hi - lo)
-		ps.warmSlots(hashes[:hi-lo])
+		ps.index.warm(hashes[:hi-lo])
 		for i := lo; i < hi; i++ {
 			if local := pc.touches[pc.offsets[i]:pc.offsets[i+1]]; len(local) == 0 {
 				ps.UnattributedConversions += pc.conv[i]

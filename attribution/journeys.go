@@ -143,7 +143,7 @@ func addJourneyBlock(ps *PathSet, s *Summary, b *journeyBlock, blockRows, rowsAf
 	for lo := 0; lo < len(b.ends); lo += batch {
 		hi := min(lo+batch, len(b.ends))
 		ps.makeRoom(hi - lo)
-		ps.warmSlots(b.hashes[lo:hi])
+		ps.index.warm(b.hashes[lo:hi])
 		for k := lo; k < hi; k++ {
 			end := b.ends[k]
 			touches := b.touches[from:end]

@@ -2,7 +2,6 @@ package attribution
 
 import (
 	"fmt"
-	"math/bits"
 	"slices"
 
 	"github.com/attrlab/attrlab/internal/hugepages"
@@ -42,12 +41,9 @@ type PathSet struct {
 	// periods, while a touch log's journeys are built with ImportOptions.By,
 	// also receives every path with its time.
 	periods *periodSplitter
-	// Distinct paths by their touches: an open-addressing table of the
-	// hash's top 32 bits <<32 | (index+1), 0 when empty. A lookup is one probe and one
-	// comparison in the common case, and the table holds no pointers.
-	pathSlots []uint64
-	pathShift uint   // 64 - log2(len(pathSlots)): the hash's top bits index
-	warmed    uint64 // see warmSlots
+	// Distinct paths by their touches' hashPath. A lookup is one probe and
+	// one comparison in the common case, and the table holds no pointers.
+	index hashSlots
 }
 
 // TimedPaths holds converting journeys one by one, with each touch's age:
@@ -158,34 +154,7 @@ func (p *PathSet) reservePaths(n, sampleTouches, sampleRows int) {
 	p.conv = append(sums[0:0:c], p.conv...)
 	p.value = append(sums[c:c:2*c], p.value...)
 	p.nulls = append(sums[2*c:2*c:3*c], p.nulls...)
-	size := 1024
-	for size < 2*n {
-		size *= 2
-	}
-	if size > len(p.pathSlots) {
-		p.growPathIndex(size)
-	}
-}
-
-// growPathIndex grows the path table to size slots (a power of two, at
-// least double the current). A slot's index is the top bits of its path's
-// hash, which the slot keeps, so growing never reads a path.
-func (p *PathSet) growPathIndex(size int) {
-	old := p.pathSlots
-	p.pathSlots = hugepages.Make[uint64](size, size)
-	p.pathShift = uint(64 - bits.TrailingZeros(uint(size)))
-	mask := uint64(size - 1)
-	for _, s := range old {
-		if s == 0 {
-			continue
-		}
-		for i := s >> p.pathShift; ; i = (i + 1) & mask {
-			if p.pathSlots[i] == 0 {
-				p.pathSlots[i] = s
-				break
-			}
-		}
-	}
+	p.index.reserve(n, 1024)
 }
 
 // AddPath adds conv conversions worth value and nulls non-converting
@@ -202,25 +171,28 @@ func (p *PathSet) AddPath(touches []int32, conv, value, nulls float64) {
 }
 
 // makeRoom grows the path index, if need be, so that n more paths fit
-// without growing it again: addHashed needs the room, and warmSlots
+// without growing it again: addHashed needs the room, and index.warm
 // needs the index to stay the one it warmed.
-func (p *PathSet) makeRoom(n int) {
-	for 2*(p.Len()+n) > len(p.pathSlots) {
-		p.growPathIndex(max(1024, 2*len(p.pathSlots)))
-	}
-}
+func (p *PathSet) makeRoom(n int) { p.index.fit(p.Len()+n, 1024) }
 
-// warmSlots loads the index slot of each hash. The loads are independent,
-// so the processor overlaps their cache misses, which addHashed would
-// otherwise take one after another: a table of a few hundred thousand
-// distinct paths is larger than the caches, and the misses were most of
-// a large merge. makeRoom(len(hashes)) must come first.
-func (p *PathSet) warmSlots(hashes []uint64) {
-	var any uint64
-	for _, h := range hashes {
-		any |= p.pathSlots[h>>p.pathShift]
+// findPath probes the index for the path with hash h whose ids are
+// touches (through remap, if there is one): it returns the path's index,
+// or -1 and the empty slot where it would go.
+func (p *PathSet) findPath(touches, remap []int32, h uint64) (id int, empty uint64) {
+	slots := p.index.slots
+	tag := slotTag(h)
+	mask := uint64(len(slots) - 1)
+	i := h >> p.index.shift
+	for ; slots[i] != 0; i = (i + 1) & mask {
+		s := slots[i]
+		if s&^0xffffffff != tag {
+			continue
+		}
+		if id := int(s&0xffffffff) - 1; samePath(p.touches[p.offsets[id]:p.offsets[id+1]], touches, remap) {
+			return id, 0
+		}
 	}
-	p.warmed = any // kept, so the loads are not optimised away
+	return -1, i
 }
 
 // addHashed is AddPath for a non-empty path with its hashPath, once
@@ -228,23 +200,14 @@ func (p *PathSet) warmSlots(hashes []uint64) {
 // remap, remap[t] for each t of touches: a chunk's paths are added
 // without first being copied out with the dataset's ids.
 func (p *PathSet) addHashed(touches, remap []int32, h uint64, conv, value, nulls float64) {
-	tag := h >> 32 << 32
-	mask := uint64(len(p.pathSlots) - 1)
-	i := h >> p.pathShift
-	for ; p.pathSlots[i] != 0; i = (i + 1) & mask {
-		s := p.pathSlots[i]
-		if s&^0xffffffff != tag {
-			continue
-		}
-		id := int(s&0xffffffff) - 1
-		if samePath(p.touches[p.offsets[id]:p.offsets[id+1]], touches, remap) {
-			p.conv[id] += conv
-			p.value[id] += value
-			p.nulls[id] += nulls
-			return
-		}
+	id, empty := p.findPath(touches, remap, h)
+	if id >= 0 {
+		p.conv[id] += conv
+		p.value[id] += value
+		p.nulls[id] += nulls
+		return
 	}
-	p.pathSlots[i] = tag | uint64(p.Len()+1)
+	p.index.slots[empty] = slotTag(h) | uint64(p.Len()+1)
 	if remap == nil {
 		p.touches = append(reserve(p.touches, len(touches)), touches...)
 	} else {

@@ -1,7 +1,5 @@
 package attribution
 
-import "math/bits"
-
 // keyInterner is an interner for names that are only ever compared, never
 // shown — journey ids. It keeps them in one byte arena instead of a string
 // each, so millions of journeys cost no allocation per journey and give
@@ -18,12 +16,8 @@ type keyInterner struct {
 	arena  []byte
 	ends   []uint32 // end of key i in arena; key i starts at ends[i-1]
 	hashes []uint64 // hashName of key i (intern keeps them; internHashed does not)
-	// slots: the hash's top 32 bits <<32 | id+1, 0 when empty; the hash's
-	// top bits index the table.
-	slots  []uint64
-	shift  uint   // 64 - log2(len(slots))
-	last   int32  // id+1 of the key interned last: logs list a journey's rows together
-	warmed uint64 // see warm
+	index  hashSlots
+	last   int32 // id+1 of the key interned last: logs list a journey's rows together
 }
 
 func (t *keyInterner) key(id int32) []byte {
@@ -40,7 +34,7 @@ func (t *keyInterner) Len() int { return len(t.ends) }
 // reset empties the table and keeps its memory.
 func (t *keyInterner) reset() {
 	t.arena, t.ends, t.hashes = t.arena[:0], t.ends[:0], t.hashes[:0]
-	clear(t.slots)
+	clear(t.index.slots)
 	t.last = 0
 }
 
@@ -61,18 +55,17 @@ func (t *keyInterner) intern(key []byte) int32 {
 // internHashed returns the id of key, whose hashName is h, adding it if
 // new. It neither keeps the hash nor reads or sets the last key.
 func (t *keyInterner) internHashed(key []byte, h uint64) int32 {
-	if 2*(len(t.ends)+1) > len(t.slots) {
-		t.grow(max(64, 2*len(t.slots)))
-	}
-	tag := h >> 32 << 32
-	mask := uint64(len(t.slots) - 1)
-	for i := h >> t.shift; ; i = (i + 1) & mask {
-		s := t.slots[i]
+	t.index.fit(len(t.ends)+1, 64)
+	slots := t.index.slots
+	tag := slotTag(h)
+	mask := uint64(len(slots) - 1)
+	for i := h >> t.index.shift; ; i = (i + 1) & mask {
+		s := slots[i]
 		if s == 0 {
 			id := int32(len(t.ends))
 			t.arena = append(t.arena, key...)
 			t.ends = append(t.ends, uint32(len(t.arena)))
-			t.slots[i] = tag | uint64(id+1)
+			slots[i] = tag | uint64(id+1)
 			return id
 		}
 		if s&^0xffffffff == tag {
@@ -84,17 +77,10 @@ func (t *keyInterner) internHashed(key []byte, h uint64) int32 {
 }
 
 // warm makes room for len(hashes) more keys and loads the slot each hash
-// indexes. The loads are independent, so the processor overlaps their
-// cache misses, which internHashed would take one after another.
+// indexes (hashSlots.warm), for internHashed to find in cache.
 func (t *keyInterner) warm(hashes []uint64) {
-	for 2*(len(t.ends)+len(hashes)) > len(t.slots) {
-		t.grow(max(64, 2*len(t.slots)))
-	}
-	var any uint64
-	for _, h := range hashes {
-		any |= t.slots[h>>t.shift]
-	}
-	t.warmed = any // kept, so the loads are not optimised away
+	t.index.fit(len(t.ends)+len(hashes), 64)
+	t.index.warm(hashes)
 }
 
 // reserve makes room for about n keys of keyBytes bytes in all, so that a
@@ -102,32 +88,5 @@ func (t *keyInterner) warm(hashes []uint64) {
 func (t *keyInterner) reserve(n, keyBytes int) {
 	t.ends = growRoom(t.ends, max(0, n-len(t.ends)))
 	t.arena = growRoom(t.arena, max(0, keyBytes-len(t.arena)))
-	size := 64
-	for size < 2*n {
-		size *= 2
-	}
-	if size > len(t.slots) {
-		t.grow(size)
-	}
-}
-
-// grow makes the table size slots (a power of two, larger than it is).
-// A slot's index is the top bits of its key's hash, which the slot keeps,
-// so growing reads no key.
-func (t *keyInterner) grow(size int) {
-	old := t.slots
-	t.slots = make([]uint64, size)
-	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
-	mask := uint64(size - 1)
-	for _, s := range old {
-		if s == 0 {
-			continue
-		}
-		for i := s >> t.shift; ; i = (i + 1) & mask {
-			if t.slots[i] == 0 {
-				t.slots[i] = s
-				break
-			}
-		}
-	}
+	t.index.reserve(n, 64)
 }
