@@ -402,13 +402,19 @@ func first(s []string) string {
 	return s[0]
 }
 
-// importOutcome is all an import tells: the summary, the rejected rows,
-// the paths, or the error.
+// importOutcome is all an import tells: the error, or the summary, the
+// rejected rows, the channels, distinct paths and their sums, the
+// unattributed conversions, and for a touch log the timed journeys, the
+// spend and the periods.
 type importOutcome struct {
+	err     string
 	summary Summary
 	rejects []string
 	paths   plainPaths
-	err     string
+	unattr  [2]float64
+	timed   [][]any
+	spend   []ChannelSpend
+	periods []Period
 }
 
 func readOutcome(data []byte, opts ImportOptions) importOutcome {
@@ -421,7 +427,7 @@ func readOutcome(data []byte, opts ImportOptions) importOutcome {
 		o.err = err.Error()
 		return o
 	}
-	o.summary = ds.Summary
+	o.summary, o.spend, o.periods = ds.Summary, ds.Spend, ds.Periods
 	ps := ds.Paths
 	o.paths.channels = ps.Channels
 	for i := range ps.Len() {
@@ -431,12 +437,19 @@ func readOutcome(data []byte, opts ImportOptions) importOutcome {
 		o.paths.value = append(o.paths.value, value)
 		o.paths.nulls = append(o.paths.nulls, nulls)
 	}
+	o.unattr = [2]float64{ps.UnattributedConversions, ps.UnattributedValue}
+	if ps.Timed != nil {
+		for i := range ps.Timed.Len() {
+			touches, ages, value := ps.Timed.Journey(i)
+			o.timed = append(o.timed, []any{slices.Clone(touches), slices.Clone(ages), value})
+		}
+	}
 	return o
 }
 
 // sameAsGeneralReader imports data with the fast row scanner and with the
-// general reader alone, requires the same outcome, and returns the
-// general reader's.
+// general reader alone, requires the same outcome to the last bit, and
+// returns the general reader's.
 func sameAsGeneralReader(t *testing.T, label string, data []byte, opts ImportOptions) importOutcome {
 	t.Helper()
 	fast := readOutcome(data, opts)
@@ -453,8 +466,13 @@ func sameAsGeneralReader(t *testing.T, label string, data []byte, opts ImportOpt
 		t.Errorf("%s: %d rejects, general reader %d; first %q / %q", label, len(fast.rejects), len(general.rejects),
 			first(fast.rejects), first(general.rejects))
 	}
-	if !reflect.DeepEqual(fast.paths, general.paths) {
-		t.Errorf("%s: paths differ from the general reader's", label)
+	for what, pair := range map[string][2]any{
+		"paths": {fast.paths, general.paths}, "unattributed": {fast.unattr, general.unattr},
+		"timed journeys": {fast.timed, general.timed}, "spend": {fast.spend, general.spend}, "periods": {fast.periods, general.periods},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			t.Errorf("%s: %s differ from the general reader's", label, what)
+		}
 	}
 	return general
 }

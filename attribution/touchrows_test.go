@@ -7,88 +7,17 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// touchOutcome is all a touch-log import tells: the error, or the
-// summary, the rejected rows, the channels, distinct paths and their sums,
-// the unattributed conversions, the timed journeys, the spend and the
-// periods.
-type touchOutcome struct {
-	err     string
-	summary Summary
-	rejects []string
-	paths   plainPaths
-	unattr  [2]float64
-	timed   [][]any
-	spend   []ChannelSpend
-	periods []Period
-}
-
-func readTouchOutcome(data []byte, opts ImportOptions) touchOutcome {
-	var o touchOutcome
-	opts.OnReject = func(r RejectedRow) {
-		o.rejects = append(o.rejects, fmt.Sprintf("%d:%d %s %q %q", r.Err.Line, r.Err.Column, r.Err.Reason, r.Err.Value, r.Fields))
-	}
-	ds, err := Import(context.Background(), bytes.NewReader(data), opts)
-	if err != nil {
-		o.err = err.Error()
-		return o
-	}
-	o.summary, o.spend, o.periods = ds.Summary, ds.Spend, ds.Periods
-	ps := ds.Paths
-	o.paths.channels = ps.Channels
-	for i := range ps.Len() {
-		path, conv, value, nulls := ps.Path(i)
-		o.paths.paths = append(o.paths.paths, path)
-		o.paths.conv = append(o.paths.conv, conv)
-		o.paths.value = append(o.paths.value, value)
-		o.paths.nulls = append(o.paths.nulls, nulls)
-	}
-	o.unattr = [2]float64{ps.UnattributedConversions, ps.UnattributedValue}
-	if ps.Timed != nil {
-		for i := range ps.Timed.Len() {
-			touches, ages, value := ps.Timed.Journey(i)
-			o.timed = append(o.timed, []any{slices.Clone(touches), slices.Clone(ages), value})
-		}
-	}
-	return o
-}
-
-// sameTouchesAsGeneralReader imports a touch log with the fast row
-// scanner and with the general reader alone and requires the same
-// outcome to the last bit; it returns the general reader's.
-func sameTouchesAsGeneralReader(t *testing.T, label string, data []byte, opts ImportOptions) touchOutcome {
+// sameTouchesAsGeneralReader is sameAsGeneralReader for a touch log.
+func sameTouchesAsGeneralReader(t *testing.T, label string, data []byte, opts ImportOptions) importOutcome {
 	t.Helper()
 	opts.Layout = LayoutTouches
-	fast := readTouchOutcome(data, opts)
-	opts.generalRowsOnly = true
-	general := readTouchOutcome(data, opts)
-	if fast.err != general.err {
-		t.Errorf("%s: error %q, general reader %q", label, fast.err, general.err)
-		return general
-	}
-	if !reflect.DeepEqual(fast.summary, general.summary) {
-		t.Errorf("%s: summary\n%+v\ngeneral reader\n%+v", label, fast.summary, general.summary)
-	}
-	if !slices.Equal(fast.rejects, general.rejects) {
-		t.Errorf("%s: %d rejects, general reader %d; first %q / %q", label, len(fast.rejects), len(general.rejects),
-			first(fast.rejects), first(general.rejects))
-	}
-	for what, pair := range map[string][2]any{
-		"paths": {fast.paths, general.paths}, "unattributed": {fast.unattr, general.unattr},
-		"timed journeys": {fast.timed, general.timed}, "spend": {fast.spend, general.spend}, "periods": {fast.periods, general.periods},
-	} {
-		if !reflect.DeepEqual(pair[0], pair[1]) {
-			t.Errorf("%s: %s differ from the general reader's", label, what)
-		}
-	}
-	return general
+	return sameAsGeneralReader(t, label, data, opts)
 }
 
 // messyTouchLog is oddTouchLog (journeys interleaved across chunks, times
