@@ -550,3 +550,29 @@ func TestDecimalPointEvidenceMatchesParser(t *testing.T) {
 		t.Fatalf("the cells did not cover both kinds of evidence: %v", checked)
 	}
 }
+
+// TestMultiByteSeparator checks the path split for a separator of more
+// than one byte, which neither fast path takes: the same table written
+// with " -> " and read with that separator gives the channels, paths and
+// sums of the one written with ">", empty tokens and padding included.
+func TestMultiByteSeparator(t *testing.T) {
+	rows := []string{`"a -> bb -> a",2,10,1`, `" bb->c",1,5,0`, `"a ->  -> c -> ",0,0,3`, `"c",1,1.5,2`}
+	var arrow, gt strings.Builder
+	arrow.WriteString("path,total_conversions,total_conversion_value,total_null\n")
+	gt.WriteString("path,total_conversions,total_conversion_value,total_null\n")
+	for _, r := range rows {
+		arrow.WriteString(r + "\n")
+		gt.WriteString(strings.ReplaceAll(r, "->", ">") + "\n")
+	}
+	got := readOutcome([]byte(arrow.String()), ImportOptions{File: "arrow.csv", Separator: "->"})
+	want := readOutcome([]byte(gt.String()), ImportOptions{File: "gt.csv"})
+	if got.err != "" || want.err != "" {
+		t.Fatalf("errors: %q, %q", got.err, want.err)
+	}
+	if !reflect.DeepEqual(got.paths, want.paths) || len(got.paths.paths) != 4 {
+		t.Fatalf("paths with \"->\": %+v\nwith \">\": %+v", got.paths, want.paths)
+	}
+	if !slices.Equal(got.paths.channels, []string{"a", "bb", "c"}) {
+		t.Errorf("channels %q, want a, bb, c", got.paths.channels)
+	}
+}

@@ -676,22 +676,25 @@ func (pc *pathChunk) addRow(cp *chunkParser, rec [][]byte, err error, cols pathC
 		// The usual one-byte separator: one pass over the cell, eight
 		// bytes at a time, no search call per token.
 		pc.touches = appendTokens(pc.touches, &pc.channels, rec[cols.path], sep[0])
-	}
-	rest := rec[cols.path]
-	if len(sep) == 1 {
-		rest = nil
-	}
-	for len(rest) > 0 {
-		tok := rest
-		if i := bytes.Index(rest, sep); i >= 0 {
-			tok, rest = rest[:i], rest[i+len(sep):]
-		} else {
-			rest = nil
-		}
-		if tok = trimSpace(tok); len(tok) > 0 {
-			pc.touches = append(pc.touches, pc.channels.intern(tok))
+	} else {
+		for rest := rec[cols.path]; len(rest) > 0; {
+			tok := rest
+			if i := bytes.Index(rest, sep); i >= 0 {
+				tok, rest = rest[:i], rest[i+len(sep):]
+			} else {
+				rest = nil
+			}
+			if tok = trimSpace(tok); len(tok) > 0 {
+				pc.touches = append(pc.touches, pc.channels.intern(tok))
+			}
 		}
 	}
+	pc.endRow(cp, conv, value, nulls)
+}
+
+// endRow closes an accepted row whose touches are appended: its path's
+// end and its sums.
+func (pc *pathChunk) endRow(cp *chunkParser, conv, value, nulls float64) {
 	pc.offsets = append(pc.offsets, int32(len(pc.touches)))
 	pc.conv = append(pc.conv, conv)
 	pc.value = append(pc.value, value)

@@ -134,12 +134,8 @@ func (pc *pathChunk) scanPathRows(cp *chunkParser, data []byte, pos, line int, c
 			}
 		}
 		pc.touches = appendTokens(pc.touches, &pc.channels, path, sep)
-		pc.offsets = append(pc.offsets, int32(len(pc.touches)))
-		pc.conv = append(pc.conv, nums[0])
-		pc.value = append(pc.value, nums[1])
-		pc.nulls = append(pc.nulls, nums[2])
 		cp.rows++
-		cp.accepted++
+		pc.endRow(cp, nums[0], nums[1], nums[2])
 		pos, line = i, line+1
 	}
 	return pos, line
