@@ -41,14 +41,3 @@ func Make[T any](length, capacity int) []T {
 	advise(unsafe.Pointer(unsafe.SliceData(raw[off:])), (size+hugePage-1)&^(hugePage-1))
 	return s
 }
-
-// Advise advises the whole huge pages inside the capacity of s when it
-// spans at least minBytes. It is a hint: errors are ignored.
-func Advise[T any](s []T) {
-	var zero T
-	size := uintptr(cap(s)) * unsafe.Sizeof(zero)
-	if size < minBytes {
-		return
-	}
-	advise(unsafe.Pointer(unsafe.SliceData(s[:cap(s)])), size)
-}
