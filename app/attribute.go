@@ -72,6 +72,8 @@ type AttributeScreen struct {
 	// is set once a Run in this session showed results.
 	pending, pendingFallback string
 	ranHere                  bool
+	// shownFor names the dataset whose results are on show, "" if none.
+	shownFor string
 }
 
 func newAttributeScreen(u *UI) *AttributeScreen {
@@ -469,7 +471,7 @@ func (s *AttributeScreen) finish(name string, o outcome) {
 		}
 		s.ui.showError("Attribute "+name, err, next)
 	default:
-		s.results = results
+		s.results, s.shownFor = results, name
 		s.ranHere = true
 		s.applySort()
 		s.LastRun = o.run

@@ -110,6 +110,27 @@ func (s *AttributeScreen) restorePending() {
 	s.showLastRun(s.ui.fingerprintOf(name))
 }
 
+// resultsFor keeps results on show only while they are the chosen
+// dataset's: choosing another dataset puts away what is on show (another
+// dataset's results, its status) and brings that dataset's last finished
+// run from the store, if it has one.
+func (s *AttributeScreen) resultsFor(name, fingerprint string) {
+	if s.running || s.shownFor == name {
+		return
+	}
+	if s.shownFor != "" {
+		s.results, s.LastRun, s.shownFor, s.ranBy = nil, nil, "", ""
+		s.applySort()
+		s.Table.Refresh()
+		s.Chart.SetChart(nil)
+		s.ExportChart.Disable()
+		s.ExportCSV.Disable()
+		s.showedRun(nil)
+	}
+	s.Status.SetText(name + ": not run yet here. Run (Ctrl+R) attributes it.")
+	s.showLastRun(fingerprint)
+}
+
 // showLastRun shows the results of the newest finished run on the dataset
 // with fingerprint fp, read from the store off the UI thread, unless
 // results are on show by then or another dataset was chosen.
@@ -133,8 +154,8 @@ func (s *AttributeScreen) showLastRun(fp string) {
 		}
 		res := tracking.ResultsFromRows(rows, ivs)
 		onUI(func() {
-			if s.ranHere || s.running || s.DatasetPicker.Selected != name || len(res) == 0 {
-				res = nil // the user has moved on
+			if s.running || s.DatasetPicker.Selected != name || s.shownFor == name || len(res) == 0 {
+				res = nil // the user has moved on, or run it
 			}
 			s.lastRunShown(run, res, err)
 		})
@@ -144,7 +165,7 @@ func (s *AttributeScreen) showLastRun(fp string) {
 // lastRunShown puts a stored run's results on the screen, as if just run.
 func (s *AttributeScreen) lastRunShown(run *tracking.Run, res []*attribution.Result, err error) {
 	if err == nil && len(res) > 0 {
-		s.results = res
+		s.results, s.shownFor = res, s.DatasetPicker.Selected
 		s.applySort()
 		s.LastRun = run
 		s.ranBy = ""

@@ -137,3 +137,71 @@ func TestRestartRestoresImportedDataset(t *testing.T) {
 		t.Errorf("%d results shown", len(again.Attribute.Results()))
 	}
 }
+
+// TestSwitchingDatasetsShowsEachOnesRun: the user runs on the sample,
+// imports a file and chooses it: the sample's results and status are not
+// left on show for it. After a run on the file, choosing the sample again
+// shows the sample's last run from the store, and the status names the
+// sample.
+func TestSwitchingDatasetsShowsEachOnesRun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journeys.csv")
+	half := assets.SampleTouches[:len(assets.SampleTouches)/2]
+	half = half[:bytes.LastIndexByte(half, '\n')+1]
+	if err := os.WriteFile(path, half, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := newStoreUI(t)
+	if err := u.Start(); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	a := u.Attribute
+	sample := a.DatasetPicker.Selected
+	drain(u.ran)
+	test.Tap(a.RunBtn)
+	if err := waitFor(t, u.ran); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	onSample := a.LastRun
+	if onSample == nil || len(a.Results()) == 0 {
+		t.Fatal("no run on the sample")
+	}
+
+	u.importFile(t, path, nil)
+	shown := make(chan error, 4)
+	a.onLastRun = func(err error) { shown <- err }
+	a.choose("journeys.csv")
+	pump()
+	if len(a.Results()) != 0 || a.LastRun != nil {
+		t.Errorf("journeys.csv chosen, never run: %d results of run %v still on show", len(a.Results()), a.LastRun)
+	}
+	if st := a.Status.Text; strings.Contains(st, sample) || !strings.Contains(st, "journeys.csv") {
+		t.Errorf("status after choosing journeys.csv: %q", st)
+	}
+	drain(u.ran)
+	test.Tap(a.RunBtn)
+	if err := waitFor(t, u.ran); err != nil {
+		t.Fatal(err)
+	}
+	u.settle(t)
+	if a.LastRun == nil || a.LastRun.ID == onSample.ID {
+		t.Fatalf("run on journeys.csv: %v", a.LastRun)
+	}
+
+	drain(shown)
+	a.choose(sample)
+	for deadline := time.Now().Add(20 * time.Second); a.LastRun == nil || a.LastRun.ID != onSample.ID; {
+		select {
+		case <-shown:
+		case <-time.After(20 * time.Millisecond):
+			pump()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("back on %s, Attribute shows run %v, want its last run %s", sample, a.LastRun, onSample.ID)
+		}
+	}
+	if st := a.Status.Text; !strings.Contains(st, sample) || strings.Contains(st, "journeys.csv") {
+		t.Errorf("status back on the sample: %q", st)
+	}
+}

@@ -70,6 +70,7 @@ func (s *AttributeScreen) datasetChosen(name string) {
 		s.loadChosen(name)
 		return
 	}
+	s.resultsFor(name, d.info.Fingerprint)
 	s.Models.Allow(d.ds)
 	if d.ds.Summary.Layout == attribution.LayoutPaths {
 		s.Lookback.Disable()
